@@ -1,0 +1,1 @@
+//! Benchmarks of the nn crates; see `benches/`.

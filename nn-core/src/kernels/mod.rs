@@ -1,0 +1,13 @@
+//! Shape-agnostic math on plain slices, generic over the scalar only.
+//!
+//! The typed layers call these, so every network shape shares one copy of each
+//! loop (small firmware), and the std side builds runtime-shaped networks from
+//! the same code. Sizes come from the slices; callers pass consistent sizes
+//! (checked by `debug_assert!` in debug builds). With inconsistent sizes a
+//! kernel never panics or reads out of bounds: it works on the common prefix.
+
+pub mod activation;
+pub mod dense;
+
+pub use activation::{elementwise_backward, elementwise_forward};
+pub use dense::{dense_backward, dense_backward_batch, dense_forward, dense_forward_batch};

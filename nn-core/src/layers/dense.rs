@@ -1,0 +1,194 @@
+//! The fully connected layer.
+
+use crate::kernels::{dense_backward, dense_backward_batch, dense_forward, dense_forward_batch};
+use crate::{Float, Module, Param, ParamKind, ParamMut, Params};
+
+/// A fully connected layer `y = W x + b` with `IN` inputs and `OUT` outputs.
+///
+/// `weight` is laid out `[OUT][IN]` like PyTorch's `nn.Linear`, so a
+/// `state_dict` maps onto it directly.
+///
+/// ```
+/// use nn_core::{Dense, Module};
+/// static LAYER: Dense<f32, 2, 1> = Dense::from_parts([[0.5, -1.0]], [0.25]);
+/// assert_eq!(LAYER.forward(&[2.0, 1.0]), [0.25]);
+/// ```
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Dense<F, const IN: usize, const OUT: usize> {
+    /// Weights, `[OUT][IN]`.
+    pub weight: [[F; IN]; OUT],
+    /// Bias, one per output.
+    pub bias: [F; OUT],
+}
+
+impl<F: Float, const IN: usize, const OUT: usize> Dense<F, IN, OUT> {
+    /// A layer with the given weights and bias; `const`, so a trained layer can
+    /// be a `static` in flash.
+    pub const fn from_parts(weight: [[F; IN]; OUT], bias: [F; OUT]) -> Self {
+        Dense { weight, bias }
+    }
+
+    /// A layer whose weights and bias are all zero.
+    pub const fn zeros() -> Self {
+        Dense {
+            weight: [[F::ZERO; IN]; OUT],
+            bias: [F::ZERO; OUT],
+        }
+    }
+}
+
+impl<F: Float, const IN: usize, const OUT: usize> Default for Dense<F, IN, OUT> {
+    fn default() -> Self {
+        Self::zeros()
+    }
+}
+
+impl<F: Float, const IN: usize, const OUT: usize> Module<[F; IN]> for Dense<F, IN, OUT> {
+    type Output = [F; OUT];
+    type Cache = [F; IN];
+
+    #[inline]
+    fn forward(&self, x: &[F; IN]) -> [F; OUT] {
+        let mut y = [F::ZERO; OUT];
+        dense_forward(self.weight.as_flattened(), &self.bias, x, &mut y);
+        y
+    }
+
+    #[inline]
+    fn forward_train(&self, x: &[F; IN]) -> ([F; OUT], [F; IN]) {
+        (self.forward(x), *x)
+    }
+
+    #[inline]
+    fn backward(&self, x: &[F; IN], dy: &[F; OUT], grads: &mut Self) -> [F; IN] {
+        let mut dx = [F::ZERO; IN];
+        dense_backward(
+            self.weight.as_flattened(),
+            x,
+            dy,
+            grads.weight.as_flattened_mut(),
+            &mut grads.bias,
+            &mut dx,
+        );
+        dx
+    }
+}
+
+impl<F: Float, const IN: usize, const OUT: usize, const B: usize> Module<[[F; IN]; B]>
+    for Dense<F, IN, OUT>
+{
+    type Output = [[F; OUT]; B];
+    type Cache = [[F; IN]; B];
+
+    #[inline]
+    fn forward(&self, x: &[[F; IN]; B]) -> [[F; OUT]; B] {
+        let mut y = [[F::ZERO; OUT]; B];
+        dense_forward_batch(
+            self.weight.as_flattened(),
+            &self.bias,
+            x.as_flattened(),
+            y.as_flattened_mut(),
+        );
+        y
+    }
+
+    #[inline]
+    fn forward_train(&self, x: &[[F; IN]; B]) -> ([[F; OUT]; B], [[F; IN]; B]) {
+        (self.forward(x), *x)
+    }
+
+    #[inline]
+    fn backward(&self, x: &[[F; IN]; B], dy: &[[F; OUT]; B], grads: &mut Self) -> [[F; IN]; B] {
+        let mut dx = [[F::ZERO; IN]; B];
+        dense_backward_batch(
+            self.weight.as_flattened(),
+            x.as_flattened(),
+            dy.as_flattened(),
+            grads.weight.as_flattened_mut(),
+            &mut grads.bias,
+            dx.as_flattened_mut(),
+        );
+        dx
+    }
+}
+
+impl<F: Float, const IN: usize, const OUT: usize> Params<F> for Dense<F, IN, OUT> {
+    fn params(&self) -> impl Iterator<Item = Param<'_, F>> {
+        [
+            Param {
+                values: self.weight.as_flattened(),
+                kind: weight_kind(IN, OUT),
+            },
+            Param {
+                values: &self.bias[..],
+                kind: ParamKind::Bias { fan_in: IN },
+            },
+        ]
+        .into_iter()
+    }
+
+    fn params_mut(&mut self) -> impl Iterator<Item = ParamMut<'_, F>> {
+        [
+            ParamMut {
+                values: self.weight.as_flattened_mut(),
+                kind: weight_kind(IN, OUT),
+            },
+            ParamMut {
+                values: &mut self.bias[..],
+                kind: ParamKind::Bias { fan_in: IN },
+            },
+        ]
+        .into_iter()
+    }
+}
+
+const fn weight_kind(fan_in: usize, fan_out: usize) -> ParamKind {
+    ParamKind::Weight { fan_in, fan_out }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn layer() -> Dense<f64, 3, 2> {
+        Dense::from_parts([[0.1, -0.2, 0.3], [1.5, 0.25, -0.75]], [0.5, -0.5])
+    }
+
+    #[test]
+    fn batched_forward_and_backward_equal_per_sample_bit_for_bit() {
+        let l = layer();
+        let xs = [[1.0, 2.0, 3.0], [-0.5, 0.25, 4.0]];
+        let dys = [[0.3, -1.0], [2.0, 0.125]];
+        let (yb, cb) = l.forward_train(&xs);
+        let mut gb = l.zeroed();
+        let dxb: [[f64; 3]; 2] = l.backward(&cb, &dys, &mut gb);
+        let mut gs = l.zeroed();
+        for r in 0..2 {
+            let (y, c) = l.forward_train(&xs[r]);
+            assert_eq!(y, yb[r]);
+            let dx: [f64; 3] = l.backward(&c, &dys[r], &mut gs);
+            assert_eq!(dx, dxb[r]);
+        }
+        assert_eq!(gs, gb);
+    }
+
+    #[test]
+    fn params_are_weight_then_bias_with_fans() {
+        let l = layer();
+        let kinds: [ParamKind; 2] = {
+            let mut it = l.params().map(|p| p.kind);
+            [it.next().unwrap(), it.next().unwrap()]
+        };
+        assert_eq!(
+            kinds,
+            [
+                ParamKind::Weight {
+                    fan_in: 3,
+                    fan_out: 2
+                },
+                ParamKind::Bias { fan_in: 3 }
+            ]
+        );
+        assert_eq!(l.num_params(), 8);
+    }
+}

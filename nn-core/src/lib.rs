@@ -1,0 +1,21 @@
+#![doc = include_str!("../README.md")]
+#![no_std]
+#![deny(missing_docs)]
+#![forbid(unsafe_code)]
+
+#[cfg(feature = "alloc")]
+extern crate alloc;
+#[cfg(feature = "std")]
+extern crate std;
+
+mod float;
+pub mod kernels;
+pub mod layers;
+mod module;
+mod params;
+
+pub use float::Float;
+pub use layers::activation::{Identity, Relu};
+pub use layers::dense::Dense;
+pub use module::{Chain, Module};
+pub use params::{Param, ParamKind, ParamMut, Params};

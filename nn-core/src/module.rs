@@ -1,0 +1,118 @@
+//! The layer trait and compile-time-checked composition.
+
+use crate::{Float, Param, ParamMut, Params};
+
+/// A layer or network applied to inputs of type `X`.
+///
+/// `X` is one sample (`[F; N]`) or a batch (`[[F; N]; B]`); the same layer
+/// implements both and computes the same numbers either way. A module is its
+/// own gradient type: [`backward`](Module::backward) accumulates `dL/dθ` into a
+/// value of `Self` whose parameters play the role of gradients.
+pub trait Module<X> {
+    /// What `forward` produces.
+    type Output;
+    /// What `backward` needs from the forward pass; a plain value, no heap.
+    type Cache;
+
+    /// Inference: no cache, no allocation, no panic.
+    fn forward(&self, x: &X) -> Self::Output;
+
+    /// Forward pass that also returns what [`backward`](Module::backward) needs.
+    fn forward_train(&self, x: &X) -> (Self::Output, Self::Cache);
+
+    /// Adds the parameter gradients to `grads` and returns `dL/dx`, given
+    /// `dy = dL/d(output)`.
+    fn backward(&self, cache: &Self::Cache, dy: &Self::Output, grads: &mut Self) -> X;
+}
+
+/// Two modules applied one after the other: `B(A(x))`.
+///
+/// The single impl's bound `B: Module<A::Output>` is the shape check: chaining
+/// a layer whose input size differs from the previous output is a compile
+/// error. Build chains with [`seq!`](crate::seq) and name their types with
+/// [`Seq!`](crate::Seq).
+#[derive(Clone, Copy, Debug, Default, PartialEq)]
+pub struct Chain<A, B> {
+    /// The first module.
+    pub first: A,
+    /// The second module, fed by the first.
+    pub second: B,
+}
+
+impl<A, B> Chain<A, B> {
+    /// Chains `first` then `second`.
+    pub const fn new(first: A, second: B) -> Self {
+        Chain { first, second }
+    }
+}
+
+impl<X, A, B> Module<X> for Chain<A, B>
+where
+    A: Module<X>,
+    B: Module<A::Output>,
+{
+    type Output = B::Output;
+    type Cache = (A::Cache, B::Cache);
+
+    #[inline]
+    fn forward(&self, x: &X) -> Self::Output {
+        self.second.forward(&self.first.forward(x))
+    }
+
+    #[inline]
+    fn forward_train(&self, x: &X) -> (Self::Output, Self::Cache) {
+        let (h, cache_a) = self.first.forward_train(x);
+        let (y, cache_b) = self.second.forward_train(&h);
+        (y, (cache_a, cache_b))
+    }
+
+    #[inline]
+    fn backward(&self, cache: &Self::Cache, dy: &Self::Output, grads: &mut Self) -> X {
+        let dh = self.second.backward(&cache.1, dy, &mut grads.second);
+        self.first.backward(&cache.0, &dh, &mut grads.first)
+    }
+}
+
+impl<F: Float, A: Params<F>, B: Params<F>> Params<F> for Chain<A, B> {
+    fn params(&self) -> impl Iterator<Item = Param<'_, F>> {
+        self.first.params().chain(self.second.params())
+    }
+    fn params_mut(&mut self) -> impl Iterator<Item = ParamMut<'_, F>> {
+        self.first.params_mut().chain(self.second.params_mut())
+    }
+}
+
+/// The type of a chain of modules: `Seq![A, B, C]` is `Chain<A, Chain<B, C>>`.
+///
+/// ```
+/// use nn_core::{Dense, Relu, Seq, Module};
+/// type Net = Seq![Dense<f32, 4, 8>, Relu, Dense<f32, 8, 3>];
+/// let net = Net::default();
+/// let y: [f32; 3] = net.forward(&[1.0; 4]);
+/// assert_eq!(y, [0.0; 3]);
+/// ```
+#[macro_export]
+macro_rules! Seq {
+    ($a:ty $(,)?) => { $a };
+    ($a:ty, $($rest:ty),+ $(,)?) => { $crate::Chain<$a, $crate::Seq![$($rest),+]> };
+}
+
+/// A chain of module values: `seq![a, b, c]` is `Chain::new(a, Chain::new(b, c))`.
+///
+/// The seed course's worked example, as a network:
+/// ```
+/// use nn_core::{seq, Dense, Identity, Module};
+/// let net = seq![
+///     Dense::<f64, 2, 2>::from_parts([[1.0, 1.0], [1.0, -1.0]], [0.0; 2]),
+///     Identity,
+///     Dense::<f64, 2, 1>::from_parts([[1.0, -1.0]], [0.0]),
+/// ];
+/// let (out, cache) = net.forward_train(&[40.0, 0.0]);
+/// assert_eq!(cache.1.0, [40.0, 40.0]); // the hidden layer's output
+/// assert_eq!(out, [0.0]);
+/// ```
+#[macro_export]
+macro_rules! seq {
+    ($a:expr $(,)?) => { $a };
+    ($a:expr, $($rest:expr),+ $(,)?) => { $crate::Chain::new($a, $crate::seq![$($rest),+]) };
+}

@@ -1,0 +1,1 @@
+//! nn-std (work in progress).
