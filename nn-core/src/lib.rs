@@ -11,11 +11,13 @@ extern crate std;
 mod float;
 pub mod kernels;
 pub mod layers;
+pub mod loss;
 mod module;
 mod params;
 
 pub use float::Float;
 pub use layers::activation::{Identity, Relu};
 pub use layers::dense::Dense;
+pub use loss::{Loss, LossError};
 pub use module::{Chain, Module};
 pub use params::{Param, ParamKind, ParamMut, Params};
