@@ -1,0 +1,131 @@
+//! Runs the forward pass, two losses and the backward pass of a small network
+//! with fixed weights (`net.rs`) on a Cortex-M, and compares the bit pattern of
+//! every output, loss and gradient, in f32 and f64, with those the host
+//! computed at build time (`build.rs` -> `$OUT_DIR/expected.rs`). Prints one
+//! line per tensor and `N passed, M failed` (counting values); exits 0 only
+//! when every value agrees.
+#![no_std]
+#![no_main]
+
+use cortex_m_rt::{ExceptionFrame, entry, exception};
+use cortex_m_semihosting::{debug, hprintln};
+use nn_core::Float;
+
+mod net;
+
+mod expected {
+    include!(concat!(env!("OUT_DIR"), "/expected.rs"));
+}
+
+/// Exits QEMU with `code` through SYS_EXIT_EXTENDED (0x20); `debug::exit`
+/// only gives 0 or 1 on 32-bit ARM.
+fn exit_with(code: u32) -> ! {
+    let args = [0x20026usize, code as usize]; // 0x20026 = ADP_Stopped_ApplicationExit
+    // SAFETY: semihosting call 0x20 takes a pointer to two words, which `args`
+    // provides for the duration of the call; QEMU ends the program.
+    unsafe { cortex_m_semihosting::syscall(0x20, &args) };
+    #[allow(clippy::empty_loop)]
+    loop {}
+}
+
+/// Compares results, in the order `net::run` produces them, with the host's.
+struct Checker {
+    expected: &'static [u64],
+    next: usize,
+    passed: u32,
+    failed: u32,
+}
+
+impl Checker {
+    fn check<F: Float>(&mut self, group: &str, what: &str, values: &[F]) {
+        let mut bad = 0;
+        for (i, v) in values.iter().enumerate() {
+            let got = v.to_bits_u64();
+            let ok = match self.expected.get(self.next) {
+                // Bit-identical, or both NaN (the sign of a hardware-made NaN
+                // differs between ARM and x86_64).
+                Some(&want) => got == want || (v.is_nan() && is_nan_bits::<F>(want)),
+                None => false,
+            };
+            if !ok {
+                bad += 1;
+                let want = self.expected.get(self.next).copied().unwrap_or(0);
+                hprintln!(
+                    "     {} {} {}[{}]: got {:#x}, host {:#x}",
+                    F::NAME,
+                    group,
+                    what,
+                    i,
+                    got,
+                    want
+                );
+            }
+            self.next += 1;
+        }
+        self.failed += bad;
+        self.passed += values.len() as u32 - bad;
+        let tag = if bad == 0 { "ok  " } else { "FAIL" };
+        hprintln!(
+            "{} {} {} {} ({} values)",
+            tag,
+            F::NAME,
+            group,
+            what,
+            values.len()
+        );
+    }
+
+    /// Runs one precision against its expected bits.
+    fn run<F: Float>(&mut self, expected: &'static [u64]) {
+        self.expected = expected;
+        self.next = 0;
+        net::run::<F>(&mut |group, what, values| self.check(group, what, values));
+        if self.next != expected.len() {
+            hprintln!(
+                "FAIL {}: computed {} values, host {}",
+                F::NAME,
+                self.next,
+                expected.len()
+            );
+            self.failed += 1;
+        }
+    }
+}
+
+/// Whether `bits` is a NaN of the precision `F`.
+fn is_nan_bits<F: Float>(bits: u64) -> bool {
+    if F::BYTES == 4 {
+        (bits as u32 & 0x7fff_ffff) > 0x7f80_0000
+    } else {
+        (bits & 0x7fff_ffff_ffff_ffff) > 0x7ff0_0000_0000_0000
+    }
+}
+
+#[entry]
+fn main() -> ! {
+    hprintln!("nn-firmware on {}", env!("FW_TARGET"));
+    let mut c = Checker {
+        expected: &[],
+        next: 0,
+        passed: 0,
+        failed: 0,
+    };
+    c.run::<f32>(&expected::EXPECTED_F32);
+    c.run::<f64>(&expected::EXPECTED_F64);
+    hprintln!("{} passed, {} failed", c.passed, c.failed);
+    exit_with(if c.failed == 0 && c.passed > 0 { 0 } else { 1 })
+}
+
+#[exception]
+unsafe fn HardFault(ef: &ExceptionFrame) -> ! {
+    hprintln!("HardFault at pc={:#010x}", ef.pc());
+    exit_with(3)
+}
+
+#[panic_handler]
+fn panic(info: &core::panic::PanicInfo) -> ! {
+    hprintln!("PANIC: {}", info);
+    debug::exit(debug::EXIT_FAILURE);
+    #[allow(clippy::empty_loop)]
+    loop {}
+}
