@@ -195,7 +195,7 @@ impl Distribution {
         match *self {
             Distribution::Constant(c) => (c, c),
             Distribution::Uniform { low, high } => (low, high),
-            Distribution::Normal { std, mean } if std == 0.0 => (mean, mean),
+            Distribution::Normal { std: 0.0, mean } => (mean, mean),
             Distribution::Normal { .. } => (f64::NEG_INFINITY, f64::INFINITY),
             Distribution::TruncatedNormal { low, high, .. } => (low, high),
         }

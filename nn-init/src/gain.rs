@@ -42,6 +42,7 @@ mod tests {
     use super::*;
 
     #[test]
+    #[allow(clippy::approx_constant)] // the literals are PyTorch's printed values, on purpose
     fn gains_equal_pytorch() {
         // torch.nn.init.calculate_gain(...) in PyTorch 2.x, printed with repr().
         assert_eq!(calculate_gain(Nonlinearity::Linear), 1.0);

@@ -207,7 +207,7 @@ pub fn symmetry_experiment(
         ]
     };
     let scale = (0..H)
-        .flat_map(|j| unit(j))
+        .flat_map(&unit)
         .fold(0.0f64, |m, v| m.max(v.abs()))
         .max(f64::MIN_POSITIVE);
     let same = |i: usize, j: usize| {

@@ -61,6 +61,9 @@ fn assert_moments(name: &str, xs: &[f64], mean: f64, var: f64, shape: Shape) {
     );
 }
 
+/// (name, scheme, exact mean, exact variance, support, shape).
+type Case = (&'static str, Init, f64, f64, (f64, f64), Shape);
+
 #[test]
 fn every_scheme_has_its_mean_variance_and_bounds() {
     let (fi, fo) = (256usize, 100usize);
@@ -72,7 +75,7 @@ fn every_scheme_has_its_mean_variance_and_bounds() {
     let he_out_s0 = (2.0 / fout).sqrt() / TRUNCATION_STD_CORRECTION;
     let lecun_s0 = (1.0 / fin).sqrt() / TRUNCATION_STD_CORRECTION;
     // (name, scheme, exact mean, exact variance, support, shape) — closed forms written out here.
-    let cases: [(&str, Init, f64, f64, (f64, f64), Shape); 12] = [
+    let cases: [Case; 12] = [
         (
             "uniform",
             Init::Uniform {
