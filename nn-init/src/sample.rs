@@ -140,7 +140,7 @@ pub fn truncated_standard_normal<R: RngCore + ?Sized>(rng: &mut R, low: f64, hig
 
 /// `Z | a <= Z <= b` for `0 <= a < b` (`b` may be infinite).
 fn one_sided<R: RngCore + ?Sized>(rng: &mut R, a: f64, b: f64) -> f64 {
-    if b * b - a * a <= 2.0 {
+    if (b - a) * (b + a) <= 2.0 {
         // Uniform proposal; the acceptance probability is at least e^-1.
         loop {
             let z = uniform_f64(rng, a, b);
@@ -149,7 +149,12 @@ fn one_sided<R: RngCore + ?Sized>(rng: &mut R, a: f64, b: f64) -> f64 {
             }
         }
     }
-    let rate = 0.5 * (a + libm::sqrt(a * a + 4.0));
+    // For a > 1e150, a² + 4 would overflow; there sqrt(a² + 4) == a anyway.
+    let rate = if a < 1e150 {
+        0.5 * (a + libm::sqrt(a * a + 4.0))
+    } else {
+        a
+    };
     loop {
         let z = a - libm::log(1.0 - unit(rng)) / rate;
         let accept = libm::exp(-0.5 * (z - rate) * (z - rate));
@@ -262,6 +267,21 @@ mod tests {
         assert_eq!(truncated_standard_normal(&mut rng, 1.0, 1.0), 1.0);
         assert_eq!(truncated_normal_f64(&mut rng, 5.0, 0.0, -1.0, 1.0), 1.0);
         assert!(truncated_standard_normal(&mut rng, f64::NAN, 1.0).is_nan());
+    }
+
+    #[test]
+    fn absurd_bounds_terminate_inside_the_interval() {
+        let mut rng = SplitMix64::new(0);
+        assert_eq!(
+            truncated_standard_normal(&mut rng, 1e200, f64::INFINITY),
+            1e200
+        );
+        let z = truncated_standard_normal(&mut rng, -1e300, -1e299);
+        assert!((-1e300..=-1e299).contains(&z));
+        let z = truncated_standard_normal(&mut rng, 1e200, 1e201);
+        assert!((1e200..=1e201).contains(&z));
+        let z = truncated_standard_normal(&mut rng, 40.0, 40.5);
+        assert!((40.0..=40.5).contains(&z));
     }
 
     #[test]
