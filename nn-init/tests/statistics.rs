@@ -16,7 +16,6 @@
 
 use nn_init::sample::{self, truncated_normal_f64};
 use nn_init::{Distribution, FanMode, Init, SplitMix64, TRUNCATION_STD_CORRECTION};
-use rand_core::RngCore as _;
 
 const N: usize = 100_000;
 const KS_N: usize = 20_000;
