@@ -12,7 +12,8 @@ mod net;
 /// `pub const NAME: [u64; N] = [...];` with the results' bit patterns.
 fn expected<F: nn_core::Float>(name: &str) -> String {
     let mut bits = Vec::new();
-    net::run::<F>(&mut |_group, _what, values| bits.extend(values.iter().map(|v| v.to_bits_u64())));
+    net::run::<F>(&mut |_group, _what, values| bits.extend(values.iter().map(|v| v.to_bits_u64())))
+        .expect("the fixed targets are valid");
     let mut s = format!(
         "/// Bit patterns of the {} results, computed on the host.\npub const {name}: [u64; {}] = [\n",
         F::NAME,

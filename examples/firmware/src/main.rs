@@ -79,7 +79,10 @@ impl Checker {
     fn run<F: Float>(&mut self, expected: &'static [u64]) {
         self.expected = expected;
         self.next = 0;
-        net::run::<F>(&mut |group, what, values| self.check(group, what, values));
+        if let Err(e) = net::run::<F>(&mut |group, what, values| self.check(group, what, values)) {
+            hprintln!("FAIL {}: loss error: {}", F::NAME, e);
+            self.failed += 1;
+        }
         if self.next != expected.len() {
             hprintln!(
                 "FAIL {}: computed {} values, host {}",
