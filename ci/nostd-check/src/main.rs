@@ -9,17 +9,23 @@
 //! `alloc` feature and this program supplies a null allocator that must never
 //! be called. See README.md.
 //!
-//! The program trains a small network on XOR (inference, loss, backward pass
-//! and parameter update, per sample and batched, in f32 and f64) and exits 0
-//! only when the results are sane: everything finite, batched equals
-//! per-sample, and the loss falls.
+//! The program initializes networks with He normal (nn-init, seeded
+//! `SplitMix64`) and trains them on XOR with `Mse` and with `CrossEntropy`
+//! (inference, loss, backward pass and parameter update, per sample and
+//! batched, in f32 and f64). It exits 0 only when the results are sane:
+//! initialization reproducible and in bounds, everything finite, batched equals
+//! per-sample bit for bit, the loss at least halves, and bad targets give an
+//! error value instead of a panic.
 #![no_std]
 #![no_main]
 
 use core::ffi::{c_char, c_int};
-use core::fmt::Write;
+use core::fmt::{self, Write};
 
-use nn_core::{Dense, Float, Module, Params, Relu, Seq, seq};
+use nn_core::{
+    CrossEntropy, Dense, Float, Loss, LossError, Module, Mse, ParamKind, Params, Relu, Seq, seq,
+};
+use nn_init::{Init, InitError, Initializer, SplitMix64};
 
 mod sys {
     //! The three libc functions this program needs (libc, not std).
@@ -89,41 +95,34 @@ mod null_alloc {
     static GLOBAL: Null = Null;
 }
 
-/// Hidden width of the test network.
+/// Hidden width of the test networks.
 const HIDDEN: usize = 8;
-/// The network under test: two dense layers, one activation.
-type Net<F> = Seq![Dense<F, 2, HIDDEN>, Relu, Dense<F, HIDDEN, 1>];
+/// The networks under test: two dense layers and one activation; `O` outputs.
+type Net<F, const O: usize> = Seq![Dense<F, 2, HIDDEN>, Relu, Dense<F, HIDDEN, O>];
 /// XOR: four samples, one batch.
 const BATCH: usize = 4;
+const XOR_X: [[f64; 2]; BATCH] = [[0.0, 0.0], [0.0, 1.0], [1.0, 0.0], [1.0, 1.0]];
+/// XOR as a regression target (for `Mse`).
+const XOR_Y: [[f64; 1]; BATCH] = [[0.0], [1.0], [1.0], [0.0]];
+/// XOR as class indices (for `CrossEntropy`).
+const XOR_CLASS: [usize; BATCH] = [0, 1, 1, 0];
 
-/// A tiny seeded generator (64-bit LCG, Knuth's constants) for the start
-/// weights, uniform in `[-1, 1)`.
-struct Lcg(u64);
+/// Why a run could not even start or continue.
+enum Failure {
+    Init(InitError),
+    Loss(LossError),
+}
 
-impl Lcg {
-    fn next_f64(&mut self) -> f64 {
-        self.0 = self
-            .0
-            .wrapping_mul(6_364_136_223_846_793_005)
-            .wrapping_add(1_442_695_040_888_963_407);
-        ((self.0 >> 11) as f64 / (1u64 << 53) as f64) * 2.0 - 1.0
+impl fmt::Display for Failure {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Failure::Init(e) => write!(f, "initialization failed: {e}"),
+            Failure::Loss(e) => write!(f, "loss failed: {e}"),
+        }
     }
 }
 
-/// Mean squared error over the batch and its gradient `2 (y - t) / n`.
-fn mse<F: Float>(y: &[[F; 1]; BATCH], t: &[[F; 1]; BATCH]) -> (F, [[F; 1]; BATCH]) {
-    let n = F::from_usize(BATCH);
-    let mut loss = F::ZERO;
-    let mut grad = [[F::ZERO; 1]; BATCH];
-    for ((g, yr), tr) in grad.iter_mut().zip(y).zip(t) {
-        let d = yr[0] - tr[0];
-        loss += d * d;
-        g[0] = F::TWO * d / n;
-    }
-    (loss / n, grad)
-}
-
-/// What one precision's run found.
+/// What one training run found.
 struct Outcome<F> {
     first_loss: F,
     last_loss: F,
@@ -133,18 +132,28 @@ struct Outcome<F> {
     finite: bool,
 }
 
-/// Trains `Net<F>` on XOR with plain SGD for `steps` full-batch steps.
-fn train_xor<F: Float>(seed: u64, steps: usize, lr: F) -> Outcome<F> {
-    let mut rng = Lcg(seed);
-    let mut net: Net<F> = seq![Dense::zeros(), Relu, Dense::zeros()];
-    for p in net.params_mut() {
-        for v in p.values.iter_mut() {
-            *v = F::from_f64(rng.next_f64());
-        }
-    }
-    let x = [[0.0, 0.0], [0.0, 1.0], [1.0, 0.0], [1.0, 1.0]].map(|r| r.map(F::from_f64));
-    let t = [[0.0], [1.0], [1.0], [0.0]].map(|r| r.map(F::from_f64));
+/// A network with He-normal weights (nn-init, seeded SplitMix64) and zero biases.
+fn he_normal_net<F: Float, const O: usize>(seed: u64) -> Result<Net<F, O>, InitError> {
+    let mut net: Net<F, O> = seq![Dense::zeros(), Relu, Dense::zeros()];
+    Initializer::new(Init::he_normal()).apply(&mut net, &mut SplitMix64::new(seed))?;
+    Ok(net)
+}
 
+/// Trains `Net<F, O>` on XOR against `target` with `loss` and plain SGD for
+/// `steps` full-batch steps.
+fn train_xor<F, const O: usize, T, L>(
+    loss: &L,
+    target: &T,
+    seed: u64,
+    steps: usize,
+    lr: F,
+) -> Result<Outcome<F>, Failure>
+where
+    F: Float,
+    L: Loss<F, [[F; O]; BATCH], T>,
+{
+    let mut net = he_normal_net::<F, O>(seed).map_err(Failure::Init)?;
+    let x = XOR_X.map(|r| r.map(F::from_f64));
     let mut out = Outcome {
         first_loss: F::NAN,
         last_loss: F::NAN,
@@ -153,12 +162,12 @@ fn train_xor<F: Float>(seed: u64, steps: usize, lr: F) -> Outcome<F> {
     };
     for step in 0..steps {
         let (y, cache) = net.forward_train(&x);
-        let (loss, dy) = mse(&y, &t);
+        let (value, dy) = loss.loss_and_grad(&y, target).map_err(Failure::Loss)?;
         let mut grads = net.zeroed();
         let _dx: [[F; 2]; BATCH] = net.backward(&cache, &dy, &mut grads);
 
         if step == 0 {
-            out.first_loss = loss;
+            out.first_loss = value;
             // The per-sample path must give the same numbers as the batch.
             let mut per_sample = net.zeroed();
             for ((xr, yr), dyr) in x.iter().zip(&y).zip(&dy) {
@@ -168,8 +177,8 @@ fn train_xor<F: Float>(seed: u64, steps: usize, lr: F) -> Outcome<F> {
             }
             out.batch_matches &= per_sample == grads;
         }
-        out.last_loss = loss;
-        out.finite &= loss.is_finite() && grads.all_finite();
+        out.last_loss = value;
+        out.finite &= value.is_finite() && grads.all_finite();
 
         for (p, g) in net.params_mut().zip(grads.params()) {
             for (v, &gv) in p.values.iter_mut().zip(g.values) {
@@ -178,25 +187,73 @@ fn train_xor<F: Float>(seed: u64, steps: usize, lr: F) -> Outcome<F> {
         }
     }
     out.finite &= net.all_finite();
-    out
+    Ok(out)
 }
 
-/// Prints one precision's outcome; returns whether it is sane.
-fn report<F: Float>(o: &Outcome<F>) -> bool {
-    let fell = o.last_loss < o.first_loss * F::HALF;
-    let ok = fell && o.batch_matches && o.finite;
-    let _ = writeln!(
-        sys::Stdout,
-        "{} {}: XOR loss {:.6} -> {:.6} (fell by half: {}), batch == per-sample: {}, finite: {}",
-        if ok { "ok  " } else { "FAIL" },
-        F::NAME,
-        o.first_loss.to_f64(),
-        o.last_loss.to_f64(),
-        fell,
-        o.batch_matches,
-        o.finite,
-    );
+/// Prints one check's line; returns `ok`.
+fn line(ok: bool, args: fmt::Arguments<'_>) -> bool {
+    let _ = writeln!(sys::Stdout, "{} {args}", if ok { "ok  " } else { "FAIL" });
     ok
+}
+
+/// Prints one training run's outcome; returns whether it is sane.
+fn report<F: Float>(name: &str, run: Result<Outcome<F>, Failure>) -> bool {
+    match run {
+        Ok(o) => {
+            let fell = o.last_loss < o.first_loss * F::HALF;
+            line(
+                fell && o.batch_matches && o.finite,
+                format_args!(
+                    "{} {name}: XOR loss {:.4e} -> {:.4e} (fell by half: {fell}), \
+                     batch == per-sample: {}, finite: {}",
+                    F::NAME,
+                    o.first_loss.to_f64(),
+                    o.last_loss.to_f64(),
+                    o.batch_matches,
+                    o.finite,
+                ),
+            )
+        }
+        Err(e) => line(false, format_args!("{} {name}: {e}", F::NAME)),
+    }
+}
+
+/// He-normal initialization: reproducible from the seed, weights drawn and
+/// within the truncation bound `2·sqrt(2 / fan_in) / 0.8796`, biases zero.
+fn check_init<F: Float>() -> bool {
+    let (Ok(a), Ok(b)) = (he_normal_net::<F, 3>(11), he_normal_net::<F, 3>(11)) else {
+        return line(false, format_args!("{} He normal: refused", F::NAME));
+    };
+    let mut sane = a == b;
+    for p in a.params() {
+        sane &= match p.kind {
+            ParamKind::Weight { fan_in, .. } => {
+                let bound = F::from_f64(2.0 * Float::sqrt(2.0 / fan_in as f64) / 0.8796);
+                p.values.iter().any(|&w| w != F::ZERO) && p.values.iter().all(|&w| w.abs() <= bound)
+            }
+            _ => p.values.iter().all(|&b| b == F::ZERO),
+        };
+    }
+    line(
+        sane,
+        format_args!(
+            "{} He normal init: reproducible, within bounds, biases zero",
+            F::NAME
+        ),
+    )
+}
+
+/// Bad targets give an error value, not a panic.
+fn check_loss_error() -> bool {
+    let got = CrossEntropy.loss(&[0.0f32, 1.0], &5);
+    let want = Err(LossError::ClassOutOfRange {
+        index: 5,
+        classes: 2,
+    });
+    line(
+        got == want,
+        format_args!("CrossEntropy with class 5 of 2 is refused: {:?}", got),
+    )
 }
 
 /// The C entry point, called by the host's start files through libc.
@@ -209,8 +266,22 @@ pub extern "C" fn main(_argc: c_int, _argv: *const *const c_char) -> c_int {
     };
     let _ = writeln!(sys::Stdout, "nostd-check ({variant})");
     let checks = [
-        report(&train_xor::<f32>(7, 500, 0.1)),
-        report(&train_xor::<f64>(7, 500, 0.1)),
+        check_init::<f32>(),
+        check_init::<f64>(),
+        report(
+            "Mse",
+            train_xor::<f32, 1, _, _>(&Mse, &XOR_Y.map(|r| r.map(|v| v as f32)), 7, 500, 0.1),
+        ),
+        report("Mse", train_xor::<f64, 1, _, _>(&Mse, &XOR_Y, 7, 500, 0.1)),
+        report(
+            "CrossEntropy",
+            train_xor::<f32, 2, _, _>(&CrossEntropy, &XOR_CLASS, 7, 500, 0.1),
+        ),
+        report(
+            "CrossEntropy",
+            train_xor::<f64, 2, _, _>(&CrossEntropy, &XOR_CLASS, 7, 500, 0.1),
+        ),
+        check_loss_error(),
     ];
     let failed = checks.iter().filter(|ok| !**ok).count();
     let _ = writeln!(
