@@ -1,0 +1,431 @@
+//! The runtime-shaped network: layers in a `Vec`, sizes checked when built.
+
+use nn_core::kernels::{
+    dense_backward_batch, dense_forward_batch, elementwise_backward, elementwise_forward,
+};
+use nn_core::{Float, Param, ParamKind, ParamMut, Params};
+
+use super::{LayerSpec, NetworkError};
+
+/// A network whose shape is known only at run time (for example read from a
+/// file), built from nn-core's shared slice kernels, so it computes exactly
+/// what the typed const-generic layers compute for the same weights.
+///
+/// Data is a batch of samples stored row-major in one flat slice: `x` of a
+/// batch of `B` samples has `B·inputs()` values. Like the typed layers, a
+/// network is its own gradient type: [`backward`](Network::backward)
+/// accumulates into a network of the same architecture (see
+/// [`Params::zeroed`]), and optimizers walk both through [`Params`].
+///
+/// The seed course's worked example (no bias, identity activation):
+///
+/// ```
+/// use nn_core::Params;
+/// use nn_std::runtime::{LayerSpec, Network};
+///
+/// let mut net = Network::new(
+///     2,
+///     &[LayerSpec::Dense { outputs: 2 }, LayerSpec::Identity, LayerSpec::Dense { outputs: 1 }],
+/// )?;
+/// net.set_param(0, &[1.0, 1.0, 1.0, -1.0])?; // hidden weight [[1, 1], [1, -1]]
+/// net.set_param(2, &[1.0, -1.0])?; // output weight [[1, -1]]
+///
+/// let cache = net.forward_train(&[40.0, 0.0])?;
+/// assert_eq!(cache.layer_output(0), &[40.0, 40.0]);
+/// assert_eq!(cache.output(), &[0.0]);
+///
+/// // MSE against the target 1: dL/dy = 2(y - 1) = -2.
+/// let mut grads = net.zeroed();
+/// let dx = net.backward(&cache, &[-2.0], &mut grads)?;
+/// assert_eq!(dx, [0.0, -4.0]);
+/// assert_eq!(grads.param(0), Some(&[-80.0, 0.0, 80.0, 0.0][..]));
+/// assert_eq!(grads.param(2), Some(&[-80.0, -80.0][..]));
+/// # Ok::<(), nn_std::runtime::NetworkError>(())
+/// ```
+#[derive(Clone, Debug, PartialEq)]
+pub struct Network<F> {
+    inputs: usize,
+    layers: Vec<Layer<F>>,
+}
+
+/// One layer with its widths and parameter tensors.
+#[derive(Clone, Debug, PartialEq)]
+struct Layer<F> {
+    spec: LayerSpec<F>,
+    inputs: usize,
+    outputs: usize,
+    tensors: Vec<Tensor<F>>,
+}
+
+/// One parameter tensor.
+#[derive(Clone, Debug, PartialEq)]
+struct Tensor<F> {
+    values: Vec<F>,
+    kind: ParamKind,
+}
+
+/// What [`Network::forward_train`] keeps for [`Network::backward`]: the input
+/// and the output of every layer.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Cache<F> {
+    batch: usize,
+    /// `values[i]` is the input of layer `i`; the last is the network output.
+    values: Vec<Vec<F>>,
+}
+
+impl<F> Cache<F> {
+    /// Number of samples in the batch.
+    pub fn batch(&self) -> usize {
+        self.batch
+    }
+
+    /// The batch the network was given.
+    pub fn input(&self) -> &[F] {
+        &self.values[0]
+    }
+
+    /// The output of layer `layer` (`[batch][width]`, row-major); empty when
+    /// there is no such layer.
+    pub fn layer_output(&self, layer: usize) -> &[F] {
+        self.values.get(layer + 1).map_or(&[], Vec::as_slice)
+    }
+
+    /// The network's output.
+    pub fn output(&self) -> &[F] {
+        self.values.last().map_or(&[], Vec::as_slice)
+    }
+}
+
+impl<F: Float> Network<F> {
+    /// A network with `inputs` values per sample and the given layers, every
+    /// parameter zero except PReLU slopes, which start at their spec's `a`.
+    ///
+    /// Fails with a precise [`NetworkError`] when a width is zero, a maxout
+    /// group size does not divide its input width, or a hyper-parameter is
+    /// not finite.
+    pub fn new(inputs: usize, specs: &[LayerSpec<F>]) -> Result<Self, NetworkError> {
+        if inputs == 0 {
+            return Err(NetworkError::ZeroInputs);
+        }
+        let mut layers = Vec::with_capacity(specs.len());
+        let mut width = inputs;
+        for (index, &spec) in specs.iter().enumerate() {
+            let layer = Layer::new(index, spec, width)?;
+            width = layer.outputs;
+            layers.push(layer);
+        }
+        Ok(Network { inputs, layers })
+    }
+
+    /// Values per input sample.
+    pub fn inputs(&self) -> usize {
+        self.inputs
+    }
+
+    /// Values per output sample.
+    pub fn outputs(&self) -> usize {
+        self.layers.last().map_or(self.inputs, |l| l.outputs)
+    }
+
+    /// Number of layers.
+    pub fn num_layers(&self) -> usize {
+        self.layers.len()
+    }
+
+    /// The layers' descriptions, in order.
+    pub fn specs(&self) -> impl Iterator<Item = &LayerSpec<F>> {
+        self.layers.iter().map(|l| &l.spec)
+    }
+
+    /// Values per sample that layer `layer` produces.
+    pub fn layer_outputs(&self, layer: usize) -> Option<usize> {
+        self.layers.get(layer).map(|l| l.outputs)
+    }
+
+    /// Number of parameter tensors (the length of [`Params::params`]).
+    pub fn num_tensors(&self) -> usize {
+        self.layers.iter().map(|l| l.tensors.len()).sum()
+    }
+
+    /// Parameter tensor `tensor` in [`Params`] order, if it exists.
+    pub fn param(&self, tensor: usize) -> Option<&[F]> {
+        self.tensors().nth(tensor).map(|t| t.values.as_slice())
+    }
+
+    /// Overwrites parameter tensor `tensor` (in [`Params`] order: each dense
+    /// layer's weight `[outputs][inputs]` then bias, each PReLU's slope).
+    pub fn set_param(&mut self, tensor: usize, values: &[F]) -> Result<(), NetworkError> {
+        let count = self.num_tensors();
+        let t = self
+            .layers
+            .iter_mut()
+            .flat_map(|l| l.tensors.iter_mut())
+            .nth(tensor)
+            .ok_or(NetworkError::NoSuchParam { tensor, count })?;
+        if t.values.len() != values.len() {
+            return Err(NetworkError::ParamLength {
+                tensor,
+                expected: t.values.len(),
+                found: values.len(),
+            });
+        }
+        t.values.copy_from_slice(values);
+        Ok(())
+    }
+
+    /// Inference on a batch: `x` holds `B·inputs()` values, the result
+    /// `B·outputs()`.
+    pub fn forward(&self, x: &[F]) -> Result<Vec<F>, NetworkError> {
+        let batch = self.batch_of(x)?;
+        let mut current = x.to_vec();
+        for layer in &self.layers {
+            let mut next = vec![F::ZERO; batch * layer.outputs];
+            layer.forward(&current, &mut next);
+            current = next;
+        }
+        Ok(current)
+    }
+
+    /// Forward pass that keeps every layer's output for
+    /// [`backward`](Network::backward).
+    pub fn forward_train(&self, x: &[F]) -> Result<Cache<F>, NetworkError> {
+        let batch = self.batch_of(x)?;
+        let mut values = Vec::with_capacity(self.layers.len() + 1);
+        values.push(x.to_vec());
+        for layer in &self.layers {
+            let mut next = vec![F::ZERO; batch * layer.outputs];
+            layer.forward(values.last().map_or(&[], Vec::as_slice), &mut next);
+            values.push(next);
+        }
+        Ok(Cache { batch, values })
+    }
+
+    /// Backward pass over the batch of `cache`: adds the parameter gradients
+    /// (summed over the batch) to `grads` and returns `dL/dx`, given
+    /// `dy = dL/d(output)`.
+    pub fn backward(
+        &self,
+        cache: &Cache<F>,
+        dy: &[F],
+        grads: &mut Self,
+    ) -> Result<Vec<F>, NetworkError> {
+        let mut all = self.backward_all(cache, dy, grads)?;
+        Ok(all.swap_remove(0))
+    }
+
+    /// Like [`backward`](Network::backward), but returns the gradient with
+    /// respect to every layer's input and output: entry `i` is
+    /// `dL/d(input of layer i)`, entry `i + 1` is `dL/d(output of layer i)`,
+    /// the last is `dy`.
+    pub fn backward_all(
+        &self,
+        cache: &Cache<F>,
+        dy: &[F],
+        grads: &mut Self,
+    ) -> Result<Vec<Vec<F>>, NetworkError> {
+        if !self.same_architecture(grads) || !self.owns(cache) {
+            return Err(NetworkError::ArchitectureMismatch);
+        }
+        let expected = cache.batch * self.outputs();
+        if dy.len() != expected {
+            return Err(NetworkError::LengthMismatch {
+                what: "dy",
+                expected,
+                found: dy.len(),
+            });
+        }
+        let n = self.layers.len();
+        let mut out = vec![Vec::new(); n + 1];
+        out[n] = dy.to_vec();
+        for (i, (layer, glayer)) in self.layers.iter().zip(&mut grads.layers).enumerate().rev() {
+            let mut dx = vec![F::ZERO; cache.batch * layer.inputs];
+            layer.backward(
+                &cache.values[i],
+                &cache.values[i + 1],
+                &out[i + 1],
+                &mut glayer.tensors,
+                &mut dx,
+            );
+            out[i] = dx;
+        }
+        Ok(out)
+    }
+
+    /// Number of samples in `x`, or an error when its length is not a
+    /// multiple of the input width.
+    fn batch_of(&self, x: &[F]) -> Result<usize, NetworkError> {
+        if x.len() % self.inputs != 0 {
+            return Err(NetworkError::BatchLength {
+                width: self.inputs,
+                found: x.len(),
+            });
+        }
+        Ok(x.len() / self.inputs)
+    }
+
+    fn same_architecture(&self, other: &Self) -> bool {
+        self.inputs == other.inputs
+            && self.layers.len() == other.layers.len()
+            && self.layers.iter().zip(&other.layers).all(|(a, b)| {
+                a.outputs == b.outputs
+                    && a.tensors.len() == b.tensors.len()
+                    && a.tensors
+                        .iter()
+                        .zip(&b.tensors)
+                        .all(|(s, t)| s.values.len() == t.values.len())
+            })
+    }
+
+    fn owns(&self, cache: &Cache<F>) -> bool {
+        cache.values.len() == self.layers.len() + 1
+            && cache.values[0].len() == cache.batch * self.inputs
+            && self
+                .layers
+                .iter()
+                .zip(&cache.values[1..])
+                .all(|(l, v)| v.len() == cache.batch * l.outputs)
+    }
+
+    fn tensors(&self) -> impl Iterator<Item = &Tensor<F>> {
+        self.layers.iter().flat_map(|l| l.tensors.iter())
+    }
+}
+
+impl<F: Float> Params<F> for Network<F> {
+    fn params(&self) -> impl Iterator<Item = Param<'_, F>> {
+        self.tensors().map(|t| Param {
+            values: &t.values,
+            kind: t.kind,
+        })
+    }
+
+    fn params_mut(&mut self) -> impl Iterator<Item = ParamMut<'_, F>> {
+        self.layers
+            .iter_mut()
+            .flat_map(|l| l.tensors.iter_mut())
+            .map(|t| ParamMut {
+                values: &mut t.values,
+                kind: t.kind,
+            })
+    }
+}
+
+/// Runs `$body` with `$a` bound to the nn-core element-wise activation that
+/// `$spec` names, or evaluates `$other` for any other layer.
+macro_rules! with_elementwise {
+    ($spec:expr, |$a:ident| $body:expr, $other:expr) => {
+        match $spec {
+            LayerSpec::Identity => {
+                let $a = &nn_core::Identity;
+                $body
+            }
+            LayerSpec::Relu => {
+                let $a = &nn_core::Relu;
+                $body
+            }
+            _ => $other,
+        }
+    };
+}
+
+impl<F: Float> Layer<F> {
+    fn new(index: usize, spec: LayerSpec<F>, inputs: usize) -> Result<Self, NetworkError> {
+        let finite = |name, v: F| {
+            if v.is_finite() {
+                Ok(())
+            } else {
+                Err(NetworkError::NonFiniteHyperparameter { layer: index, name })
+            }
+        };
+        let (outputs, tensors) = match spec {
+            LayerSpec::Dense { outputs } => {
+                if outputs == 0 {
+                    return Err(NetworkError::ZeroOutputs { layer: index });
+                }
+                let weight = Tensor {
+                    values: vec![F::ZERO; inputs * outputs],
+                    kind: ParamKind::Weight {
+                        fan_in: inputs,
+                        fan_out: outputs,
+                    },
+                };
+                let bias = Tensor {
+                    values: vec![F::ZERO; outputs],
+                    kind: ParamKind::Bias { fan_in: inputs },
+                };
+                (outputs, vec![weight, bias])
+            }
+            LayerSpec::Maxout { k } => {
+                if k == 0 || inputs % k != 0 {
+                    return Err(NetworkError::MaxoutGroups {
+                        layer: index,
+                        width: inputs,
+                        k,
+                    });
+                }
+                (inputs / k, Vec::new())
+            }
+            LayerSpec::LeakyRelu { slope } => {
+                finite("slope", slope)?;
+                (inputs, Vec::new())
+            }
+            LayerSpec::Elu { alpha } => {
+                finite("alpha", alpha)?;
+                (inputs, Vec::new())
+            }
+            LayerSpec::Prelu { a } => {
+                finite("a", a)?;
+                let slope = Tensor {
+                    values: vec![a],
+                    kind: ParamKind::Other,
+                };
+                (inputs, vec![slope])
+            }
+            LayerSpec::Identity
+            | LayerSpec::Relu
+            | LayerSpec::Sigmoid
+            | LayerSpec::Tanh
+            | LayerSpec::Softmax
+            | LayerSpec::LogSoftmax => (inputs, Vec::new()),
+        };
+        Ok(Layer {
+            spec,
+            inputs,
+            outputs,
+            tensors,
+        })
+    }
+
+    /// `y = layer(x)` on a batch; sizes were checked by the network.
+    fn forward(&self, x: &[F], y: &mut [F]) {
+        with_elementwise!(self.spec, |a| elementwise_forward(a, x, y), {
+            match self.spec {
+                LayerSpec::Dense { .. } => {
+                    dense_forward_batch(&self.tensors[0].values, &self.tensors[1].values, x, y)
+                }
+                _ => {}
+            }
+        })
+    }
+
+    /// Writes `dx` and adds parameter gradients to `grads` (this layer's
+    /// tensors in a network of the same architecture).
+    fn backward(&self, x: &[F], _y: &[F], dy: &[F], grads: &mut [Tensor<F>], dx: &mut [F]) {
+        with_elementwise!(self.spec, |a| elementwise_backward(a, x, dy, dx), {
+            match self.spec {
+                LayerSpec::Dense { .. } => {
+                    let (dw, db) = grads.split_at_mut(1);
+                    dense_backward_batch(
+                        &self.tensors[0].values,
+                        x,
+                        dy,
+                        &mut dw[0].values,
+                        &mut db[0].values,
+                        dx,
+                    )
+                }
+                _ => {}
+            }
+        })
+    }
+}
