@@ -16,8 +16,12 @@ mod module;
 mod params;
 
 pub use float::Float;
+pub use layers::activation::{Elu, LeakyRelu, Sigmoid, Tanh};
 pub use layers::activation::{Identity, Relu};
 pub use layers::dense::Dense;
+pub use layers::maxout::Maxout;
+pub use layers::prelu::Prelu;
+pub use layers::softmax::{LogSoftmax, Softmax};
 pub use loss::{Loss, LossError};
 pub use module::{Chain, Module};
 pub use params::{Param, ParamKind, ParamMut, Params};
