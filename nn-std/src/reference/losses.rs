@@ -19,28 +19,38 @@ pub(crate) fn loss_spec<F: Float>(name: &str, params: Fields<'_>) -> Result<Loss
             _ => Ok(()),
         }
     };
+    // PyTorch's defaults: delta = 1, margin = 1.
+    let number = |key: &str| -> Result<F, CaseError> {
+        match params.has(key) {
+            true => params.number(key).map(F::from_f64),
+            false => Ok(F::ONE),
+        }
+    };
     let (spec, known): (LossSpec<F>, &[&str]) = match name {
         "mse" => (LossSpec::Mse, &[]),
-        "huber" => {
-            let delta = if params.has("delta") { params.number("delta")? } else { 1.0 };
-            (
-                LossSpec::Huber {
-                    delta: F::from_f64(delta),
-                },
-                &["delta"],
-            )
-        }
+        "huber" => (
+            LossSpec::Huber {
+                delta: number("delta")?,
+            },
+            &["delta"],
+        ),
         "cross_entropy" | "softmax_cross_entropy" => (LossSpec::CrossEntropy, &[]),
         "cross_entropy_probs" => (LossSpec::CrossEntropyProbs, &[]),
         "bce_with_logits" => (LossSpec::BceWithLogits, &[]),
-        "hinge" => {
-            require("margin", 1.0)?;
-            (LossSpec::Hinge, &["margin"])
-        }
+        "hinge" => (
+            LossSpec::Hinge {
+                margin: number("margin")?,
+            },
+            &["margin"],
+        ),
         "multi_margin" => {
             require("p", 1.0)?;
-            require("margin", 1.0)?;
-            (LossSpec::MultiMargin, &["p", "margin"])
+            (
+                LossSpec::MultiMargin {
+                    margin: number("margin")?,
+                },
+                &["p", "margin"],
+            )
         }
         other => return Err(format!("unknown loss `{other}`")),
     };

@@ -68,6 +68,11 @@ pub enum NetworkError {
     /// A gradient network or cache does not belong to this network's
     /// architecture.
     ArchitectureMismatch,
+    /// A loss was given the wrong kind of target.
+    TargetKind {
+        /// Whether the loss needs class indices (otherwise values).
+        classes: bool,
+    },
     /// A loss could not be computed.
     Loss(LossError),
 }
@@ -109,6 +114,12 @@ impl fmt::Display for NetworkError {
             } => write!(f, "`{what}` needs {expected} values, got {found}"),
             NetworkError::ArchitectureMismatch => {
                 f.write_str("gradients or cache belong to a network of another architecture")
+            }
+            NetworkError::TargetKind { classes: true } => {
+                f.write_str("this loss needs class-index targets")
+            }
+            NetworkError::TargetKind { classes: false } => {
+                f.write_str("this loss needs value targets, not class indices")
             }
             NetworkError::Loss(e) => write!(f, "loss: {e}"),
         }

@@ -2,6 +2,8 @@
 
 use nn_core::kernels::{
     dense_backward_batch, dense_forward_batch, elementwise_backward, elementwise_forward,
+    log_softmax_backward, log_softmax_forward, maxout_backward, maxout_forward, prelu_grad_slope,
+    softmax_backward, softmax_forward,
 };
 use nn_core::{Float, Param, ParamKind, ParamMut, Params};
 
@@ -323,6 +325,22 @@ macro_rules! with_elementwise {
                 let $a = &nn_core::Relu;
                 $body
             }
+            LayerSpec::Sigmoid => {
+                let $a = &nn_core::Sigmoid;
+                $body
+            }
+            LayerSpec::Tanh => {
+                let $a = &nn_core::Tanh;
+                $body
+            }
+            LayerSpec::LeakyRelu { slope } => {
+                let $a = &nn_core::LeakyRelu::new(slope);
+                $body
+            }
+            LayerSpec::Elu { alpha } => {
+                let $a = &nn_core::Elu::new(alpha);
+                $body
+            }
             _ => $other,
         }
     };
@@ -398,20 +416,52 @@ impl<F: Float> Layer<F> {
 
     /// `y = layer(x)` on a batch; sizes were checked by the network.
     fn forward(&self, x: &[F], y: &mut [F]) {
-        with_elementwise!(self.spec, |a| elementwise_forward(a, x, y), {
+        with_elementwise!(self.spec, |act| elementwise_forward(act, x, y), {
             match self.spec {
                 LayerSpec::Dense { .. } => {
                     dense_forward_batch(&self.tensors[0].values, &self.tensors[1].values, x, y)
                 }
-                _ => {}
+                LayerSpec::Prelu { .. } => elementwise_forward(&self.prelu(), x, y),
+                LayerSpec::Softmax => self.rows(x, y, softmax_forward),
+                LayerSpec::LogSoftmax => self.rows(x, y, log_softmax_forward),
+                LayerSpec::Maxout { k } => {
+                    maxout_forward(x, k, y, &mut vec![0; y.len()]);
+                }
+                // Handled by `with_elementwise!`.
+                LayerSpec::Identity
+                | LayerSpec::Relu
+                | LayerSpec::Sigmoid
+                | LayerSpec::Tanh
+                | LayerSpec::LeakyRelu { .. }
+                | LayerSpec::Elu { .. } => {}
             }
         })
     }
 
+    /// The PReLU this layer is (its slope is its one tensor).
+    fn prelu(&self) -> nn_core::Prelu<F> {
+        nn_core::Prelu::new(self.tensors.first().and_then(|t| t.values.first()).copied().unwrap_or(F::ZERO))
+    }
+
+    /// Applies a row kernel to every sample of the batch.
+    fn rows(&self, x: &[F], y: &mut [F], kernel: fn(&[F], &mut [F])) {
+        for (xr, yr) in x.chunks_exact(self.inputs).zip(y.chunks_exact_mut(self.outputs)) {
+            kernel(xr, yr);
+        }
+    }
+
+    /// Applies a row backward kernel `(y, dy, dx)` to every sample.
+    fn rows_backward(&self, y: &[F], dy: &[F], dx: &mut [F], kernel: fn(&[F], &[F], &mut [F])) {
+        let w = self.outputs;
+        for ((yr, dyr), dxr) in y.chunks_exact(w).zip(dy.chunks_exact(w)).zip(dx.chunks_exact_mut(w)) {
+            kernel(yr, dyr, dxr);
+        }
+    }
+
     /// Writes `dx` and adds parameter gradients to `grads` (this layer's
     /// tensors in a network of the same architecture).
-    fn backward(&self, x: &[F], _y: &[F], dy: &[F], grads: &mut [Tensor<F>], dx: &mut [F]) {
-        with_elementwise!(self.spec, |a| elementwise_backward(a, x, dy, dx), {
+    fn backward(&self, x: &[F], y: &[F], dy: &[F], grads: &mut [Tensor<F>], dx: &mut [F]) {
+        with_elementwise!(self.spec, |act| elementwise_backward(act, x, dy, dx), {
             match self.spec {
                 LayerSpec::Dense { .. } => {
                     let (dw, db) = grads.split_at_mut(1);
@@ -424,7 +474,24 @@ impl<F: Float> Layer<F> {
                         dx,
                     )
                 }
-                _ => {}
+                LayerSpec::Prelu { .. } => {
+                    elementwise_backward(&self.prelu(), x, dy, dx);
+                    grads[0].values[0] += prelu_grad_slope(x, dy);
+                }
+                LayerSpec::Softmax => self.rows_backward(y, dy, dx, softmax_backward),
+                LayerSpec::LogSoftmax => self.rows_backward(y, dy, dx, log_softmax_backward),
+                LayerSpec::Maxout { k } => {
+                    let mut argmax = vec![0; y.len()];
+                    maxout_forward(x, k, &mut vec![F::ZERO; y.len()], &mut argmax);
+                    maxout_backward(&argmax, k, dy, dx);
+                }
+                // Handled by `with_elementwise!`.
+                LayerSpec::Identity
+                | LayerSpec::Relu
+                | LayerSpec::Sigmoid
+                | LayerSpec::Tanh
+                | LayerSpec::LeakyRelu { .. }
+                | LayerSpec::Elu { .. } => {}
             }
         })
     }
