@@ -22,6 +22,7 @@ pub use layers::dense::Dense;
 pub use layers::maxout::Maxout;
 pub use layers::prelu::Prelu;
 pub use layers::softmax::{LogSoftmax, Softmax};
+pub use loss::{BceWithLogits, CrossEntropy, CrossEntropyProbs, Hinge, Huber, Mse, MultiMargin};
 pub use loss::{Loss, LossError};
 pub use module::{Chain, Module};
 pub use params::{Param, ParamKind, ParamMut, Params};
