@@ -45,7 +45,12 @@ pub(crate) fn activation_spec<F: Float>(
             },
             &["alpha"],
         ),
-        "maxout" => (LayerSpec::Maxout { k: params.count("k")? }, &["k"]),
+        "maxout" => (
+            LayerSpec::Maxout {
+                k: params.count("k")?,
+            },
+            &["k"],
+        ),
         other => return Err(format!("unknown activation `{other}`")),
     };
     params.only(known, name)?;
@@ -64,7 +69,9 @@ pub(crate) fn run<F: Float>(case: Fields<'_>, p: Precision) -> Result<Comparison
     let x = case.tensor("x")?;
     let (rows, width) = x.as_matrix("x")?;
     let net = Network::<F>::new(width, &[spec]).map_err(|e| e.to_string())?;
-    let cache = net.forward_train(&cast(&x.data)).map_err(|e| e.to_string())?;
+    let cache = net
+        .forward_train(&cast(&x.data))
+        .map_err(|e| e.to_string())?;
     let mut cmp = Comparison::default();
     cmp.values("y", widen(cache.output()), &case.tensor("y")?.data, tol)?;
 

@@ -73,9 +73,7 @@ fn collect(v: &Value, shape: &[usize], out: &mut Vec<f64>, what: &str) -> Result
         (Value::Array(items), Some((&len, rest))) if items.len() == len => items
             .iter()
             .try_for_each(|item| collect(item, rest, out, what)),
-        _ => Err(format!(
-            "`{what}` is not a rectangular array of numbers"
-        )),
+        _ => Err(format!("`{what}` is not a rectangular array of numbers")),
     }
 }
 

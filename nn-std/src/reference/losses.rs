@@ -9,7 +9,10 @@ use crate::runtime::{LossSpec, Target};
 
 /// The loss a name and its parameters describe. Unknown names, unknown
 /// parameters and parameter values the library does not implement are errors.
-pub(crate) fn loss_spec<F: Float>(name: &str, params: Fields<'_>) -> Result<LossSpec<F>, CaseError> {
+pub(crate) fn loss_spec<F: Float>(
+    name: &str,
+    params: Fields<'_>,
+) -> Result<LossSpec<F>, CaseError> {
     let require = |key: &str, value: f64| -> Result<(), CaseError> {
         match params.has(key) {
             true if params.number(key)? != value => Err(format!(
@@ -79,6 +82,11 @@ pub(crate) fn run<F: Float>(case: Fields<'_>, p: Precision) -> Result<Comparison
     .map_err(|e| e.to_string())?;
     let mut cmp = Comparison::default();
     cmp.scalar("loss", loss.to_f64(), case.number("loss")?, tol);
-    cmp.values("grad_pred", widen(&grad), &case.tensor("grad_pred")?.data, tol)?;
+    cmp.values(
+        "grad_pred",
+        widen(&grad),
+        &case.tensor("grad_pred")?.data,
+        tol,
+    )?;
     Ok(cmp)
 }

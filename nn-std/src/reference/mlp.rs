@@ -65,7 +65,9 @@ impl<F: Float> Mlp<F> {
                 (false, true) => return Err(format!("{what}: missing field `bias`")),
             };
             if !use_bias && bias.data.iter().any(|&b| b != 0.0) {
-                return Err(format!("{what}: `use_bias` is false but the bias is not zero"));
+                return Err(format!(
+                    "{what}: `use_bias` is false but the bias is not zero"
+                ));
             }
             let [rows, _] = weight.shape[..] else {
                 return Err(format!("{what}.weight is not a matrix"));
@@ -92,12 +94,18 @@ impl<F: Float> Mlp<F> {
         let (mut weight_tensors, mut prelu_tensors) = (Vec::new(), Vec::new());
         let mut tensor = 0;
         for (l, (what, weight, bias)) in parts.iter().enumerate() {
-            let inputs = if l == 0 { sizes[0] } else { net.layer_outputs(dense[l] - 1).unwrap_or(0) };
+            let inputs = if l == 0 {
+                sizes[0]
+            } else {
+                net.layer_outputs(dense[l] - 1).unwrap_or(0)
+            };
             weight.expect_shape(&format!("{what}.weight"), &[weight.shape[0], inputs])?;
             bias.expect_shape(&format!("{what}.bias"), &[weight.shape[0]])?;
             weight_tensors.push(tensor);
-            net.set_param(tensor, &cast(&weight.data)).map_err(|e| e.to_string())?;
-            net.set_param(tensor + 1, &cast(&bias.data)).map_err(|e| e.to_string())?;
+            net.set_param(tensor, &cast(&weight.data))
+                .map_err(|e| e.to_string())?;
+            net.set_param(tensor + 1, &cast(&bias.data))
+                .map_err(|e| e.to_string())?;
             tensor += 2;
             if matches!(act, LayerSpec::Prelu { .. }) && l + 1 < parts.len() {
                 prelu_tensors.push(tensor);
@@ -124,7 +132,11 @@ impl<F: Float> Mlp<F> {
     }
 
     /// The loss of the network's output in `cache` and its gradient.
-    pub fn loss_and_grad(&self, cache: &Cache<F>, targets: &Targets<F>) -> Result<(F, Vec<F>), CaseError> {
+    pub fn loss_and_grad(
+        &self,
+        cache: &Cache<F>,
+        targets: &Targets<F>,
+    ) -> Result<(F, Vec<F>), CaseError> {
         self.loss
             .loss_and_grad(cache.output(), self.net.outputs(), targets.as_target())
             .map_err(|e| e.to_string())
@@ -152,7 +164,10 @@ impl<F> Targets<F> {
 fn per_layer(case: Fields<'_>, name: &str, layers: usize) -> Result<Vec<Tensor>, CaseError> {
     let items = case.array(name)?;
     if items.len() != layers {
-        return Err(format!("`{name}` has {} entries for {layers} layers", items.len()));
+        return Err(format!(
+            "`{name}` has {} entries for {layers} layers",
+            items.len()
+        ));
     }
     items
         .iter()
@@ -168,7 +183,9 @@ pub(crate) fn run<F: Float>(case: Fields<'_>, p: Precision) -> Result<Comparison
     let net = &mlp.net;
     let layers = mlp.dense.len();
     let x = case.tensor("x")?;
-    let cache = net.forward_train(&cast(&x.data)).map_err(|e| e.to_string())?;
+    let cache = net
+        .forward_train(&cast(&x.data))
+        .map_err(|e| e.to_string())?;
     let targets = mlp.targets(case)?;
     let (loss, dy) = mlp.loss_and_grad(&cache, &targets)?;
     let mut grads = net.zeroed();
@@ -182,15 +199,34 @@ pub(crate) fn run<F: Float>(case: Fields<'_>, p: Precision) -> Result<Comparison
     let grad_z = per_layer(case, "grad_z", layers)?;
     for l in 0..layers {
         let d = mlp.dense[l];
-        cmp.values(&format!("z[{l}]"), widen(cache.layer_output(d)), &z[l].data, tol)?;
+        cmp.values(
+            &format!("z[{l}]"),
+            widen(cache.layer_output(d)),
+            &z[l].data,
+            tol,
+        )?;
         let a_index = mlp.hidden.get(l).copied().unwrap_or(d);
-        cmp.values(&format!("a[{l}]"), widen(cache.layer_output(a_index)), &a[l].data, tol)?;
-        cmp.values(&format!("grad_z[{l}]"), widen(&all[d + 1]), &grad_z[l].data, tol)?;
+        cmp.values(
+            &format!("a[{l}]"),
+            widen(cache.layer_output(a_index)),
+            &a[l].data,
+            tol,
+        )?;
+        cmp.values(
+            &format!("grad_z[{l}]"),
+            widen(&all[d + 1]),
+            &grad_z[l].data,
+            tol,
+        )?;
     }
     if case.has("probs") {
         let width = net.outputs();
         let mut probs = vec![F::ZERO; cache.output().len()];
-        for (o, pr) in cache.output().chunks_exact(width).zip(probs.chunks_exact_mut(width)) {
+        for (o, pr) in cache
+            .output()
+            .chunks_exact(width)
+            .zip(probs.chunks_exact_mut(width))
+        {
             nn_core::kernels::softmax_forward(o, pr);
         }
         cmp.values("probs", widen(&probs), &case.tensor("probs")?.data, tol)?;
@@ -199,7 +235,10 @@ pub(crate) fn run<F: Float>(case: Fields<'_>, p: Precision) -> Result<Comparison
 
     let grad_layers = case.array("grad_layers")?;
     if grad_layers.len() != layers {
-        return Err(format!("`grad_layers` has {} entries for {layers} layers", grad_layers.len()));
+        return Err(format!(
+            "`grad_layers` has {} entries for {layers} layers",
+            grad_layers.len()
+        ));
     }
     let grad_params: Vec<&[F]> = grads.params().map(|p| p.values).collect();
     for (l, g) in grad_layers.iter().enumerate() {
@@ -213,7 +252,10 @@ pub(crate) fn run<F: Float>(case: Fields<'_>, p: Precision) -> Result<Comparison
     cmp.values("grad_x", widen(&all[0]), &case.tensor("grad_x")?.data, tol)?;
     match (case.has("grad_prelu_a"), mlp.prelu_tensors.is_empty()) {
         (true, false) => {
-            let got = mlp.prelu_tensors.iter().flat_map(|&t| widen(grad_params[t]));
+            let got = mlp
+                .prelu_tensors
+                .iter()
+                .flat_map(|&t| widen(grad_params[t]));
             cmp.values("grad_prelu_a", got, &case.tensor("grad_prelu_a")?.data, tol)?;
         }
         (true, true) => return Err("`grad_prelu_a` given for a network without prelu".into()),

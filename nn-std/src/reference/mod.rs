@@ -169,14 +169,19 @@ impl fmt::Display for CaseReport {
                 Some(d) => {
                     write!(
                         f,
-                        "max error {:.3e} at {} ({:.3} of tolerance {})",
+                        "max error {:.3e} at {} ({:.2e} of tolerance {})",
                         d.error(),
                         d.at,
                         d.ratio(),
                         d.tolerance
                     )?;
                     if c.failures() > 0 {
-                        write!(f, "; {} of {} values out of tolerance", c.failures(), c.compared())?;
+                        write!(
+                            f,
+                            "; {} of {} values out of tolerance",
+                            c.failures(),
+                            c.compared()
+                        )?;
                     }
                     Ok(())
                 }
@@ -209,7 +214,10 @@ impl FileReport {
 }
 
 /// Checks the reference file at `path`.
-pub fn check_file(path: impl AsRef<Path>, precision: Precision) -> Result<FileReport, ReferenceError> {
+pub fn check_file(
+    path: impl AsRef<Path>,
+    precision: Precision,
+) -> Result<FileReport, ReferenceError> {
     let path = path.as_ref();
     let label = path.display().to_string();
     let text = std::fs::read_to_string(path).map_err(|source| ReferenceError::Io {
@@ -220,7 +228,11 @@ pub fn check_file(path: impl AsRef<Path>, precision: Precision) -> Result<FileRe
 }
 
 /// Checks reference JSON given as text; `label` names it in messages.
-pub fn check_str(text: &str, label: &str, precision: Precision) -> Result<FileReport, ReferenceError> {
+pub fn check_str(
+    text: &str,
+    label: &str,
+    precision: Precision,
+) -> Result<FileReport, ReferenceError> {
     let root: Value = serde_json::from_str(text).map_err(|source| ReferenceError::Json {
         path: label.to_string(),
         source,
@@ -264,7 +276,11 @@ fn run_case(case: &Value, index: usize, meta_kind: Option<FileKind>, p: Precisio
     CaseReport { name, outcome }
 }
 
-fn run_kind<F: Float>(kind: FileKind, case: Fields<'_>, p: Precision) -> Result<Comparison, CaseError> {
+fn run_kind<F: Float>(
+    kind: FileKind,
+    case: Fields<'_>,
+    p: Precision,
+) -> Result<Comparison, CaseError> {
     match kind {
         FileKind::Activations => activations::run::<F>(case, p),
         FileKind::Losses => losses::run::<F>(case, p),

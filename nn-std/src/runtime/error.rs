@@ -99,10 +99,9 @@ impl fmt::Display for NetworkError {
                 f,
                 "parameter tensor {tensor} holds {expected} values, got {found}"
             ),
-            NetworkError::NoSuchParam { tensor, count } => write!(
-                f,
-                "no parameter tensor {tensor}: the network has {count}"
-            ),
+            NetworkError::NoSuchParam { tensor, count } => {
+                write!(f, "no parameter tensor {tensor}: the network has {count}")
+            }
             NetworkError::BatchLength { width, found } => write!(
                 f,
                 "a batch of samples of width {width} needs a multiple of {width} values, got {found}"

@@ -440,12 +440,21 @@ impl<F: Float> Layer<F> {
 
     /// The PReLU this layer is (its slope is its one tensor).
     fn prelu(&self) -> nn_core::Prelu<F> {
-        nn_core::Prelu::new(self.tensors.first().and_then(|t| t.values.first()).copied().unwrap_or(F::ZERO))
+        nn_core::Prelu::new(
+            self.tensors
+                .first()
+                .and_then(|t| t.values.first())
+                .copied()
+                .unwrap_or(F::ZERO),
+        )
     }
 
     /// Applies a row kernel to every sample of the batch.
     fn rows(&self, x: &[F], y: &mut [F], kernel: fn(&[F], &mut [F])) {
-        for (xr, yr) in x.chunks_exact(self.inputs).zip(y.chunks_exact_mut(self.outputs)) {
+        for (xr, yr) in x
+            .chunks_exact(self.inputs)
+            .zip(y.chunks_exact_mut(self.outputs))
+        {
             kernel(xr, yr);
         }
     }
@@ -453,7 +462,11 @@ impl<F: Float> Layer<F> {
     /// Applies a row backward kernel `(y, dy, dx)` to every sample.
     fn rows_backward(&self, y: &[F], dy: &[F], dx: &mut [F], kernel: fn(&[F], &[F], &mut [F])) {
         let w = self.outputs;
-        for ((yr, dyr), dxr) in y.chunks_exact(w).zip(dy.chunks_exact(w)).zip(dx.chunks_exact_mut(w)) {
+        for ((yr, dyr), dxr) in y
+            .chunks_exact(w)
+            .zip(dy.chunks_exact(w))
+            .zip(dx.chunks_exact_mut(w))
+        {
             kernel(yr, dyr, dxr);
         }
     }
