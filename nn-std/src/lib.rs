@@ -2,7 +2,7 @@
 //!
 //! - [`runtime`]: networks whose shape is known only at run time, built from
 //!   nn-core's shared slice kernels.
-//! - [`reference`]: checks the library against the PyTorch reference vectors.
+//! - [`reference`](mod@reference): checks the library against the PyTorch reference vectors.
 #![deny(missing_docs)]
 
 pub mod reference;

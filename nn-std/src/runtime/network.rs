@@ -509,3 +509,272 @@ impl<F: Float> Layer<F> {
         })
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use nn_core::{
+        Dense, Elu, LeakyRelu, LogSoftmax, Maxout, Module, Prelu, Relu, Seq, Sigmoid, Softmax,
+        Tanh, seq,
+    };
+
+    type Typed<F> = Seq![
+        Dense<F, 3, 5>,
+        Tanh,
+        Dense<F, 5, 4>,
+        Prelu<F>,
+        Maxout<F, 4, 3, 2>,
+        Sigmoid,
+        Dense<F, 3, 4>,
+        Elu<F>,
+        Dense<F, 4, 4>,
+        LeakyRelu<F>,
+        Dense<F, 4, 4>,
+        Relu,
+        Dense<F, 4, 3>,
+        LogSoftmax,
+        Softmax,
+    ];
+
+    fn specs<F: Float>() -> Vec<LayerSpec<F>> {
+        vec![
+            LayerSpec::Dense { outputs: 5 },
+            LayerSpec::Tanh,
+            LayerSpec::Dense { outputs: 4 },
+            LayerSpec::Prelu {
+                a: F::from_f64(0.2),
+            },
+            LayerSpec::Dense { outputs: 6 },
+            LayerSpec::Maxout { k: 2 },
+            LayerSpec::Sigmoid,
+            LayerSpec::Dense { outputs: 4 },
+            LayerSpec::Elu {
+                alpha: F::from_f64(0.7),
+            },
+            LayerSpec::Dense { outputs: 4 },
+            LayerSpec::LeakyRelu {
+                slope: F::from_f64(0.05),
+            },
+            LayerSpec::Dense { outputs: 4 },
+            LayerSpec::Relu,
+            LayerSpec::Dense { outputs: 3 },
+            LayerSpec::LogSoftmax,
+            LayerSpec::Softmax,
+        ]
+    }
+
+    /// A deterministic spread of values in about [-1.5, 1.5].
+    fn values<F: Float>(seed: usize, n: usize) -> impl Iterator<Item = F> {
+        (0..n).map(move |i| F::from_f64((((i * 37 + seed * 101) % 61) as f64 - 30.0) / 20.0))
+    }
+
+    fn typed<F: Float>() -> Typed<F> {
+        let mut net: Typed<F> = seq![
+            Dense::zeros(),
+            Tanh,
+            Dense::zeros(),
+            Prelu::new(F::from_f64(0.2)),
+            Maxout::zeros(),
+            Sigmoid,
+            Dense::zeros(),
+            Elu::new(F::from_f64(0.7)),
+            Dense::zeros(),
+            LeakyRelu::new(F::from_f64(0.05)),
+            Dense::zeros(),
+            Relu,
+            Dense::zeros(),
+            LogSoftmax,
+            Softmax,
+        ];
+        for (t, p) in net.params_mut().enumerate() {
+            if p.kind != ParamKind::Other {
+                let n = p.values.len();
+                p.values
+                    .iter_mut()
+                    .zip(values(t, n))
+                    .for_each(|(v, x)| *v = x);
+            }
+        }
+        net
+    }
+
+    fn bits<F: Float>(v: &[F]) -> Vec<u64> {
+        v.iter().map(|x| x.to_bits_u64()).collect()
+    }
+
+    fn runtime_equals_typed_bit_for_bit<F: Float>() {
+        let typed = typed::<F>();
+        let mut net = Network::<F>::new(3, &specs()).unwrap();
+        assert_eq!(net.num_params(), typed.num_params());
+        for (t, p) in typed.params().enumerate() {
+            net.set_param(t, p.values).unwrap();
+        }
+        let kinds: Vec<ParamKind> = net.params().map(|p| p.kind).collect();
+        let typed_kinds: Vec<ParamKind> = typed.params().map(|p| p.kind).collect();
+        assert_eq!(kinds[..4], typed_kinds[..4]);
+
+        let mut x = [[F::ZERO; 3]; 4];
+        x.as_flattened_mut()
+            .iter_mut()
+            .zip(values(7, 12))
+            .for_each(|(v, s)| *v = s);
+        let mut dy = [[F::ZERO; 3]; 4];
+        dy.as_flattened_mut()
+            .iter_mut()
+            .zip(values(3, 12))
+            .for_each(|(v, s)| *v = s);
+
+        let (y_typed, cache_typed) = typed.forward_train(&x);
+        let mut g_typed = typed.zeroed();
+        let dx_typed: [[F; 3]; 4] = typed.backward(&cache_typed, &dy, &mut g_typed);
+
+        let cache = net.forward_train(x.as_flattened()).unwrap();
+        assert_eq!(bits(cache.output()), bits(y_typed.as_flattened()));
+        assert_eq!(
+            bits(&net.forward(x.as_flattened()).unwrap()),
+            bits(y_typed.as_flattened())
+        );
+        let mut g = net.zeroed();
+        let dx = net.backward(&cache, dy.as_flattened(), &mut g).unwrap();
+        assert_eq!(bits(&dx), bits(dx_typed.as_flattened()));
+        for (a, b) in g.params().zip(g_typed.params()) {
+            assert_eq!(bits(a.values), bits(b.values));
+        }
+        // The check is live: the gradients are not all zero.
+        assert!(g.params().any(|p| p.values.iter().any(|v| *v != F::ZERO)));
+        assert!(
+            g.params()
+                .nth(2)
+                .is_some_and(|p| p.values.iter().all(|v| v.is_finite()))
+        );
+    }
+
+    #[test]
+    fn runtime_network_equals_typed_network_bit_for_bit_f64() {
+        runtime_equals_typed_bit_for_bit::<f64>();
+    }
+
+    #[test]
+    fn runtime_network_equals_typed_network_bit_for_bit_f32() {
+        runtime_equals_typed_bit_for_bit::<f32>();
+    }
+
+    #[test]
+    fn bad_shapes_are_precise_errors() {
+        let dense = |outputs| LayerSpec::<f64>::Dense { outputs };
+        assert_eq!(Network::new(0, &[dense(2)]), Err(NetworkError::ZeroInputs));
+        assert_eq!(
+            Network::new(2, &[dense(3), LayerSpec::Relu, dense(0)]),
+            Err(NetworkError::ZeroOutputs { layer: 2 })
+        );
+        assert_eq!(
+            Network::new(2, &[dense(5), LayerSpec::Maxout { k: 2 }]),
+            Err(NetworkError::MaxoutGroups {
+                layer: 1,
+                width: 5,
+                k: 2
+            })
+        );
+        assert_eq!(
+            Network::<f64>::new(2, &[LayerSpec::Maxout { k: 0 }]),
+            Err(NetworkError::MaxoutGroups {
+                layer: 0,
+                width: 2,
+                k: 0
+            })
+        );
+        assert_eq!(
+            Network::new(2, &[LayerSpec::Elu { alpha: f64::NAN }]),
+            Err(NetworkError::NonFiniteHyperparameter {
+                layer: 0,
+                name: "alpha"
+            })
+        );
+
+        let mut net = Network::new(2, &[dense(3), LayerSpec::Prelu { a: 0.25 }, dense(1)]).unwrap();
+        assert_eq!(net.num_tensors(), 5);
+        assert_eq!((net.inputs(), net.outputs(), net.num_layers()), (2, 1, 3));
+        assert_eq!(
+            net.set_param(0, &[1.0; 5]),
+            Err(NetworkError::ParamLength {
+                tensor: 0,
+                expected: 6,
+                found: 5
+            })
+        );
+        assert_eq!(
+            net.set_param(5, &[1.0]),
+            Err(NetworkError::NoSuchParam {
+                tensor: 5,
+                count: 5
+            })
+        );
+        assert_eq!(net.param(2), Some(&[0.25][..]));
+        assert_eq!(
+            net.forward(&[1.0, 2.0, 3.0]),
+            Err(NetworkError::BatchLength { width: 2, found: 3 })
+        );
+        let cache = net.forward_train(&[1.0, 2.0, 3.0, 4.0]).unwrap();
+        assert_eq!(cache.batch(), 2);
+        let mut grads = net.zeroed();
+        assert_eq!(
+            net.backward(&cache, &[1.0], &mut grads),
+            Err(NetworkError::LengthMismatch {
+                what: "dy",
+                expected: 2,
+                found: 1
+            })
+        );
+        let mut other = Network::new(2, &[dense(4), LayerSpec::Relu, dense(1)]).unwrap();
+        assert_eq!(
+            net.backward(&cache, &[1.0, 1.0], &mut other),
+            Err(NetworkError::ArchitectureMismatch)
+        );
+        let foreign = other.forward_train(&[1.0, 2.0]).unwrap();
+        assert_eq!(
+            net.backward(&foreign, &[1.0], &mut grads),
+            Err(NetworkError::ArchitectureMismatch)
+        );
+        // Every error explains itself.
+        assert!(
+            NetworkError::MaxoutGroups {
+                layer: 1,
+                width: 5,
+                k: 2
+            }
+            .to_string()
+            .contains("multiple of k")
+        );
+    }
+
+    #[test]
+    fn params_are_in_layer_order_with_kinds() {
+        let net = Network::<f32>::new(
+            3,
+            &[
+                LayerSpec::Dense { outputs: 2 },
+                LayerSpec::Prelu { a: 0.1 },
+                LayerSpec::Dense { outputs: 1 },
+            ],
+        )
+        .unwrap();
+        let kinds: Vec<ParamKind> = net.params().map(|p| p.kind).collect();
+        assert_eq!(
+            kinds,
+            [
+                ParamKind::Weight {
+                    fan_in: 3,
+                    fan_out: 2
+                },
+                ParamKind::Bias { fan_in: 3 },
+                ParamKind::Other,
+                ParamKind::Weight {
+                    fan_in: 2,
+                    fan_out: 1
+                },
+                ParamKind::Bias { fan_in: 2 },
+            ]
+        );
+        assert_eq!(net.num_params(), 6 + 2 + 1 + 2 + 1);
+    }
+}
