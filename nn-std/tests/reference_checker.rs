@@ -294,3 +294,79 @@ fn a_wider_network_with_a_dead_unit_and_a_constant_input_passes() {
     c["grad_layers"][0]["weight"][0][3] = json!(1.0);
     assert_eq!(check(&single(c), Precision::F64).failed(), 1);
 }
+
+#[test]
+fn optimizers_pass_in_f64_and_f32() {
+    public_file_passes("optimizers");
+}
+
+#[test]
+fn mlp_training_passes_in_f64_and_f32() {
+    public_file_passes("mlp_training");
+}
+
+#[test]
+fn optimizer_cases_fail_on_wrong_values_and_unsupported_settings() {
+    let opt = load("optimizers");
+    let adam = find(&opt, "id", "adam_amsgrad/rosenbrock").clone();
+    assert_eq!(check(&single(adam.clone()), Precision::F32).passed(), 1);
+    let mut wrong = adam.clone();
+    wrong["params"][20][1] = json!(wrong["params"][20][1].as_f64().unwrap() + 0.01);
+    let mut maximize = adam.clone();
+    maximize["hyperparams"]["maximize"] = json!(true);
+    let mut unknown = adam.clone();
+    unknown["optimizer"] = json!("LBFGS");
+    let mut extra = adam.clone();
+    extra["hyperparams"]["lookahead"] = json!(5);
+    let mut function = adam.clone();
+    function["function"]["name"] = json!("beale");
+    let mut bad_lr = adam;
+    bad_lr["hyperparams"]["lr"] = json!(-1.0);
+    let mut training = find(&load("mlp_training"), "id", "train_2-4-2_sigmoid_ce_adam").clone();
+    let b = training["final_layers"][1]["bias"][0].as_f64().unwrap();
+    training["final_layers"][1]["bias"][0] = json!(b + 0.01);
+    let file = json!({"meta": {}, "cases": [
+        wrong, maximize, unknown, extra, function, bad_lr, training
+    ]});
+    for p in [Precision::F64, Precision::F32] {
+        let r = check(&file, p);
+        assert_eq!((r.passed(), r.failed()), (0, 7), "{p}");
+        let lines: Vec<String> = r.cases.iter().map(ToString::to_string).collect();
+        assert!(lines[0].contains("params[41]"), "{}", lines[0]);
+        assert!(
+            lines[1].contains("`maximize: true` is not supported"),
+            "{}",
+            lines[1]
+        );
+        assert!(
+            lines[2].contains("unknown optimizer `LBFGS`"),
+            "{}",
+            lines[2]
+        );
+        assert!(
+            lines[3].contains("unknown parameter `lookahead`"),
+            "{}",
+            lines[3]
+        );
+        assert!(
+            lines[4].contains("unknown function `beale`"),
+            "{}",
+            lines[4]
+        );
+        assert!(lines[5].contains("`lr`"), "{}", lines[5]);
+        assert!(lines[6].contains("final_layers[1].bias[0]"), "{}", lines[6]);
+    }
+}
+
+#[test]
+fn pytorch_defaults_fill_missing_hyperparameters() {
+    // The public adam_default case with only `lr` given, and AdamW with its
+    // class name deciding the decoupled decay.
+    let opt = load("optimizers");
+    let mut adam = find(&opt, "id", "adam_default/quartic").clone();
+    adam["hyperparams"] = json!({"lr": 0.001});
+    let mut adamw = find(&opt, "id", "adamw_default/quartic").clone();
+    adamw["hyperparams"] = json!({"foreach": null, "fused": null});
+    let r = check(&json!({"cases": [adam, adamw]}), Precision::F64);
+    assert_eq!((r.passed(), r.failed()), (2, 0), "{:?}", r.cases);
+}

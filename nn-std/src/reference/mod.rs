@@ -27,7 +27,9 @@ mod activations;
 mod json;
 mod losses;
 mod mlp;
+mod optimizers;
 mod tolerance;
+mod training;
 
 use core::fmt;
 use std::path::Path;
@@ -285,9 +287,8 @@ fn run_kind<F: Float>(
         FileKind::Activations => activations::run::<F>(case, p),
         FileKind::Losses => losses::run::<F>(case, p),
         FileKind::Mlp => mlp::run::<F>(case, p),
-        FileKind::Optimizers | FileKind::MlpTraining => {
-            Err(format!("{} cases are not supported yet", kind.name()))
-        }
+        FileKind::Optimizers => optimizers::run::<F>(case, p),
+        FileKind::MlpTraining => training::run::<F>(case, p),
     }
 }
 
