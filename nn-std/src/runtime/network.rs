@@ -777,4 +777,76 @@ mod tests {
         );
         assert_eq!(net.num_params(), 6 + 2 + 1 + 2 + 1);
     }
+
+    /// `Σ_j w_j·y_j` with fixed weights `w_j`: a scalar whose gradient with
+    /// respect to the output is `w`.
+    fn projection(j: usize) -> f64 {
+        ((j * 37 + 5) % 23) as f64 / 11.0 - 1.0
+    }
+
+    fn projected(net: &Network<f64>, x: &[f64]) -> f64 {
+        let y = net.forward(x).unwrap();
+        y.iter().enumerate().map(|(j, v)| projection(j) * v).sum()
+    }
+
+    #[test]
+    fn backward_matches_central_differences_for_every_layer_kind() {
+        let h = 1e-6;
+        let mut net = Network::<f64>::new(3, &specs()).unwrap();
+        let n = net.num_tensors();
+        for t in 0..n {
+            let len = net.param(t).unwrap().len();
+            // Smooth, irregular values keep pre-activations away from kinks and ties.
+            let v: Vec<f64> = (0..len)
+                .map(|i| {
+                    if len == 1 {
+                        0.2
+                    } else {
+                        Float::tanh(((i * 7 + t * 3) as f64).sin() * 1.3)
+                    }
+                })
+                .collect();
+            net.set_param(t, &v).unwrap();
+        }
+        let x: Vec<f64> = (0..12)
+            .map(|i| Float::tanh((i as f64 * 1.7).cos() * 2.0))
+            .collect();
+        let cache = net.forward_train(&x).unwrap();
+        let dy: Vec<f64> = (0..cache.output().len()).map(projection).collect();
+        let mut grads = net.zeroed();
+        let dx = net.backward(&cache, &dy, &mut grads).unwrap();
+
+        let close = |analytic: f64, numeric: f64| {
+            (analytic - numeric).abs() <= 1e-6 * analytic.abs().max(numeric.abs()).max(1e-3)
+        };
+        for i in 0..x.len() {
+            let (mut xp, mut xm) = (x.clone(), x.clone());
+            xp[i] += h;
+            xm[i] -= h;
+            let numeric = (projected(&net, &xp) - projected(&net, &xm)) / (2.0 * h);
+            assert!(close(dx[i], numeric), "dx[{i}]: {} vs {numeric}", dx[i]);
+        }
+        let mut checked = 0;
+        for t in 0..n {
+            let values = net.param(t).unwrap().to_vec();
+            for i in 0..values.len() {
+                let mut shifted = values.clone();
+                shifted[i] = values[i] + h;
+                net.set_param(t, &shifted).unwrap();
+                let plus = projected(&net, &x);
+                shifted[i] = values[i] - h;
+                net.set_param(t, &shifted).unwrap();
+                let minus = projected(&net, &x);
+                net.set_param(t, &values).unwrap();
+                let analytic = grads.param(t).unwrap()[i];
+                let numeric = (plus - minus) / (2.0 * h);
+                assert!(
+                    close(analytic, numeric),
+                    "tensor {t}[{i}]: {analytic} vs {numeric}"
+                );
+                checked += 1;
+            }
+        }
+        assert_eq!(checked, net.num_params());
+    }
 }
