@@ -7,21 +7,36 @@
 //! checking the library against reference vectors of any size.
 //!
 //! ```
-//! use nn_std::runtime::{LayerSpec, LossSpec, Network, Target};
 //! use nn_core::Params;
+//! use nn_optim::{Adam, AdamConfig};
+//! use nn_std::runtime::{LayerSpec, LossSpec, Network, Target};
 //!
-//! let net = Network::<f64>::new(
-//!     3,
-//!     &[LayerSpec::Dense { outputs: 4 }, LayerSpec::Relu, LayerSpec::Dense { outputs: 2 }],
+//! // XOR with a 2-4-2 tanh network, the shape given at run time.
+//! let mut net = Network::<f64>::new(
+//!     2,
+//!     &[LayerSpec::Dense { outputs: 4 }, LayerSpec::Tanh, LayerSpec::Dense { outputs: 2 }],
 //! )?;
-//! let x = [0.5, -1.0, 2.0, 1.0, 0.0, -0.5]; // a batch of two samples
-//! let cache = net.forward_train(&x)?;
-//! let (loss, dy) = LossSpec::CrossEntropy.loss_and_grad(cache.output(), 2, Target::Classes(&[1, 0]))?;
-//! let mut grads = net.zeroed();
-//! let dx = net.backward(&cache, &dy, &mut grads)?;
-//! assert_eq!(dx.len(), x.len());
-//! assert!((loss - 2f64.ln()).abs() < 1e-15); // all-zero weights: uniform prediction
-//! # Ok::<(), nn_std::runtime::NetworkError>(())
+//! for (t, p) in net.params_mut().enumerate() {
+//!     for (i, v) in p.values.iter_mut().enumerate() {
+//!         *v = ((i * 7 + t * 3) as f64).sin(); // any small non-symmetric start
+//!     }
+//! }
+//! let x = [0.0, 0.0, 0.0, 1.0, 1.0, 0.0, 1.0, 1.0]; // a batch of four samples
+//! let classes = [0, 1, 1, 0];
+//! let config = AdamConfig { lr: 0.05, ..AdamConfig::default() };
+//! let mut adam = Adam::new(config, &net)?;
+//! let mut loss = f64::INFINITY;
+//! for _ in 0..300 {
+//!     let cache = net.forward_train(&x)?;
+//!     let (value, dy) =
+//!         LossSpec::CrossEntropy.loss_and_grad(cache.output(), 2, Target::Classes(&classes))?;
+//!     let mut grads = net.zeroed();
+//!     net.backward(&cache, &dy, &mut grads)?;
+//!     adam.step(&mut net, &grads)?;
+//!     loss = value;
+//! }
+//! assert!(loss < 0.05, "loss {loss}");
+//! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
 
 mod error;
