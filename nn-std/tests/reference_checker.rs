@@ -370,3 +370,187 @@ fn pytorch_defaults_fill_missing_hyperparameters() {
     let r = check(&json!({"cases": [adam, adamw]}), Precision::F64);
     assert_eq!((r.passed(), r.failed()), (2, 0), "{:?}", r.cases);
 }
+
+// ---- The typed const-generic networks of nn-core against the same vectors ----
+
+mod typed {
+    use super::*;
+    use nn_core::{
+        CrossEntropy, Dense, Elu, Float, Identity, LeakyRelu, Loss, Maxout, Module, Mse, Params,
+        Prelu, Relu, Sigmoid, Tanh, seq,
+    };
+    use nn_std::reference::{Comparison, Tolerance};
+
+    fn floats(v: &Value) -> Vec<f64> {
+        match v {
+            Value::Array(items) => items.iter().flat_map(floats).collect(),
+            Value::Number(n) => vec![n.as_f64().unwrap()],
+            _ => panic!("not numeric: {v}"),
+        }
+    }
+
+    fn array<F: Float, const N: usize, const B: usize>(v: &Value) -> [[F; N]; B] {
+        let flat = floats(v);
+        assert_eq!(flat.len(), N * B);
+        let mut out = [[F::ZERO; N]; B];
+        out.as_flattened_mut()
+            .iter_mut()
+            .zip(flat)
+            .for_each(|(o, x)| *o = F::from_f64(x));
+        out
+    }
+
+    /// Loads `layers` (and PReLU slopes) into the typed network in `Params`
+    /// order and returns the expected parameter gradients in the same order.
+    fn load_params<F: Float, N: Params<F>>(net: &mut N, case: &Value) -> Vec<Vec<f64>> {
+        let prelu = case["activation"] == "prelu";
+        let layers = case["layers"].as_array().unwrap();
+        let (mut values, mut grads) = (Vec::new(), Vec::new());
+        for (l, (layer, grad)) in layers
+            .iter()
+            .zip(case["grad_layers"].as_array().unwrap())
+            .enumerate()
+        {
+            for key in ["weight", "bias"] {
+                values.push(floats(&layer[key]));
+                grads.push(floats(&grad[key]));
+            }
+            if prelu && l + 1 < layers.len() {
+                values.push(vec![case["activation_params"]["a"].as_f64().unwrap()]);
+                grads.push(vec![case["grad_prelu_a"][l].as_f64().unwrap()]);
+            }
+        }
+        let mut count = 0;
+        for (p, v) in net.params_mut().zip(&values) {
+            assert_eq!(p.values.len(), v.len());
+            p.values
+                .iter_mut()
+                .zip(v)
+                .for_each(|(o, &x)| *o = F::from_f64(x));
+            count += 1;
+        }
+        assert_eq!(count, values.len());
+        grads
+    }
+
+    /// Forward, loss, backward of a typed network; compares the output, the
+    /// loss, `dL/dx` and every parameter gradient with the case.
+    fn check_case<F, N, L, T, const I: usize, const O: usize, const B: usize>(
+        mut net: N,
+        case: &Value,
+        loss: L,
+        target: T,
+        p: Precision,
+    ) where
+        F: Float,
+        N: Module<[[F; I]; B], Output = [[F; O]; B]> + Params<F> + Clone,
+        L: Loss<F, [[F; O]; B], T>,
+    {
+        let want_grads = load_params(&mut net, case);
+        let x: [[F; I]; B] = array(&case["x"]);
+        let (y, cache) = net.forward_train(&x);
+        let (value, dy) = loss.loss_and_grad(&y, &target).unwrap();
+        let mut grads = net.zeroed();
+        let dx = net.backward(&cache, &dy, &mut grads);
+        let tol = Tolerance::single(p);
+        let wide = |v: &[F]| v.iter().map(|x| x.to_f64()).collect::<Vec<f64>>();
+        let mut cmp = Comparison::default();
+        let out = case["a"].as_array().unwrap().last().unwrap();
+        cmp.values("output", wide(y.as_flattened()), &floats(out), tol)
+            .unwrap();
+        cmp.scalar(
+            "loss",
+            value.to_f64(),
+            case["loss_value"].as_f64().unwrap(),
+            tol,
+        );
+        cmp.values(
+            "grad_x",
+            wide(dx.as_flattened()),
+            &floats(&case["grad_x"]),
+            tol,
+        )
+        .unwrap();
+        for (t, (g, want)) in grads.params().zip(&want_grads).enumerate() {
+            cmp.values(&format!("tensor {t}"), wide(g.values), want, tol)
+                .unwrap();
+        }
+        assert_eq!(cmp.failures(), 0, "{} {p}: {:?}", case["id"], cmp.worst());
+        assert!(cmp.compared() > 0);
+    }
+
+    fn ce_case<F: Float>(id: &str, p: Precision) {
+        let mlp = load_mlp();
+        let case = find(&mlp, "id", id);
+        let target: [usize; 4] = serde_json::from_value(case["target"].clone()).unwrap();
+        let f = |v: f64| F::from_f64(v);
+        let slope = |k: &str| f(case["activation_params"][k].as_f64().unwrap_or(0.0));
+        macro_rules! run {
+            ($act:expr) => {{
+                let net = seq![
+                    Dense::<F, 3, 5>::zeros(),
+                    $act,
+                    Dense::<F, 5, 4>::zeros(),
+                    $act,
+                    Dense::<F, 4, 2>::zeros()
+                ];
+                check_case(net, case, CrossEntropy, target, p)
+            }};
+        }
+        match case["activation"].as_str().unwrap() {
+            "sigmoid" => run!(Sigmoid),
+            "tanh" => run!(Tanh),
+            "relu" => run!(Relu),
+            "identity" => run!(Identity),
+            "leaky_relu" => run!(LeakyRelu::new(slope("negative_slope"))),
+            "elu" => run!(Elu::new(slope("alpha"))),
+            "prelu" => run!(Prelu::new(slope("a"))),
+            "maxout" => {
+                let net = seq![
+                    Maxout::<F, 3, 5, 2>::zeros(),
+                    Maxout::<F, 5, 4, 2>::zeros(),
+                    Dense::<F, 4, 2>::zeros()
+                ];
+                check_case(net, case, CrossEntropy, target, p)
+            }
+            other => panic!("no typed network for {other}"),
+        }
+    }
+
+    fn mse_case<F: Float>(id: &str, p: Precision) {
+        let mlp = load_mlp();
+        let case = find(&mlp, "id", id);
+        let target: [[F; 1]; 4] = array(&case["target"]);
+        let net = seq![Dense::<F, 2, 2>::zeros(), Tanh, Dense::<F, 2, 1>::zeros()];
+        check_case(net, case, Mse, target, p);
+        let maxout = find(&mlp, "id", "mlp_2-2-1_maxout_mse");
+        let target: [[F; 1]; 4] = array(&maxout["target"]);
+        let net = seq![Maxout::<F, 2, 2, 3>::zeros(), Dense::<F, 2, 1>::zeros()];
+        check_case(net, maxout, Mse, target, p);
+    }
+
+    fn load_mlp() -> Value {
+        load("mlp")
+    }
+
+    #[test]
+    fn typed_networks_match_mlp_json() {
+        let ids = [
+            "sigmoid",
+            "tanh",
+            "relu",
+            "leaky_relu",
+            "prelu",
+            "elu",
+            "identity",
+            "maxout",
+        ];
+        for act in ids {
+            let id = format!("mlp_3-5-4-2_{act}_ce");
+            ce_case::<f64>(&id, Precision::F64);
+            ce_case::<f32>(&id, Precision::F32);
+        }
+        mse_case::<f64>("mlp_2-2-1_tanh_mse", Precision::F64);
+        mse_case::<f32>("mlp_2-2-1_tanh_mse", Precision::F32);
+    }
+}
