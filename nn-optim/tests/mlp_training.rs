@@ -173,6 +173,9 @@ fn cross_entropy<F: Float, const C: usize>(z: &[[F; C]; B], t: &[usize; B]) -> (
     (loss / F::from_usize(B), dz)
 }
 
+/// One optimizer step on a network and its gradients.
+type StepFn<N> = dyn FnMut(&mut N, &N) -> Result<(), String>;
+
 struct Run {
     losses: Vec<f64>,
     final_loss: f64,
@@ -206,36 +209,35 @@ where
     if flag("maximize")? {
         return Err("maximize cannot be mapped".into());
     }
-    let mut step: Box<dyn FnMut(&mut N, &N) -> Result<(), String>> =
-        match case["optimizer"].as_str() {
-            Some("SGD") => {
-                let c = SgdConfig {
-                    lr: num("lr")?,
-                    momentum: num("momentum")?,
-                    dampening: num("dampening")?,
-                    weight_decay: num("weight_decay")?,
-                    nesterov: flag("nesterov")?,
-                };
-                let mut opt = Sgd::new(c, &net).map_err(|e| e.to_string())?;
-                Box::new(move |n, g| opt.step(n, g).map_err(|e| e.to_string()))
+    let mut step: Box<StepFn<N>> = match case["optimizer"].as_str() {
+        Some("SGD") => {
+            let c = SgdConfig {
+                lr: num("lr")?,
+                momentum: num("momentum")?,
+                dampening: num("dampening")?,
+                weight_decay: num("weight_decay")?,
+                nesterov: flag("nesterov")?,
+            };
+            let mut opt = Sgd::new(c, &net).map_err(|e| e.to_string())?;
+            Box::new(move |n, g| opt.step(n, g).map_err(|e| e.to_string()))
+        }
+        Some("Adam") => {
+            if flag("decoupled_weight_decay")? {
+                return Err("decoupled Adam is not mapped here".into());
             }
-            Some("Adam") => {
-                if flag("decoupled_weight_decay")? {
-                    return Err("decoupled Adam is not mapped here".into());
-                }
-                let betas = f64s(&hp["betas"])?;
-                let c = AdamConfig {
-                    lr: num("lr")?,
-                    betas: (betas[0], betas[1]),
-                    eps: num("eps")?,
-                    weight_decay: num("weight_decay")?,
-                    amsgrad: flag("amsgrad")?,
-                };
-                let mut opt = Adam::new(c, &net).map_err(|e| e.to_string())?;
-                Box::new(move |n, g| opt.step(n, g).map_err(|e| e.to_string()))
-            }
-            other => return Err(format!("optimizer {other:?} cannot be mapped")),
-        };
+            let betas = f64s(&hp["betas"])?;
+            let c = AdamConfig {
+                lr: num("lr")?,
+                betas: (betas[0], betas[1]),
+                eps: num("eps")?,
+                weight_decay: num("weight_decay")?,
+                amsgrad: flag("amsgrad")?,
+            };
+            let mut opt = Adam::new(c, &net).map_err(|e| e.to_string())?;
+            Box::new(move |n, g| opt.step(n, g).map_err(|e| e.to_string()))
+        }
+        other => return Err(format!("optimizer {other:?} cannot be mapped")),
+    };
     let steps = case["steps"].as_u64().ok_or("steps missing")?;
     let mut losses = Vec::new();
     let mut grads = net.zeroed();
