@@ -174,7 +174,7 @@ fn cross_entropy<F: Float, const C: usize>(z: &[[F; C]; B], t: &[usize; B]) -> (
 }
 
 /// One optimizer step on a network and its gradients.
-type StepFn<N> = dyn FnMut(&mut N, &N) -> Result<(), String>;
+type StepFn<'a, N> = dyn FnMut(&mut N, &N) -> Result<(), String> + 'a;
 
 struct Run {
     losses: Vec<f64>,
@@ -209,7 +209,7 @@ where
     if flag("maximize")? {
         return Err("maximize cannot be mapped".into());
     }
-    let mut step: Box<StepFn<N>> = match case["optimizer"].as_str() {
+    let mut step: Box<StepFn<'_, N>> = match case["optimizer"].as_str() {
         Some("SGD") => {
             let c = SgdConfig {
                 lr: num("lr")?,
