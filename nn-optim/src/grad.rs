@@ -130,3 +130,67 @@ fn clamp<F: Float>(values: &mut [F], clip: F) {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use nn_core::Dense;
+
+    #[test]
+    fn clip_norm_scales_by_max_over_norm_plus_1e6() {
+        let mut g = Dense::<f64, 2, 1>::from_parts([[3.0, 0.0]], [4.0]);
+        assert_eq!(global_norm(&g), 5.0);
+        assert_eq!(clip_norm(&mut g, 2.0), Ok(5.0));
+        let k = 2.0 / (5.0 + 1e-6);
+        assert_eq!(g.weight[0], [3.0 * k, 0.0]);
+        assert_eq!(g.bias[0], 4.0 * k);
+    }
+
+    #[test]
+    fn clip_norm_leaves_small_gradients_alone() {
+        let mut g = [0.3f32, -0.4];
+        assert_eq!(clip_norm_slice(&mut g, 1.0), Ok(0.5));
+        assert_eq!(g, [0.3, -0.4]);
+    }
+
+    #[test]
+    fn clip_norm_refuses_non_finite_and_bad_threshold() {
+        let mut g = [1.0f64, f64::INFINITY];
+        assert_eq!(clip_norm_slice(&mut g, 1.0), Err(GradError::NonFiniteNorm));
+        assert_eq!(g, [1.0, f64::INFINITY]);
+        let mut g = [1.0f64];
+        assert_eq!(
+            clip_norm_slice(&mut g, -1.0),
+            Err(GradError::InvalidThreshold)
+        );
+        assert_eq!(
+            clip_norm_slice(&mut g, f64::NAN),
+            Err(GradError::InvalidThreshold)
+        );
+    }
+
+    #[test]
+    fn clip_value_clamps_each_element() {
+        let mut g = Dense::<f32, 3, 1>::from_parts([[-5.0, 0.5, 2.0]], [-0.25]);
+        clip_value(&mut g, 1.0).unwrap();
+        assert_eq!(g.weight[0], [-1.0, 0.5, 1.0]);
+        assert_eq!(g.bias, [-0.25]);
+        let mut s = [3.0f64, -3.0];
+        clip_value_slice(&mut s, 0.0).unwrap();
+        assert_eq!(s, [0.0, 0.0]);
+        assert_eq!(
+            clip_value_slice(&mut s, -0.5),
+            Err(GradError::InvalidThreshold)
+        );
+    }
+
+    #[test]
+    fn zero_and_average() {
+        let mut g = Dense::<f64, 2, 1>::from_parts([[2.0, 4.0]], [8.0]);
+        average(&mut g, 4).unwrap();
+        assert_eq!((g.weight[0], g.bias[0]), ([0.5, 1.0], 2.0));
+        assert_eq!(average(&mut g, 0), Err(GradError::EmptyBatch));
+        zero(&mut g);
+        assert_eq!((g.weight[0], g.bias[0]), ([0.0, 0.0], 0.0));
+    }
+}

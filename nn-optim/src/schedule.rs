@@ -133,3 +133,92 @@ impl<A: Schedule, B: Schedule> Schedule for Sequence<A, B> {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn close(a: f64, b: f64) -> bool {
+        (a - b).abs() <= 1e-15 * b.abs().max(1e-300)
+    }
+
+    #[test]
+    fn constant_is_constant() {
+        assert_eq!(Constant(0.3).lr(0), 0.3);
+        assert_eq!(Constant(0.3).lr(1_000_000), 0.3);
+    }
+
+    #[test]
+    fn step_decay_drops_every_n_steps() {
+        let s = StepDecay {
+            base: 0.5,
+            gamma: 0.1,
+            every: 3,
+        };
+        assert_eq!(s.lr(0), 0.5);
+        assert_eq!(s.lr(2), 0.5);
+        assert!(close(s.lr(3), 0.05));
+        assert!(close(s.lr(5), 0.05));
+        assert!(close(s.lr(6), 0.005));
+        let every_zero = StepDecay { every: 0, ..s };
+        assert!(close(every_zero.lr(2), 0.005));
+    }
+
+    #[test]
+    fn exponential_is_base_times_gamma_to_the_step() {
+        let s = Exponential {
+            base: 2.0,
+            gamma: 0.5,
+        };
+        assert_eq!(s.lr(0), 2.0);
+        assert_eq!(s.lr(5), 2.0 / 32.0);
+    }
+
+    #[test]
+    fn cosine_annealing_closed_form() {
+        let s = CosineAnnealing {
+            base: 1.0,
+            min: 0.2,
+            period: 8,
+        };
+        assert_eq!(s.lr(0), 1.0);
+        // quarter period: (1 + cos(π/4))/2 = (2 + √2)/4.
+        let quarter = 0.2 + 0.8 * (2.0 + core::f64::consts::SQRT_2) / 4.0;
+        assert!(close(s.lr(2), quarter));
+        assert!(close(s.lr(4), 0.6));
+        assert_eq!(s.lr(8), 0.2);
+        assert_eq!(s.lr(9), 0.2);
+        assert_eq!(CosineAnnealing { period: 0, ..s }.lr(0), 0.2);
+    }
+
+    #[test]
+    fn warmup_ramps_linearly_then_hands_over() {
+        let s = LinearWarmup {
+            start_factor: 0.0,
+            steps: 4,
+            then: Exponential {
+                base: 0.8,
+                gamma: 0.5,
+            },
+        };
+        assert_eq!(s.lr(0), 0.0);
+        assert!(close(s.lr(1), 0.2));
+        assert!(close(s.lr(3), 0.6));
+        assert_eq!(s.lr(4), 0.8);
+        assert_eq!(s.lr(5), 0.4);
+    }
+
+    #[test]
+    fn sequence_switches_and_restarts_the_second() {
+        let s = Sequence {
+            first: Constant(0.1),
+            switch_at: 2,
+            second: StepDecay {
+                base: 1.0,
+                gamma: 0.5,
+                every: 1,
+            },
+        };
+        assert_eq!([s.lr(0), s.lr(1), s.lr(2), s.lr(3)], [0.1, 0.1, 1.0, 0.5]);
+    }
+}
