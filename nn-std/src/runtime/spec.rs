@@ -6,6 +6,24 @@
 /// Every layer works on a batch of samples stored row-major in one flat
 /// slice. Only [`Dense`](LayerSpec::Dense) and [`Maxout`](LayerSpec::Maxout)
 /// change the width; every other layer keeps it.
+///
+/// A maxout hidden layer is a dense layer with `units·k` outputs followed by
+/// [`Maxout`](LayerSpec::Maxout); sizes that do not fit are refused:
+///
+/// ```
+/// use nn_std::runtime::{LayerSpec, Network, NetworkError};
+///
+/// let spec = [LayerSpec::<f32>::Dense { outputs: 6 }, LayerSpec::Maxout { k: 3 }];
+/// let net = Network::new(4, &spec)?;
+/// assert_eq!((net.layer_outputs(0), net.outputs()), (Some(6), 2));
+///
+/// let bad = [LayerSpec::<f32>::Dense { outputs: 5 }, LayerSpec::Maxout { k: 3 }];
+/// assert_eq!(
+///     Network::new(4, &bad),
+///     Err(NetworkError::MaxoutGroups { layer: 1, width: 5, k: 3 })
+/// );
+/// # Ok::<(), NetworkError>(())
+/// ```
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub enum LayerSpec<F> {
     /// Fully connected `y = W x + b` with `W` stored `[outputs][inputs]`
