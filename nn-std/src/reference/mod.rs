@@ -3,8 +3,10 @@
 //! Reads files in the schema of `shared/reference/README.md` (activations,
 //! losses, mlp, optimizers, mlp_training), runs every case through the
 //! library's public API (the runtime [`Network`](crate::runtime::Network),
-//! its losses and nn-optim's optimizers; no math of its own) in `f64` or
-//! `f32`, and compares each result with the tolerance table of that README.
+//! its losses and nn-optim's optimizers; no math of its own, except the test
+//! functions of `optimizers.json` that feed the optimizers their gradients) in
+//! `f64` or `f32`, and compares each result with the tolerance table of that
+//! README.
 //! A case it cannot run (an unknown name or parameter, a malformed field)
 //! fails; nothing is skipped.
 //!
