@@ -10,12 +10,13 @@
 //! be called. See README.md.
 //!
 //! The program initializes networks with He normal (nn-init, seeded
-//! `SplitMix64`) and trains them on XOR with `Mse` and with `CrossEntropy`
-//! (inference, loss, backward pass and parameter update, per sample and
-//! batched, in f32 and f64). It exits 0 only when the results are sane:
-//! initialization reproducible and in bounds, everything finite, batched equals
-//! per-sample bit for bit, the loss at least halves, and bad targets give an
-//! error value instead of a panic.
+//! `SplitMix64`) and trains them on XOR with `Mse` and with `CrossEntropy`,
+//! each with nn-optim's `Adam` and with SGD with Nesterov momentum (inference,
+//! loss, backward pass and optimizer step, per sample and batched, in f32 and
+//! f64). It exits 0 only when the results are sane: initialization
+//! reproducible and in bounds, everything finite, batched equals per-sample bit
+//! for bit, the loss at least halves, and bad targets, bad optimizer settings
+//! and NaN gradients give error values instead of panics.
 #![no_std]
 #![no_main]
 
@@ -26,6 +27,9 @@ use nn_core::{
     CrossEntropy, Dense, Float, Loss, LossError, Module, Mse, ParamKind, Params, Relu, Seq, seq,
 };
 use nn_init::{Init, InitError, Initializer, SplitMix64};
+use nn_optim::{
+    AdamConfig, AdamRule, ConfigError, Optimizer, Rule, Sgd, SgdConfig, SgdRule, StepError,
+};
 
 mod sys {
     //! The three libc functions this program needs (libc, not std).
@@ -111,6 +115,8 @@ const XOR_CLASS: [usize; BATCH] = [0, 1, 1, 0];
 enum Failure {
     Init(InitError),
     Loss(LossError),
+    Config(ConfigError),
+    Step(StepError),
 }
 
 impl fmt::Display for Failure {
@@ -118,6 +124,8 @@ impl fmt::Display for Failure {
         match self {
             Failure::Init(e) => write!(f, "initialization failed: {e}"),
             Failure::Loss(e) => write!(f, "loss failed: {e}"),
+            Failure::Config(e) => write!(f, "optimizer refused its configuration: {e}"),
+            Failure::Step(e) => write!(f, "optimizer step refused: {e}"),
         }
     }
 }
@@ -139,20 +147,22 @@ fn he_normal_net<F: Float, const O: usize>(seed: u64) -> Result<Net<F, O>, InitE
     Ok(net)
 }
 
-/// Trains `Net<F, O>` on XOR against `target` with `loss` and plain SGD for
-/// `steps` full-batch steps.
-fn train_xor<F, const O: usize, T, L>(
+/// Trains `Net<F, O>` on XOR against `target` with `loss` and the optimizer
+/// `R` (nn-optim) for `steps` full-batch steps.
+fn train_xor<F, const O: usize, T, L, R, const K: usize>(
     loss: &L,
     target: &T,
+    config: R::Config,
     seed: u64,
     steps: usize,
-    lr: F,
 ) -> Result<Outcome<F>, Failure>
 where
     F: Float,
     L: Loss<F, [[F; O]; BATCH], T>,
+    R: Rule<K, Float = F>,
 {
     let mut net = he_normal_net::<F, O>(seed).map_err(Failure::Init)?;
+    let mut opt = Optimizer::<R, _, K>::new(config, &net).map_err(Failure::Config)?;
     let x = XOR_X.map(|r| r.map(F::from_f64));
     let mut out = Outcome {
         first_loss: F::NAN,
@@ -180,11 +190,7 @@ where
         out.last_loss = value;
         out.finite &= value.is_finite() && grads.all_finite();
 
-        for (p, g) in net.params_mut().zip(grads.params()) {
-            for (v, &gv) in p.values.iter_mut().zip(g.values) {
-                *v -= lr * gv;
-            }
-        }
+        opt.step(&mut net, &grads).map_err(Failure::Step)?;
     }
     out.finite &= net.all_finite();
     Ok(out)
@@ -256,6 +262,37 @@ fn check_loss_error() -> bool {
     )
 }
 
+/// Bad settings and non-finite gradients give error values, not panics, and a
+/// refused step changes nothing.
+fn check_optimizer_errors() -> bool {
+    let net = he_normal_net::<f32, 1>(3);
+    let Ok(mut net) = net else {
+        return line(false, format_args!("optimizer errors: init refused"));
+    };
+    let bad = SgdConfig {
+        nesterov: true,
+        ..SgdConfig::default()
+    };
+    let config = Sgd::new(bad, &net).err();
+    let mut grads = net.zeroed();
+    grads.first.bias[3] = f32::NAN;
+    let before = net;
+    let step = Sgd::new(SgdConfig::default(), &net).map(|mut o| o.step(&mut net, &grads));
+    let ok = config == Some(ConfigError::NesterovWithoutMomentum)
+        && step
+            == Ok(Err(StepError::NonFiniteGradient {
+                tensor: 1,
+                index: 3,
+            }))
+        && net == before;
+    line(
+        ok,
+        format_args!(
+            "optimizer errors: Nesterov without momentum {config:?}, NaN gradient {step:?}"
+        ),
+    )
+}
+
 /// The C entry point, called by the host's start files through libc.
 #[unsafe(no_mangle)]
 pub extern "C" fn main(_argc: c_int, _argv: *const *const c_char) -> c_int {
@@ -265,23 +302,55 @@ pub extern "C" fn main(_argc: c_int, _argv: *const *const c_char) -> c_int {
         "no alloc"
     };
     let _ = writeln!(sys::Stdout, "nostd-check ({variant})");
+    let adam = AdamConfig {
+        lr: 0.05,
+        ..AdamConfig::default()
+    };
+    let sgd = SgdConfig {
+        lr: 0.1,
+        momentum: 0.9,
+        nesterov: true,
+        ..SgdConfig::default()
+    };
+    let y32 = XOR_Y.map(|r| r.map(|v| v as f32));
+    let (mse, ce, c) = (&Mse, &CrossEntropy, &XOR_CLASS);
     let checks = [
         check_init::<f32>(),
         check_init::<f64>(),
         report(
-            "Mse",
-            train_xor::<f32, 1, _, _>(&Mse, &XOR_Y.map(|r| r.map(|v| v as f32)), 7, 500, 0.1),
-        ),
-        report("Mse", train_xor::<f64, 1, _, _>(&Mse, &XOR_Y, 7, 500, 0.1)),
-        report(
-            "CrossEntropy",
-            train_xor::<f32, 2, _, _>(&CrossEntropy, &XOR_CLASS, 7, 500, 0.1),
+            "Mse, Adam",
+            train_xor::<_, 1, _, _, AdamRule<f32>, 3>(mse, &y32, adam, 7, 300),
         ),
         report(
-            "CrossEntropy",
-            train_xor::<f64, 2, _, _>(&CrossEntropy, &XOR_CLASS, 7, 500, 0.1),
+            "Mse, Adam",
+            train_xor::<_, 1, _, _, AdamRule<f64>, 3>(mse, &XOR_Y, adam, 7, 300),
+        ),
+        report(
+            "CrossEntropy, Adam",
+            train_xor::<_, 2, _, _, AdamRule<f32>, 3>(ce, c, adam, 7, 300),
+        ),
+        report(
+            "CrossEntropy, Adam",
+            train_xor::<_, 2, _, _, AdamRule<f64>, 3>(ce, c, adam, 7, 300),
+        ),
+        report(
+            "Mse, SGD Nesterov",
+            train_xor::<_, 1, _, _, SgdRule<f32>, 1>(mse, &y32, sgd, 7, 300),
+        ),
+        report(
+            "Mse, SGD Nesterov",
+            train_xor::<_, 1, _, _, SgdRule<f64>, 1>(mse, &XOR_Y, sgd, 7, 300),
+        ),
+        report(
+            "CrossEntropy, SGD Nesterov",
+            train_xor::<_, 2, _, _, SgdRule<f32>, 1>(ce, c, sgd, 7, 300),
+        ),
+        report(
+            "CrossEntropy, SGD Nesterov",
+            train_xor::<_, 2, _, _, SgdRule<f64>, 1>(ce, c, sgd, 7, 300),
         ),
         check_loss_error(),
+        check_optimizer_errors(),
     ];
     let failed = checks.iter().filter(|ok| !**ok).count();
     let _ = writeln!(
