@@ -13,7 +13,7 @@ mod net;
 fn expected<F: nn_core::Float>(name: &str) -> String {
     let mut bits = Vec::new();
     net::run::<F>(&mut |_group, _what, values| bits.extend(values.iter().map(|v| v.to_bits_u64())))
-        .expect("the fixed targets are valid");
+        .unwrap_or_else(|e| panic!("the library refused the fixed network: {e}"));
     let mut s = format!(
         "/// Bit patterns of the {} results, computed on the host.\npub const {name}: [u64; {}] = [\n",
         F::NAME,

@@ -1,6 +1,7 @@
-//! Runs the forward pass, two losses and the backward pass of a small network
-//! with fixed weights (`net.rs`) on a Cortex-M, and compares the bit pattern of
-//! every output, loss and gradient, in f32 and f64, with those the host
+//! Runs the forward pass, two losses, the backward pass and a few optimizer
+//! steps of a small network with fixed weights (`net.rs`) on a Cortex-M, and
+//! compares the bit pattern of every output, loss, gradient and updated
+//! weight, in f32 and f64, with those the host
 //! computed at build time (`build.rs` -> `$OUT_DIR/expected.rs`). Prints one
 //! line per tensor and `N passed, M failed` (counting values); exits 0 only
 //! when every value agrees.
@@ -26,6 +27,59 @@ fn exit_with(code: u32) -> ! {
     unsafe { cortex_m_semihosting::syscall(0x20, &args) };
     #[allow(clippy::empty_loop)]
     loop {}
+}
+
+mod stack {
+    //! Measures the peak stack use: paint the free RAM below the current
+    //! frame with a pattern, run, then find the lowest word that changed.
+    use core::ptr::{addr_of, read_volatile, write_volatile};
+
+    unsafe extern "C" {
+        /// End of the static data (cortex-m-rt's link.x): the stack may grow down to here.
+        static __sheap: u32;
+        /// Top of the stack (cortex-m-rt's link.x).
+        static _stack_start: u32;
+    }
+
+    const PAINT: u32 = 0x5afe_57ac;
+    /// Left unpainted below the caller's frame, for `paint`'s own frame.
+    const MARGIN: usize = 256;
+
+    fn bottom() -> usize {
+        addr_of!(__sheap) as usize
+    }
+
+    fn top() -> usize {
+        addr_of!(_stack_start) as usize
+    }
+
+    /// Paints the free stack below the caller.
+    #[inline(never)]
+    pub fn paint() {
+        let here = 0u32;
+        let end = (addr_of!(here) as usize - MARGIN) & !3;
+        for a in (bottom()..end).step_by(4) {
+            // SAFETY: `a` is word-aligned and lies between the end of static
+            // data and below the live stack, RAM that nothing uses yet.
+            unsafe { write_volatile(a as *mut u32, PAINT) };
+        }
+    }
+
+    /// Bytes between the end of static data and the top of the stack.
+    pub fn available() -> usize {
+        top() - bottom()
+    }
+
+    /// Bytes of stack used so far (since reset), as seen from the paint.
+    pub fn peak() -> usize {
+        let mut a = bottom();
+        // SAFETY: every address read is word-aligned RAM between the end of
+        // static data and the top of the stack.
+        while a < top() && unsafe { read_volatile(a as *const u32) } == PAINT {
+            a += 4;
+        }
+        top() - a
+    }
 }
 
 /// Compares results, in the order `net::run` produces them, with the host's.
@@ -80,7 +134,7 @@ impl Checker {
         self.expected = expected;
         self.next = 0;
         if let Err(e) = net::run::<F>(&mut |group, what, values| self.check(group, what, values)) {
-            hprintln!("FAIL {}: loss error: {}", F::NAME, e);
+            hprintln!("FAIL {}: {}", F::NAME, e);
             self.failed += 1;
         }
         if self.next != expected.len() {
@@ -107,6 +161,7 @@ fn is_nan_bits<F: Float>(bits: u64) -> bool {
 #[entry]
 fn main() -> ! {
     hprintln!("nn-firmware on {}", env!("FW_TARGET"));
+    stack::paint();
     let mut c = Checker {
         expected: &[],
         next: 0,
@@ -115,6 +170,12 @@ fn main() -> ! {
     };
     c.run::<f32>(&expected::EXPECTED_F32);
     c.run::<f64>(&expected::EXPECTED_F64);
+    let (peak, available) = (stack::peak(), stack::available());
+    hprintln!("peak stack: {} bytes of {} available", peak, available);
+    if peak + 64 >= available {
+        hprintln!("FAIL the stack may have overflowed into static data");
+        c.failed += 1;
+    }
     hprintln!("{} passed, {} failed", c.passed, c.failed);
     exit_with(if c.failed == 0 && c.passed > 0 { 0 } else { 1 })
 }

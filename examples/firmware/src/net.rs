@@ -1,11 +1,12 @@
 //! The network whose results the firmware compares with the host's, bit for
 //! bit. Written once, included with `#[path]` by `build.rs` (on the host, to
 //! compute the expected bits) and by `main.rs` (on the device), so both run
-//! exactly the same code. `no_std`: only `core` and `nn_core`.
+//! exactly the same code. `no_std`: only `core`, `nn_core` and `nn_optim`.
 
 use nn_core::{
     CrossEntropy, Dense, Float, Loss, LossError, Module, Mse, Params, Relu, Seq, Tanh, seq,
 };
+use nn_optim::{AdamConfig, AdamRule, ConfigError, Optimizer, Rule, SgdConfig, SgdRule, StepError};
 
 /// Inputs per sample.
 pub const IN: usize = 4;
@@ -60,6 +61,8 @@ const CLASS: [usize; BATCH] = [2, 0];
 
 /// Names of the parameter gradients, in `Params` order.
 const GRAD_NAMES: [&str; 6] = ["dL/dW1", "dL/db1", "dL/dW2", "dL/db2", "dL/dW3", "dL/db3"];
+/// Names of the parameters, in `Params` order.
+const PARAM_NAMES: [&str; 6] = ["W1", "b1", "W2", "b2", "W3", "b3"];
 
 fn cast<F: Float, const N: usize>(a: [f64; N]) -> [F; N] {
     a.map(F::from_f64)
@@ -111,20 +114,114 @@ impl Which {
     }
 }
 
+/// Why a run stopped: the library refused something (a bug in the fixed data
+/// or settings above, or in the library).
+#[derive(Debug)]
+pub enum RunError {
+    /// A loss refused its targets.
+    Loss(LossError),
+    /// An optimizer refused its configuration.
+    Config(ConfigError),
+    /// An optimizer refused a step.
+    Step(StepError),
+}
+
+impl core::fmt::Display for RunError {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        match self {
+            RunError::Loss(e) => write!(f, "loss: {e}"),
+            RunError::Config(e) => write!(f, "optimizer configuration: {e}"),
+            RunError::Step(e) => write!(f, "optimizer step: {e}"),
+        }
+    }
+}
+
+impl From<LossError> for RunError {
+    fn from(e: LossError) -> Self {
+        RunError::Loss(e)
+    }
+}
+
+impl From<ConfigError> for RunError {
+    fn from(e: ConfigError) -> Self {
+        RunError::Config(e)
+    }
+}
+
+impl From<StepError> for RunError {
+    fn from(e: StepError) -> Self {
+        RunError::Step(e)
+    }
+}
+
+/// Optimizer steps on the batch with cross-entropy.
+const TRAIN_STEPS: usize = 3;
+
+/// Trains the network for [`TRAIN_STEPS`] steps on the batch with
+/// cross-entropy and the optimizer `R` (nn-optim); checks the loss before each
+/// step and every parameter after the last.
+#[inline(never)]
+fn train<F, R, const K: usize>(
+    group: &str,
+    config: R::Config,
+    check: &mut dyn FnMut(&str, &str, &[F]),
+) -> Result<(), RunError>
+where
+    F: Float,
+    R: Rule<K, Float = F>,
+{
+    let mut net = net::<F>();
+    let mut opt = Optimizer::<R, _, K>::new(config, &net)?;
+    let x: [[F; IN]; BATCH] = X.map(cast);
+    let mut losses = [F::ZERO; TRAIN_STEPS];
+    for loss in losses.iter_mut() {
+        let (y, cache) = net.forward_train(&x);
+        let dy;
+        (*loss, dy) = CrossEntropy.loss_and_grad(&y, &CLASS)?;
+        let mut grads = net.zeroed();
+        let _dx: [[F; IN]; BATCH] = net.backward(&cache, &dy, &mut grads);
+        opt.step(&mut net, &grads)?;
+    }
+    check(group, "loss per step", &losses);
+    for (name, p) in PARAM_NAMES.iter().zip(net.params()) {
+        check(group, name, p.values);
+    }
+    Ok(())
+}
+
 /// Runs the forward pass, both losses and the backward passes, on one sample
-/// and on a batch, and hands every result to `check(group, what, values)` in
-/// a fixed order.
+/// and on a batch, then a few optimizer steps, and hands every result to
+/// `check(group, what, values)` in a fixed order.
+///
+/// Each part is a separate function that is never inlined, so that their
+/// stack frames do not add up (the microbit has 16 KiB of RAM).
 ///
 /// # Errors
-/// A loss refused its targets (a bug in the fixed data above).
-pub fn run<F: Float>(check: &mut dyn FnMut(&str, &str, &[F])) -> Result<(), LossError> {
-    let net = net::<F>();
-    let x: [[F; IN]; BATCH] = X.map(cast);
+/// The library refused the fixed data or settings.
+pub fn run<F: Float>(check: &mut dyn FnMut(&str, &str, &[F])) -> Result<(), RunError> {
+    sample_checks::<F>(check)?;
+    batch_checks::<F>(check)?;
+    let adam = AdamConfig {
+        lr: 0.01,
+        ..AdamConfig::default()
+    };
+    train::<F, AdamRule<F>, 3>("adam", adam, check)?;
+    let sgd = SgdConfig {
+        lr: 0.1,
+        momentum: 0.9,
+        ..SgdConfig::default()
+    };
+    train::<F, SgdRule<F>, 1>("sgd momentum", sgd, check)
+}
 
-    // One sample.
-    let (y, cache) = net.forward_train(&x[0]);
+/// Forward, both losses and backward on sample 0.
+#[inline(never)]
+fn sample_checks<F: Float>(check: &mut dyn FnMut(&str, &str, &[F])) -> Result<(), RunError> {
+    let net = net::<F>();
+    let x: [F; IN] = cast(X[0]);
+    let (y, cache) = net.forward_train(&x);
     check("sample", "forward", &y);
-    check("sample", "inference", &net.forward(&x[0]));
+    check("sample", "inference", &net.forward(&x));
     for which in [Which::Mse, Which::CrossEntropy] {
         let group = which.group(false);
         let (loss, dy) = which.sample(&y)?;
@@ -137,8 +234,14 @@ pub fn run<F: Float>(check: &mut dyn FnMut(&str, &str, &[F])) -> Result<(), Loss
         }
         check(group, "dL/dx", &dx);
     }
+    Ok(())
+}
 
-    // A batch.
+/// Forward, both losses and backward on the batch.
+#[inline(never)]
+fn batch_checks<F: Float>(check: &mut dyn FnMut(&str, &str, &[F])) -> Result<(), RunError> {
+    let net = net::<F>();
+    let x: [[F; IN]; BATCH] = X.map(cast);
     let (y, cache) = net.forward_train(&x);
     check("batch", "forward", y.as_flattened());
     for which in [Which::Mse, Which::CrossEntropy] {
