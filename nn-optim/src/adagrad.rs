@@ -18,7 +18,8 @@ use nn_core::Float;
 use crate::error::{ConfigError, check_eps, check_lr, check_weight_decay, ensure};
 use crate::macros::rule_common;
 use crate::optimizer::Optimizer;
-use crate::rule::{Rule, cut, f};
+use crate::rule::{Rule, cut, f, simd};
+use crate::sqrt::sqrt;
 
 /// Hyper-parameters of [`AdagradRule`]; `Default` is PyTorch's
 /// (`lr = 0.01`, `eps = 1e-10`, the rest 0).
@@ -136,12 +137,14 @@ impl<F: Float> Rule<1> for AdagradRule<F> {
         let [sum] = state;
         let n = params.len().min(grads.len()).min(sum.len());
         let sum = cut(sum, n);
-        for ((w, &g), s) in params.iter_mut().zip(grads).zip(sum) {
-            let d = if has_wd { g + wd * *w } else { g };
-            let old = if c.first { c.initial } else { *s };
-            *s = old + d * d;
-            *w -= c.clr * (d / (s.sqrt() + c.eps));
-        }
+        simd(|| {
+            for ((w, &g), s) in params.iter_mut().zip(grads).zip(sum) {
+                let d = if has_wd { g + wd * *w } else { g };
+                let old = if c.first { c.initial } else { *s };
+                *s = old + d * d;
+                *w -= c.clr * (d / (sqrt(*s) + c.eps));
+            }
+        });
     }
 }
 

@@ -17,7 +17,7 @@ use nn_core::Float;
 use crate::error::{ConfigError, check_beta, check_eps, check_lr, check_weight_decay};
 use crate::macros::rule_common;
 use crate::optimizer::Optimizer;
-use crate::rule::{Rule, cut, f, fmax, lerp};
+use crate::rule::{Rule, cut, f, fmax, lerp, simd};
 
 /// Hyper-parameters of [`AdaMaxRule`]; `Default` is PyTorch's
 /// (`lr = 2e-3`, `betas = (0.9, 0.999)`, `eps = 1e-8`, `weight_decay = 0`).
@@ -124,12 +124,14 @@ impl<F: Float> Rule<2> for AdaMaxRule<F> {
         let [m, u] = state;
         let n = params.len().min(grads.len()).min(m.len()).min(u.len());
         let (m, u) = (cut(m, n), cut(u, n));
-        for (((w, &g), m), u) in params.iter_mut().zip(grads).zip(m).zip(u) {
-            let d = if has_wd { g + wd * *w } else { g };
-            *m = lerp(*m, d, c.one_minus_beta1);
-            *u = fmax(*u * c.beta2, d.abs() + c.eps);
-            *w -= c.clr * (*m / *u);
-        }
+        simd(|| {
+            for (((w, &g), m), u) in params.iter_mut().zip(grads).zip(m).zip(u) {
+                let d = if has_wd { g + wd * *w } else { g };
+                *m = lerp(*m, d, c.one_minus_beta1);
+                *u = fmax(*u * c.beta2, d.abs() + c.eps);
+                *w -= c.clr * (*m / *u);
+            }
+        });
     }
 }
 

@@ -17,7 +17,8 @@ use nn_core::Float;
 use crate::error::{ConfigError, check_eps, check_lr, check_weight_decay, ensure};
 use crate::macros::rule_common;
 use crate::optimizer::Optimizer;
-use crate::rule::{Rule, cut, f, lerp};
+use crate::rule::{Rule, cut, f, lerp, simd};
+use crate::sqrt::sqrt;
 
 /// Hyper-parameters of [`RmsPropRule`]; `Default` is PyTorch's
 /// (`lr = 0.01`, `alpha = 0.99`, `eps = 1e-8`, the rest 0 / false).
@@ -140,12 +141,12 @@ impl<F: Float> Rule<3> for RmsPropRule<F> {
         grads: &[F],
         state: [&mut [F]; 3],
     ) {
-        match (c.centered, c.use_momentum) {
+        simd(|| match (c.centered, c.use_momentum) {
             (false, false) => rmsprop::<F, false, false>(c, decay, params, grads, state),
             (false, true) => rmsprop::<F, false, true>(c, decay, params, grads, state),
             (true, false) => rmsprop::<F, true, false>(c, decay, params, grads, state),
             (true, true) => rmsprop::<F, true, true>(c, decay, params, grads, state),
-        }
+        })
     }
 }
 
@@ -178,9 +179,9 @@ fn rmsprop<F: Float, const CENTERED: bool, const MOMENTUM: bool>(
         let avg = if CENTERED {
             let gb = lerp(gbar[i], d, c.one_minus_alpha);
             gbar[i] = gb;
-            (sq - gb * gb).sqrt() + c.eps
+            sqrt(sq - gb * gb) + c.eps
         } else {
-            sq.sqrt() + c.eps
+            sqrt(sq) + c.eps
         };
         params[i] = if MOMENTUM {
             let b = buf[i] * c.momentum + d / avg;

@@ -23,7 +23,7 @@ use nn_core::Float;
 use crate::error::{ConfigError, check_lr, check_weight_decay, ensure};
 use crate::macros::rule_common;
 use crate::optimizer::Optimizer;
-use crate::rule::{Rule, cut, f};
+use crate::rule::{Rule, cut, f, simd};
 
 /// Hyper-parameters of [`SgdRule`]; `Default` is PyTorch's
 /// (`lr = 1e-3`, everything else 0 / false).
@@ -150,21 +150,25 @@ impl<F: Float> Rule<1> for SgdRule<F> {
         let (lr, mu, damp1) = (c.lr, c.momentum, c.one_minus_dampening);
         let [buf] = state;
         if !c.use_momentum {
-            for (w, &g) in params.iter_mut().zip(grads) {
-                let d = if has_wd { g + wd * *w } else { g };
-                *w -= lr * d;
-            }
+            simd(|| {
+                for (w, &g) in params.iter_mut().zip(grads) {
+                    let d = if has_wd { g + wd * *w } else { g };
+                    *w -= lr * d;
+                }
+            });
             return;
         }
         let n = params.len().min(grads.len()).min(buf.len());
         let buf = cut(buf, n);
-        for ((w, &g), b) in params.iter_mut().zip(grads).zip(buf) {
-            let d = if has_wd { g + wd * *w } else { g };
-            let nb = if c.first { d } else { mu * *b + damp1 * d };
-            *b = nb;
-            let step = if c.nesterov { d + mu * nb } else { nb };
-            *w -= lr * step;
-        }
+        simd(|| {
+            for ((w, &g), b) in params.iter_mut().zip(grads).zip(buf) {
+                let d = if has_wd { g + wd * *w } else { g };
+                let nb = if c.first { d } else { mu * *b + damp1 * d };
+                *b = nb;
+                let step = if c.nesterov { d + mu * nb } else { nb };
+                *w -= lr * step;
+            }
+        });
     }
 }
 
