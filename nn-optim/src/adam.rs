@@ -24,9 +24,10 @@ use core::marker::PhantomData;
 use nn_core::Float;
 
 use crate::error::{ConfigError, check_beta, check_eps, check_lr, check_weight_decay};
+use crate::macros::multiversion;
 use crate::macros::rule_common;
 use crate::optimizer::Optimizer;
-use crate::rule::{Rule, cut, f, fmax, lerp, simd};
+use crate::rule::{Rule, cut, f, fmax, lerp};
 use crate::sqrt::sqrt;
 
 /// Hyper-parameters of [`AdamRule`]; `Default` is PyTorch's
@@ -270,7 +271,24 @@ fn adam_update<F: Float>(
     } else {
         (F::ZERO, F::ONE)
     };
-    simd(|| match (c.amsgrad, l2 != F::ZERO, shrink != F::ONE) {
+    let [m, v, vmax] = state;
+    adam_loop(c, l2, shrink, params, grads, m, v, vmax);
+}
+
+multiversion! {
+    /// Picks the variant's loop.
+    fn adam_loop<F: Float>(
+        c: &AdamCoeffs<F>,
+        l2: F,
+        shrink: F,
+        params: &mut [F],
+        grads: &[F],
+        m: &mut [F],
+        v: &mut [F],
+        vmax: &mut [F],
+    ) {
+    let state = (m, v, vmax);
+    match (c.amsgrad, l2 != F::ZERO, shrink != F::ONE) {
         (false, false, false) => {
             adam::<F, false, false, false>(c, l2, shrink, params, grads, state)
         }
@@ -279,7 +297,8 @@ fn adam_update<F: Float>(
         (true, false, false) => adam::<F, true, false, false>(c, l2, shrink, params, grads, state),
         (true, true, _) => adam::<F, true, true, false>(c, l2, shrink, params, grads, state),
         (true, false, true) => adam::<F, true, false, true>(c, l2, shrink, params, grads, state),
-    })
+    }
+    }
 }
 
 #[inline(always)]
@@ -289,7 +308,7 @@ fn adam<F: Float, const AMS: bool, const L2: bool, const SHRINK: bool>(
     shrink: F,
     params: &mut [F],
     grads: &[F],
-    [m, v, vmax]: [&mut [F]; 3],
+    (m, v, vmax): (&mut [F], &mut [F], &mut [F]),
 ) {
     let mut n = params.len().min(grads.len()).min(m.len()).min(v.len());
     if AMS {
@@ -373,7 +392,7 @@ mod tests {
                     F1,
                     &mut pb,
                     &g,
-                    [&mut mb, &mut vb, &mut xb],
+                    (&mut mb[..], &mut vb[..], &mut xb[..]),
                 );
             } else {
                 adam::<f32, false, false, false>(
@@ -382,7 +401,7 @@ mod tests {
                     F1,
                     &mut pb,
                     &g,
-                    [&mut mb, &mut vb, &mut xb],
+                    (&mut mb[..], &mut vb[..], &mut xb[..]),
                 );
             }
             let same =

@@ -15,9 +15,10 @@ use core::marker::PhantomData;
 use nn_core::Float;
 
 use crate::error::{ConfigError, check_beta, check_eps, check_lr, check_weight_decay};
+use crate::macros::multiversion;
 use crate::macros::rule_common;
 use crate::optimizer::Optimizer;
-use crate::rule::{Rule, cut, f, fmax, lerp, simd};
+use crate::rule::{Rule, cut, f, fmax, lerp};
 
 /// Hyper-parameters of [`AdaMaxRule`]; `Default` is PyTorch's
 /// (`lr = 2e-3`, `betas = (0.9, 0.999)`, `eps = 1e-8`, `weight_decay = 0`).
@@ -120,18 +121,30 @@ impl<F: Float> Rule<2> for AdaMaxRule<F> {
         state: [&mut [F]; 2],
     ) {
         let wd = if decay { c.weight_decay } else { F::ZERO };
-        let has_wd = wd != F::ZERO;
         let [m, u] = state;
+        adamax_loop(c, wd, params, grads, m, u);
+    }
+}
+
+multiversion! {
+    /// The AdaMax loop over one tensor.
+    fn adamax_loop<F: Float>(
+        c: &AdaMaxCoeffs<F>,
+        wd: F,
+        params: &mut [F],
+        grads: &[F],
+        m: &mut [F],
+        u: &mut [F],
+    ) {
+        let has_wd = wd != F::ZERO;
         let n = params.len().min(grads.len()).min(m.len()).min(u.len());
         let (m, u) = (cut(m, n), cut(u, n));
-        simd(|| {
-            for (((w, &g), m), u) in params.iter_mut().zip(grads).zip(m).zip(u) {
-                let d = if has_wd { g + wd * *w } else { g };
-                *m = lerp(*m, d, c.one_minus_beta1);
-                *u = fmax(*u * c.beta2, d.abs() + c.eps);
-                *w -= c.clr * (*m / *u);
-            }
-        });
+        for (((w, &g), m), u) in params.iter_mut().zip(grads).zip(m).zip(u) {
+            let d = if has_wd { g + wd * *w } else { g };
+            *m = lerp(*m, d, c.one_minus_beta1);
+            *u = fmax(*u * c.beta2, d.abs() + c.eps);
+            *w -= c.clr * (*m / *u);
+        }
     }
 }
 

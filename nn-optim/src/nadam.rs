@@ -17,9 +17,10 @@ use core::marker::PhantomData;
 use nn_core::Float;
 
 use crate::error::{ConfigError, check_beta, check_eps, check_lr, check_weight_decay, ensure};
+use crate::macros::multiversion;
 use crate::macros::rule_common;
 use crate::optimizer::Optimizer;
-use crate::rule::{Rule, cut, f, lerp, simd};
+use crate::rule::{Rule, cut, f, lerp};
 use crate::sqrt::sqrt;
 
 /// Hyper-parameters of [`NAdamRule`]; `Default` is PyTorch's (`lr = 2e-3`,
@@ -161,23 +162,36 @@ impl<F: Float> Rule<2> for NAdamRule<F> {
         } else {
             (F::ZERO, F::ONE)
         };
-        let (has_l2, has_shrink) = (l2 != F::ZERO, shrink != F::ONE);
         let [m, v] = state;
+        nadam_loop(c, l2, shrink, params, grads, m, v);
+    }
+}
+
+multiversion! {
+    /// The NAdam loop over one tensor.
+    fn nadam_loop<F: Float>(
+        c: &NAdamCoeffs<F>,
+        l2: F,
+        shrink: F,
+        params: &mut [F],
+        grads: &[F],
+        m: &mut [F],
+        v: &mut [F],
+    ) {
+        let (has_l2, has_shrink) = (l2 != F::ZERO, shrink != F::ONE);
         let n = params.len().min(grads.len()).min(m.len()).min(v.len());
         let (m, v) = (cut(m, n), cut(v, n));
-        simd(|| {
-            for (((w, &g), m), v) in params.iter_mut().zip(grads).zip(m).zip(v) {
-                let d = if has_l2 { g + l2 * *w } else { g };
-                if has_shrink {
-                    *w *= shrink;
-                }
-                *m = lerp(*m, d, c.one_minus_beta1);
-                *v = *v * c.beta2 + c.one_minus_beta2 * d * d;
-                let inv_denom = F::ONE / (sqrt(*v * c.inv_bc2) + c.eps);
-                *w += c.grad_step * (d * inv_denom);
-                *w += c.momentum_step * (*m * inv_denom);
+        for (((w, &g), m), v) in params.iter_mut().zip(grads).zip(m).zip(v) {
+            let d = if has_l2 { g + l2 * *w } else { g };
+            if has_shrink {
+                *w *= shrink;
             }
-        });
+            *m = lerp(*m, d, c.one_minus_beta1);
+            *v = *v * c.beta2 + c.one_minus_beta2 * d * d;
+            let inv_denom = F::ONE / (sqrt(*v * c.inv_bc2) + c.eps);
+            *w += c.grad_step * (d * inv_denom);
+            *w += c.momentum_step * (*m * inv_denom);
+        }
     }
 }
 

@@ -15,9 +15,10 @@ use core::marker::PhantomData;
 use nn_core::Float;
 
 use crate::error::{ConfigError, check_eps, check_lr, check_weight_decay, ensure};
+use crate::macros::multiversion;
 use crate::macros::rule_common;
 use crate::optimizer::Optimizer;
-use crate::rule::{Rule, cut, f, lerp, simd};
+use crate::rule::{Rule, cut, f, lerp};
 use crate::sqrt::sqrt;
 
 /// Hyper-parameters of [`RmsPropRule`]; `Default` is PyTorch's
@@ -141,12 +142,30 @@ impl<F: Float> Rule<3> for RmsPropRule<F> {
         grads: &[F],
         state: [&mut [F]; 3],
     ) {
-        simd(|| match (c.centered, c.use_momentum) {
-            (false, false) => rmsprop::<F, false, false>(c, decay, params, grads, state),
-            (false, true) => rmsprop::<F, false, true>(c, decay, params, grads, state),
-            (true, false) => rmsprop::<F, true, false>(c, decay, params, grads, state),
-            (true, true) => rmsprop::<F, true, true>(c, decay, params, grads, state),
-        })
+        let wd = if decay { c.weight_decay } else { F::ZERO };
+        let [v, gbar, buf] = state;
+        rmsprop_loop(c, wd, params, grads, v, gbar, buf);
+    }
+}
+
+multiversion! {
+    /// The RMSprop loop over one tensor, dispatched to its variant.
+    fn rmsprop_loop<F: Float>(
+        c: &RmsPropCoeffs<F>,
+        wd: F,
+        params: &mut [F],
+        grads: &[F],
+        v: &mut [F],
+        gbar: &mut [F],
+        buf: &mut [F],
+    ) {
+        let state = (v, gbar, buf);
+        match (c.centered, c.use_momentum) {
+            (false, false) => rmsprop::<F, false, false>(c, wd, params, grads, state),
+            (false, true) => rmsprop::<F, false, true>(c, wd, params, grads, state),
+            (true, false) => rmsprop::<F, true, false>(c, wd, params, grads, state),
+            (true, true) => rmsprop::<F, true, true>(c, wd, params, grads, state),
+        }
     }
 }
 
@@ -154,12 +173,11 @@ impl<F: Float> Rule<3> for RmsPropRule<F> {
 #[inline(always)]
 fn rmsprop<F: Float, const CENTERED: bool, const MOMENTUM: bool>(
     c: &RmsPropCoeffs<F>,
-    decay: bool,
+    wd: F,
     params: &mut [F],
     grads: &[F],
-    [v, gbar, buf]: [&mut [F]; 3],
+    (v, gbar, buf): (&mut [F], &mut [F], &mut [F]),
 ) {
-    let wd = if decay { c.weight_decay } else { F::ZERO };
     let has_wd = wd != F::ZERO;
     let mut n = params.len().min(grads.len()).min(v.len());
     if CENTERED {

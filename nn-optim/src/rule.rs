@@ -5,6 +5,7 @@
 use nn_core::Float;
 
 use crate::error::{ConfigError, StepError};
+use crate::macros::multiversion;
 
 /// One optimizer algorithm: validated hyper-parameters, the step count, and the
 /// per-tensor update on flat slices with `K` state slices per tensor.
@@ -99,20 +100,25 @@ pub trait Rule<const K: usize>: Sized {
 /// blocks of 8 (`x * 0` is NaN exactly when `x` is not finite), so it costs one
 /// streaming read of the gradients.
 pub fn first_non_finite<F: Float>(values: &[F]) -> Option<usize> {
-    let mut acc = [F::ZERO; 8];
-    let mut chunks = values.chunks_exact(8);
-    simd(|| {
-        for chunk in &mut chunks {
+    let tail = values.chunks_exact(8).remainder();
+    if any_nan_in_blocks(values) {
+        return values.iter().position(|x| !x.is_finite());
+    }
+    tail.iter()
+        .position(|x| !x.is_finite())
+        .map(|i| values.len() - tail.len() + i)
+}
+
+multiversion! {
+    /// Whether a whole block of 8 holds a NaN or infinity (`x * 0` is NaN then).
+    fn any_nan_in_blocks<F: Float>(values: &[F]) -> bool {
+        let mut acc = [F::ZERO; 8];
+        for chunk in values.chunks_exact(8) {
             for (a, &x) in acc.iter_mut().zip(chunk) {
                 *a += x * F::ZERO;
             }
         }
-    });
-    let tail_bad = chunks.remainder().iter().any(|x| !x.is_finite());
-    if tail_bad || acc.iter().any(|a| a.is_nan()) {
-        values.iter().position(|x| !x.is_finite())
-    } else {
-        None
+        acc.iter().any(|a| a.is_nan())
     }
 }
 
@@ -143,26 +149,4 @@ pub(crate) fn fmax<F: Float>(a: F, b: F) -> F {
 #[inline]
 pub(crate) fn f<F: Float>(x: f64) -> F {
     F::from_f64(x)
-}
-
-/// Runs `body` (an update loop, inlined into it) compiled for AVX2 when the
-/// `std` feature is on and the CPU has AVX2, so the loop is vectorized 8 wide
-/// (f32) instead of SSE2's 4; otherwise runs it as is. The loops use no fused
-/// multiply-add, so both builds give the same bits (tested in `adam`).
-#[inline(always)]
-pub(crate) fn simd<R>(body: impl FnOnce() -> R) -> R {
-    #[cfg(all(feature = "std", target_arch = "x86_64"))]
-    {
-        if std::is_x86_feature_detected!("avx2") {
-            #[target_feature(enable = "avx2")]
-            fn avx2<R>(body: impl FnOnce() -> R) -> R {
-                body()
-            }
-            #[allow(unsafe_code)]
-            // SAFETY: `avx2` only enables AVX2 code generation, and the CPU
-            // was just checked to support AVX2.
-            return unsafe { avx2(body) };
-        }
-    }
-    body()
 }

@@ -21,9 +21,10 @@ use core::marker::PhantomData;
 use nn_core::Float;
 
 use crate::error::{ConfigError, check_lr, check_weight_decay, ensure};
+use crate::macros::multiversion;
 use crate::macros::rule_common;
 use crate::optimizer::Optimizer;
-use crate::rule::{Rule, cut, f, simd};
+use crate::rule::{Rule, cut, f};
 
 /// Hyper-parameters of [`SgdRule`]; `Default` is PyTorch's
 /// (`lr = 1e-3`, everything else 0 / false).
@@ -146,29 +147,32 @@ impl<F: Float> Rule<1> for SgdRule<F> {
 
     fn update(c: &SgdCoeffs<F>, decay: bool, params: &mut [F], grads: &[F], state: [&mut [F]; 1]) {
         let wd = if decay { c.weight_decay } else { F::ZERO };
+        let [buf] = state;
+        sgd_loop(c, wd, params, grads, buf);
+    }
+}
+
+multiversion! {
+    /// The SGD loop over one tensor.
+    fn sgd_loop<F: Float>(c: &SgdCoeffs<F>, wd: F, params: &mut [F], grads: &[F], buf: &mut [F]) {
         let has_wd = wd != F::ZERO;
         let (lr, mu, damp1) = (c.lr, c.momentum, c.one_minus_dampening);
-        let [buf] = state;
         if !c.use_momentum {
-            simd(|| {
-                for (w, &g) in params.iter_mut().zip(grads) {
-                    let d = if has_wd { g + wd * *w } else { g };
-                    *w -= lr * d;
-                }
-            });
+            for (w, &g) in params.iter_mut().zip(grads) {
+                let d = if has_wd { g + wd * *w } else { g };
+                *w -= lr * d;
+            }
             return;
         }
         let n = params.len().min(grads.len()).min(buf.len());
         let buf = cut(buf, n);
-        simd(|| {
-            for ((w, &g), b) in params.iter_mut().zip(grads).zip(buf) {
-                let d = if has_wd { g + wd * *w } else { g };
-                let nb = if c.first { d } else { mu * *b + damp1 * d };
-                *b = nb;
-                let step = if c.nesterov { d + mu * nb } else { nb };
-                *w -= lr * step;
-            }
-        });
+        for ((w, &g), b) in params.iter_mut().zip(grads).zip(buf) {
+            let d = if has_wd { g + wd * *w } else { g };
+            let nb = if c.first { d } else { mu * *b + damp1 * d };
+            *b = nb;
+            let step = if c.nesterov { d + mu * nb } else { nb };
+            *w -= lr * step;
+        }
     }
 }
 
