@@ -9,7 +9,9 @@
 //! `alloc` feature and this program supplies a null allocator that must never
 //! be called. See README.md.
 //!
-//! The program initializes networks with He normal (nn-init, seeded
+//! The program checks the gradients of a network holding every layer type
+//! against central differences with every loss (nn-core's `gradcheck`),
+//! initializes networks with He normal (nn-init, seeded
 //! `SplitMix64`) and trains them on XOR with `Mse` and with `CrossEntropy`,
 //! each with nn-optim's `Adam` and with SGD with Nesterov momentum (inference,
 //! loss, backward pass and optimizer step, per sample and batched, in f32 and
@@ -23,8 +25,11 @@
 use core::ffi::{c_char, c_int};
 use core::fmt::{self, Write};
 
+use nn_core::gradcheck::check_network;
 use nn_core::{
-    CrossEntropy, Dense, Float, Loss, LossError, Module, Mse, ParamKind, Params, Relu, Seq, seq,
+    BceWithLogits, CrossEntropy, CrossEntropyProbs, Dense, Elu, Float, Hinge, Huber, LeakyRelu,
+    LogSoftmax, Loss, LossError, Maxout, Module, Mse, MultiMargin, ParamKind, Params, Prelu, Relu,
+    Seq, Sigmoid, Softmax, Tanh, seq,
 };
 use nn_init::{Init, InitError, Initializer, SplitMix64};
 use nn_optim::{
@@ -293,6 +298,119 @@ fn check_optimizer_errors() -> bool {
     )
 }
 
+/// Every layer type of nn-core in one network (f64, batch of two).
+type Zoo = Seq![
+    Dense<f64, 3, 6>,
+    LeakyRelu<f64>,
+    Maxout<f64, 6, 5, 2>,
+    Elu<f64>,
+    Dense<f64, 5, 5>,
+    Prelu<f64>,
+    Dense<f64, 5, 4>,
+    Sigmoid,
+    Dense<f64, 4, 4>,
+    Softmax,
+    Dense<f64, 4, 4>,
+    LogSoftmax,
+    Dense<f64, 4, 4>,
+    Tanh,
+    Dense<f64, 4, 3>,
+];
+
+/// Gradient-check tolerance, as nn-core's own gradient-check tests.
+const GRAD_TOL: f64 = 1e-7;
+
+/// Backpropagation through every layer type and every loss agrees with
+/// central differences (nn-core's `gradcheck`), in this no_std build.
+fn check_gradients() -> [bool; 7] {
+    let mut zoo: Zoo = seq![
+        Dense::zeros(),
+        LeakyRelu::new(0.1),
+        Maxout::zeros(),
+        Elu::new(0.7),
+        Dense::zeros(),
+        Prelu::new(0.25),
+        Dense::zeros(),
+        Sigmoid,
+        Dense::zeros(),
+        Softmax,
+        Dense::zeros(),
+        LogSoftmax,
+        Dense::zeros(),
+        Tanh,
+        Dense::zeros(),
+    ];
+    // Maxout's pieces are `ParamKind::Weight`s too, so He normal covers them;
+    // small random biases move the units away from kinks and ties.
+    let init = Initializer::new(Init::he_normal()).with_bias(Init::Uniform {
+        low: -0.1,
+        high: 0.1,
+    });
+    if let Err(e) = init.apply(&mut zoo, &mut SplitMix64::new(5)) {
+        return [line(false, format_args!("gradient check: init refused: {e}")); 7];
+    }
+    let x = [[0.3, -1.2, 0.8], [-0.6, 0.45, 1.5]];
+    let results = [
+        (
+            "Mse",
+            check_network(&zoo, &Mse, &x, &[[0.5, -0.25, 1.0], [0.0, 0.75, -0.5]]),
+        ),
+        (
+            "Huber",
+            check_network(
+                &zoo,
+                &Huber::new(0.5),
+                &x,
+                &[[2.0, -0.25, 1.0], [0.0, 0.75, -3.0]],
+            ),
+        ),
+        (
+            "CrossEntropy",
+            check_network(&zoo, &CrossEntropy, &x, &[2, 0]),
+        ),
+        (
+            "CrossEntropyProbs",
+            check_network(
+                &zoo,
+                &CrossEntropyProbs,
+                &x,
+                &[[0.2, 0.3, 0.5], [0.6, 0.4, 0.0]],
+            ),
+        ),
+        (
+            "BceWithLogits",
+            check_network(
+                &zoo,
+                &BceWithLogits,
+                &x,
+                &[[1.0, 0.0, 0.25], [0.0, 1.0, 0.5]],
+            ),
+        ),
+        (
+            "Hinge",
+            check_network(
+                &zoo,
+                &Hinge::new(1.0),
+                &x,
+                &[[1.0, -1.0, 1.0], [-1.0, -1.0, 1.0]],
+            ),
+        ),
+        (
+            "MultiMargin",
+            check_network(&zoo, &MultiMargin::new(1.0), &x, &[1, 2]),
+        ),
+    ];
+    results.map(|(name, r)| match r {
+        Ok(e) => line(
+            e < GRAD_TOL,
+            format_args!(
+                "gradient check, every layer type, {name}: largest relative error {e:.2e}"
+            ),
+        ),
+        Err(e) => line(false, format_args!("gradient check, {name}: {e}")),
+    })
+}
+
 /// The C entry point, called by the host's start files through libc.
 #[unsafe(no_mangle)]
 pub extern "C" fn main(_argc: c_int, _argv: *const *const c_char) -> c_int {
@@ -314,6 +432,7 @@ pub extern "C" fn main(_argc: c_int, _argv: *const *const c_char) -> c_int {
     };
     let y32 = XOR_Y.map(|r| r.map(|v| v as f32));
     let (mse, ce, c) = (&Mse, &CrossEntropy, &XOR_CLASS);
+    let grads = check_gradients();
     let checks = [
         check_init::<f32>(),
         check_init::<f64>(),
@@ -352,11 +471,11 @@ pub extern "C" fn main(_argc: c_int, _argv: *const *const c_char) -> c_int {
         check_loss_error(),
         check_optimizer_errors(),
     ];
-    let failed = checks.iter().filter(|ok| !**ok).count();
+    let failed = checks.iter().chain(&grads).filter(|ok| !**ok).count();
     let _ = writeln!(
         sys::Stdout,
         "{} passed, {} failed",
-        checks.len() - failed,
+        checks.len() + grads.len() - failed,
         failed
     );
     c_int::from(failed != 0)
