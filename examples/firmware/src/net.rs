@@ -1,11 +1,12 @@
 //! The network whose results the firmware compares with the host's, bit for
 //! bit. Written once, included with `#[path]` by `build.rs` (on the host, to
 //! compute the expected bits) and by `main.rs` (on the device), so both run
-//! exactly the same code. `no_std`: only `core`, `nn_core` and `nn_optim`.
+//! exactly the same code. `no_std`: only `core` and the nn crates.
 
 use nn_core::{
     CrossEntropy, Dense, Float, Loss, LossError, Module, Mse, Params, Relu, Seq, Tanh, seq,
 };
+use nn_init::{Init, InitError, Initializer, SplitMix64};
 use nn_optim::{AdamConfig, AdamRule, ConfigError, Optimizer, Rule, SgdConfig, SgdRule, StepError};
 
 /// Inputs per sample.
@@ -124,6 +125,8 @@ pub enum RunError {
     Config(ConfigError),
     /// An optimizer refused a step.
     Step(StepError),
+    /// An initializer refused the network.
+    Init(InitError),
 }
 
 impl core::fmt::Display for RunError {
@@ -132,7 +135,14 @@ impl core::fmt::Display for RunError {
             RunError::Loss(e) => write!(f, "loss: {e}"),
             RunError::Config(e) => write!(f, "optimizer configuration: {e}"),
             RunError::Step(e) => write!(f, "optimizer step: {e}"),
+            RunError::Init(e) => write!(f, "initializer: {e}"),
         }
+    }
+}
+
+impl From<InitError> for RunError {
+    fn from(e: InitError) -> Self {
+        RunError::Init(e)
     }
 }
 
@@ -190,7 +200,8 @@ where
 }
 
 /// Runs the forward pass, both losses and the backward passes, on one sample
-/// and on a batch, then a few optimizer steps, and hands every result to
+/// and on a batch, then a few optimizer steps and two seeded initializations,
+/// and hands every result to
 /// `check(group, what, values)` in a fixed order.
 ///
 /// Each part is a separate function that is never inlined, so that their
@@ -211,7 +222,25 @@ pub fn run<F: Float>(check: &mut dyn FnMut(&str, &str, &[F])) -> Result<(), RunE
         momentum: 0.9,
         ..SgdConfig::default()
     };
-    train::<F, SgdRule<F>, 1>("sgd momentum", sgd, check)
+    train::<F, SgdRule<F>, 1>("sgd momentum", sgd, check)?;
+    init::<F>("init he-normal", Initializer::new(Init::he_normal()), check)?;
+    init::<F>("init pytorch-linear", Initializer::pytorch_linear(), check)
+}
+
+/// Initializes the network with `initializer` (nn-init) from a seeded
+/// `SplitMix64` and checks every parameter.
+#[inline(never)]
+fn init<F: Float>(
+    group: &str,
+    initializer: Initializer,
+    check: &mut dyn FnMut(&str, &str, &[F]),
+) -> Result<(), RunError> {
+    let mut net = Net::<F>::default();
+    initializer.apply(&mut net, &mut SplitMix64::new(2024))?;
+    for (name, p) in PARAM_NAMES.iter().zip(net.params()) {
+        check(group, name, p.values);
+    }
+    Ok(())
 }
 
 /// Forward, both losses and backward on sample 0.
