@@ -9,6 +9,7 @@ extern crate alloc;
 extern crate std;
 
 mod float;
+pub mod format;
 pub mod kernels;
 pub mod layers;
 pub mod loss;
