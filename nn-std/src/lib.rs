@@ -1,4 +1,5 @@
 //! nn-std (work in progress).
 #![deny(missing_docs)]
 
+pub mod export_rs;
 pub mod model_file;

@@ -17,6 +17,10 @@
 //! assert_eq!(Net::load(&bytes).unwrap(), net);
 //! ```
 
+mod inspect;
+
+pub use inspect::inspect;
+
 use std::fmt;
 use std::path::Path;
 

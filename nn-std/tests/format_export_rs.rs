@@ -1,0 +1,76 @@
+//! The Rust-source export matches the committed golden files (which
+//! `format_export_golden.rs` compiles and checks bit for bit).
+//! Regenerate them with `NN_BLESS=1 cargo test -p nn-std --test format_export_rs`.
+
+#[path = "fixtures/export_nets.rs"]
+#[allow(dead_code)]
+mod nets;
+
+use nn_std::export_rs::{ExportError, ExportOptions, export_rs, export_rs_net, float_literal};
+
+fn check_golden(name: &str, src: &str) {
+    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/fixtures")
+        .join(name);
+    if std::env::var_os("NN_BLESS").is_some() {
+        std::fs::write(&path, src).unwrap();
+    }
+    let golden = std::fs::read_to_string(&path).unwrap();
+    assert!(
+        golden == src,
+        "{name} differs from the export; rerun with NN_BLESS=1 if the change is intended"
+    );
+}
+
+#[test]
+fn f32_export_with_scaler_matches_golden() {
+    let src = export_rs_net(
+        &nets::small32(),
+        Some(nets::scaler32()),
+        &ExportOptions::default(),
+    )
+    .unwrap();
+    check_golden("export_f32.rs", &src);
+}
+
+#[test]
+fn f64_export_with_custom_names_matches_golden() {
+    let opts = ExportOptions {
+        type_name: "Tiny".into(),
+        static_name: "TINY".into(),
+        crate_path: "nn_core".into(),
+    };
+    let src = export_rs_net(&nets::small64(), None, &opts).unwrap();
+    check_golden("export_f64.rs", &src);
+}
+
+#[test]
+fn float_literals_parse_back_to_the_same_bits() {
+    for i in 0..200 {
+        let v = nets::value(i) * 1.000_000_1f64.powi(i as i32);
+        let lit = float_literal(v);
+        if v.is_finite() {
+            assert_eq!(lit.parse::<f64>().unwrap().to_bits(), v.to_bits(), "{lit}");
+        }
+        let w = v as f32;
+        let lit = float_literal(w);
+        if w.is_finite() {
+            assert_eq!(lit.parse::<f32>().unwrap().to_bits(), w.to_bits(), "{lit}");
+        }
+    }
+    assert_eq!(
+        float_literal(f32::from_bits(0x7FC0_0042)),
+        "f32::from_bits(0x7fc00042)"
+    );
+    assert_eq!(
+        float_literal(f64::NEG_INFINITY),
+        "f64::from_bits(0xfff0000000000000)"
+    );
+    assert_eq!(float_literal(-0.0f32), "-0.0");
+}
+
+#[test]
+fn invalid_file_is_an_error() {
+    let err = export_rs(b"NNMF", &ExportOptions::default()).unwrap_err();
+    assert!(matches!(err, ExportError::Load(_)), "{err}");
+}
