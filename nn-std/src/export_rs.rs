@@ -8,7 +8,8 @@
 //! let net = seq![Dense::<f32, 2, 1>::from_parts([[0.5, -1.0]], [0.25]), Relu];
 //! let src = export_rs_net(&net, None, &ExportOptions::default()).unwrap();
 //! assert!(src.contains("pub type Net = nn_core::Seq![nn_core::Dense<f32, 2, 1>, nn_core::Relu];"));
-//! assert!(src.contains("nn_core::Dense::from_parts([[0.5, -1.0]], [0.25])"));
+//! assert!(src.contains("pub static MODEL: Net = nn_core::seq!["));
+//! assert!(src.contains("[[0.5, -1.0]],\n        [0.25],"));
 //! ```
 
 use std::fmt::{self, Write as _};
@@ -90,11 +91,10 @@ impl std::error::Error for ExportError {
 pub fn float_literal<F: FileScalar>(v: F) -> String {
     let x = v.to_f64();
     if v.is_finite() {
-        let s = match F::TYPE {
+        match F::TYPE {
             ScalarType::F32 => format!("{:?}", x as f32),
             ScalarType::F64 => format!("{x:?}"),
-        };
-        s
+        }
     } else {
         match F::TYPE {
             ScalarType::F32 => format!("f32::from_bits({:#010x})", v.to_bits_u64() as u32),

@@ -3,3 +3,4 @@
 
 pub mod export_rs;
 pub mod model_file;
+pub mod safetensors_io;
