@@ -99,3 +99,50 @@ fn every_single_bit_flip_is_detected() {
         }
     }
 }
+
+#[test]
+fn allocation_free_writer_reproduces_the_hand_made_file() {
+    use nn_core::format::{ScalerParts, WriteError, encoded_len, write_model};
+    let bytes = file();
+    let net = Net::load(&bytes).unwrap();
+    let scaler = ScalerParts {
+        kind: ScalerKind::MinMax,
+        offset: &[10.0, 20.0],
+        scale: &[2.0, 4.0],
+    };
+    let mut buf = [0u8; 256];
+    // The identity is first written with width 1 (the output it follows), not
+    // 0 as in the hand-made file; apart from that and the CRC, the bytes agree.
+    let n = write_model(&net, Some(scaler), &mut buf).unwrap();
+    assert_eq!(n, bytes.len());
+    assert_eq!(n, encoded_len(&net, Some(scaler)).unwrap());
+    let identity_width = 24 + 3 * 16 + 4;
+    assert_eq!(buf[identity_width], 1);
+    let mut want = bytes.clone();
+    want[identity_width] = 1;
+    let c = crc32(&want[..n - 4]);
+    want[n - 4..].copy_from_slice(&c.to_le_bytes());
+    assert_eq!(&buf[..n], &want[..]);
+
+    let mut small = [0u8; 100];
+    assert_eq!(
+        write_model(&net, Some(scaler), &mut small).unwrap_err(),
+        WriteError::BufferTooSmall {
+            needed: n,
+            available: 100
+        }
+    );
+    let bad = ScalerParts {
+        kind: ScalerKind::Standardize,
+        offset: &[1.0; 3],
+        scale: &[1.0; 3],
+    };
+    assert_eq!(
+        write_model(&net, Some(bad), &mut buf).unwrap_err(),
+        WriteError::Invalid(LoadError::WidthMismatch {
+            layer: 0,
+            expected: 3,
+            found: 2
+        })
+    );
+}

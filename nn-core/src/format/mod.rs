@@ -16,6 +16,7 @@ mod load;
 mod save;
 mod scalar;
 mod view;
+mod write;
 
 pub use crc32::{Crc32, crc32};
 pub use error::LoadError;
@@ -27,3 +28,4 @@ pub use view::{
     CRC_LEN, DESC_LEN, HEADER_LEN, LayerView, Layers, MAGIC, ModelView, ScalerKind, ScalerView,
     VERSION,
 };
+pub use write::{ScalerParts, WriteError, encoded_len, write_model};

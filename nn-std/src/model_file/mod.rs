@@ -25,21 +25,10 @@ use std::fmt;
 use std::path::Path;
 
 use nn_core::format::{
-    CRC_LEN, DESC_LEN, FileScalar, HEADER_LEN, LayerDesc, LoadError, Loadable, MAGIC, ModelView,
-    Saveable, ScalerKind, VERSION, crc32,
+    FileScalar, LoadError, Loadable, Saveable, WriteError, encoded_len, write_model,
 };
 
-/// A fitted input scaler to store with a network: the network's input is
-/// `(x - offset) / scale` per feature.
-#[derive(Clone, Copy, Debug)]
-pub struct ScalerParts<'a, F> {
-    /// Standardization or min-max.
-    pub kind: ScalerKind,
-    /// Per-feature mean (standardize) or minimum (min-max).
-    pub offset: &'a [F],
-    /// Per-feature standard deviation (standardize) or range (min-max).
-    pub scale: &'a [F],
-}
+pub use nn_core::format::ScalerParts;
 
 /// Why a network could not be saved.
 #[derive(Debug)]
@@ -113,12 +102,6 @@ impl std::error::Error for ReadError {
     }
 }
 
-fn push_values<F: FileScalar>(out: &mut Vec<u8>, values: &[F]) {
-    for &v in values {
-        out.extend_from_slice(v.to_le().as_ref());
-    }
-}
-
 /// Serializes `net` (without a scaler) into a model file.
 pub fn save<F: FileScalar, N: Saveable<F>>(net: &N) -> Result<Vec<u8>, SaveError> {
     save_with_scaler(net, None)
@@ -126,65 +109,28 @@ pub fn save<F: FileScalar, N: Saveable<F>>(net: &N) -> Result<Vec<u8>, SaveError
 
 /// Serializes `net` and an optional fitted input scaler into a model file.
 ///
-/// The result is parsed back before it is returned, so a file this function
-/// returns always loads.
+/// Uses nn-core's allocation-free [`write_model`]; the result is parsed back
+/// before it is returned, so a file this function returns always loads.
 pub fn save_with_scaler<F: FileScalar, N: Saveable<F>>(
     net: &N,
     scaler: Option<ScalerParts<'_, F>>,
 ) -> Result<Vec<u8>, SaveError> {
-    let scaler_width = match scaler {
-        None => 0,
-        Some(s) if s.offset.len() == s.scale.len() && !s.offset.is_empty() => s.offset.len(),
-        Some(s) => {
-            return Err(SaveError::ScalerLength {
-                offset: s.offset.len(),
-                scale: s.scale.len(),
-            });
-        }
-    };
-    let scaler_width = u32::try_from(scaler_width).map_err(|_| SaveError::TooLarge)?;
-    let mut descs: Vec<LayerDesc> = Vec::new();
-    let mut values: Vec<u8> = Vec::new();
-    net.visit_layers(scaler_width, &mut |rec| {
-        descs.push(rec.desc);
-        for part in rec.values {
-            push_values(&mut values, part);
-        }
-    });
-    let layer_count = u32::try_from(descs.len()).map_err(|_| SaveError::TooLarge)?;
-    let total = HEADER_LEN
-        + descs.len() * DESC_LEN
-        + values.len()
-        + 2 * scaler_width as usize * F::BYTES
-        + CRC_LEN;
-    let total_u32 = u32::try_from(total).map_err(|_| SaveError::TooLarge)?;
-
-    let mut out = Vec::with_capacity(total);
-    out.extend_from_slice(&MAGIC);
-    out.extend_from_slice(&VERSION.to_le_bytes());
-    out.push(F::TYPE.code());
-    out.push(scaler.map_or(0, |s| s.kind.code()));
-    out.extend_from_slice(&total_u32.to_le_bytes());
-    out.extend_from_slice(&layer_count.to_le_bytes());
-    out.extend_from_slice(&scaler_width.to_le_bytes());
-    out.extend_from_slice(&0u32.to_le_bytes());
-    for d in &descs {
-        out.extend_from_slice(&d.kind.code().to_le_bytes());
-        out.extend_from_slice(&0u16.to_le_bytes());
-        for dim in d.dims {
-            out.extend_from_slice(&dim.to_le_bytes());
-        }
-    }
-    out.extend_from_slice(&values);
-    if let Some(s) = scaler {
-        push_values(&mut out, s.offset);
-        push_values(&mut out, s.scale);
-    }
-    let crc = crc32(&out);
-    out.extend_from_slice(&crc.to_le_bytes());
-    debug_assert_eq!(out.len(), total);
-    ModelView::parse(&out).map_err(SaveError::Invalid)?;
+    let len = encoded_len(net, scaler).map_err(SaveError::from)?;
+    let mut out = vec![0u8; len];
+    let n = write_model(net, scaler, &mut out).map_err(SaveError::from)?;
+    debug_assert_eq!(n, len);
     Ok(out)
+}
+
+impl From<WriteError> for SaveError {
+    fn from(e: WriteError) -> Self {
+        match e {
+            WriteError::ScalerLength { offset, scale } => SaveError::ScalerLength { offset, scale },
+            WriteError::Invalid(e) => SaveError::Invalid(e),
+            // The buffer is sized by `encoded_len`; any other error means too large.
+            _ => SaveError::TooLarge,
+        }
+    }
 }
 
 /// Saves `net` (and an optional scaler) to the file at `path`.
