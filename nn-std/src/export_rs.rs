@@ -142,12 +142,61 @@ fn layer_source<F: FileScalar>(
             e.push_str(",\n    )");
             Ok((format!("{krate}::Dense<{f}, {a}, {b}>"), e))
         }
-        LayerKind::Identity => Ok((format!("{krate}::Identity"), format!("{krate}::Identity"))),
-        LayerKind::Relu => Ok((format!("{krate}::Relu"), format!("{krate}::Relu"))),
-        kind => Err(ExportError::UnsupportedLayer {
-            layer: layer.index,
-            kind,
-        }),
+        LayerKind::Maxout => {
+            let (units, k) = (b, layer.desc.dims[2] as usize);
+            let mut e = format!("{krate}::Maxout::from_parts(\n        [");
+            for u in 0..units {
+                if u > 0 {
+                    e.push_str(",\n        ");
+                }
+                let unit = values.slice(u * k * a, k * a).ok_or(ExportError::Load(
+                    LoadError::BadDescriptor { layer: layer.index },
+                ))?;
+                push_matrix(&mut e, &unit, k, a);
+            }
+            e.push_str("],\n        ");
+            let bias = values
+                .slice(units * k * a, units * k)
+                .ok_or(ExportError::Load(LoadError::BadDescriptor {
+                    layer: layer.index,
+                }))?;
+            push_matrix(&mut e, &bias, units, k);
+            e.push_str(",\n    )");
+            Ok((format!("{krate}::Maxout<{f}, {a}, {units}, {k}>"), e))
+        }
+        LayerKind::LeakyRelu | LayerKind::Prelu | LayerKind::Elu => {
+            let name = match layer.desc.kind {
+                LayerKind::LeakyRelu => "LeakyRelu",
+                LayerKind::Prelu => "Prelu",
+                _ => "Elu",
+            };
+            let v = values
+                .get(0)
+                .ok_or(ExportError::Load(LoadError::BadDescriptor {
+                    layer: layer.index,
+                }))?;
+            Ok((
+                format!("{krate}::{name}<{f}>"),
+                format!("{krate}::{name}::new({})", float_literal(v)),
+            ))
+        }
+        kind => {
+            let name = match kind {
+                LayerKind::Identity => "Identity",
+                LayerKind::Relu => "Relu",
+                LayerKind::Sigmoid => "Sigmoid",
+                LayerKind::Tanh => "Tanh",
+                LayerKind::Softmax => "Softmax",
+                LayerKind::LogSoftmax => "LogSoftmax",
+                _ => {
+                    return Err(ExportError::UnsupportedLayer {
+                        layer: layer.index,
+                        kind,
+                    });
+                }
+            };
+            Ok((format!("{krate}::{name}"), format!("{krate}::{name}")))
+        }
     }
 }
 

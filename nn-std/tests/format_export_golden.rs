@@ -38,3 +38,17 @@ fn f64_static_equals_the_network_bit_for_bit() {
     let _: &golden64::Tiny = &golden64::TINY;
     assert_eq!(nets::bits(&golden64::TINY), nets::bits(&nets::small64()));
 }
+
+mod golden_all {
+    include!("fixtures/export_all.rs");
+}
+
+#[test]
+fn every_layer_kind_static_equals_the_network() {
+    let net = nets::all64();
+    assert_eq!(golden_all::ALL, net);
+    assert_eq!(golden_all::ALL.second.first.slope, 0.0625);
+    assert_eq!(nets::bits(&golden_all::ALL), nets::bits(&net));
+    let x = [0.5, -1.0, 2.0, -0.25];
+    assert_eq!(golden_all::ALL.forward(&x), net.forward(&x));
+}

@@ -74,3 +74,14 @@ fn invalid_file_is_an_error() {
     let err = export_rs(b"NNMF", &ExportOptions::default()).unwrap_err();
     assert!(matches!(err, ExportError::Load(_)), "{err}");
 }
+
+#[test]
+fn every_layer_kind_exports_and_matches_golden() {
+    let opts = ExportOptions {
+        type_name: "All".into(),
+        static_name: "ALL".into(),
+        crate_path: "nn_core".into(),
+    };
+    let src = export_rs_net(&nets::all64(), None, &opts).unwrap();
+    check_golden("export_all.rs", &src);
+}

@@ -470,3 +470,95 @@ fn file_helpers_round_trip_and_report_io_errors() {
     assert!(matches!(missing, Err(nn_std::model_file::ReadError::Io(_))));
     std::fs::remove_dir_all(&dir).unwrap();
 }
+
+type AllKinds<F> = Seq![
+    Dense<F, 4, 6>,
+    nn_core::LeakyRelu<F>,
+    nn_core::Maxout<F, 6, 3, 2>,
+    nn_core::Prelu<F>,
+    Dense<F, 3, 5>,
+    nn_core::Elu<F>,
+    nn_core::Sigmoid,
+    nn_core::Tanh,
+    Dense<F, 5, 3>,
+    nn_core::Softmax,
+    nn_core::LogSoftmax
+];
+
+fn all_kinds<F: nn_core::Float>() -> AllKinds<F> {
+    let mut net: AllKinds<F> = filled(|i| F::from_f64(awkward_f64(i + 5)));
+    net.second.first.slope = F::from_f64(0.2);
+    net.second.second.second.second.second.first.alpha = F::from_f64(0.7);
+    net
+}
+
+#[test]
+fn every_layer_kind_round_trips_with_its_hyper_parameters() {
+    use nn_core::Module;
+    let n32 = all_kinds::<f32>();
+    let b32 = save(&n32).unwrap();
+    let back = AllKinds::<f32>::load(&b32).unwrap();
+    assert_eq!(bits(&back), bits(&n32));
+    assert_eq!(back.second.first.slope, 0.2);
+    assert_eq!(back.second.second.second.second.second.first.alpha, 0.7);
+    let x = [0.5f32, -1.0, 2.0, -0.25];
+    assert_eq!(
+        back.forward(&x).map(f32::to_bits),
+        n32.forward(&x).map(f32::to_bits)
+    );
+
+    let n64 = all_kinds::<f64>();
+    let b64 = save(&n64).unwrap();
+    let back = AllKinds::<f64>::load(&b64).unwrap();
+    assert_eq!(bits(&back), bits(&n64));
+    assert_eq!(back.second.first.slope, 0.2);
+
+    let view = ModelView::parse(&b64).unwrap();
+    let kinds: Vec<LayerKind> = view.layers().map(|l| l.desc.kind).collect();
+    assert_eq!(
+        kinds,
+        [
+            LayerKind::Dense,
+            LayerKind::LeakyRelu,
+            LayerKind::Maxout,
+            LayerKind::Prelu,
+            LayerKind::Dense,
+            LayerKind::Elu,
+            LayerKind::Sigmoid,
+            LayerKind::Tanh,
+            LayerKind::Dense,
+            LayerKind::Softmax,
+            LayerKind::LogSoftmax,
+        ]
+    );
+    let descs: Vec<String> = view.layers().map(|l| l.desc.to_string()).collect();
+    assert_eq!(descs[2], "maxout 6 -> 3 (k = 2)");
+    assert_eq!(descs[3], "prelu (3)");
+    assert_eq!(descs[10], "log_softmax (3)");
+    // 4·6+6 + 6·6+6 + 1 + 3·5+5 + 5·3+3 learnable; slope and alpha are not.
+    assert_eq!(view.param_count(), 30 + 42 + 1 + 20 + 18);
+    assert_eq!(view.layers().nth(5).unwrap().scalar_f64(), Some(0.7));
+}
+
+#[test]
+fn maxout_shape_mismatch_names_k() {
+    let b = save(&all_kinds::<f32>()).unwrap();
+    type K3 = Seq![
+        Dense<f32, 4, 6>,
+        nn_core::LeakyRelu<f32>,
+        nn_core::Maxout<f32, 6, 3, 3>,
+        nn_core::Prelu<f32>,
+        Dense<f32, 3, 5>,
+        nn_core::Elu<f32>,
+        nn_core::Sigmoid,
+        nn_core::Tanh,
+        Dense<f32, 5, 3>,
+        nn_core::Softmax,
+        nn_core::LogSoftmax
+    ];
+    let err = K3::load(&b).unwrap_err();
+    assert_eq!(
+        err.to_string(),
+        "layer 2: expected maxout 6 -> 3 (k = 3), found maxout 6 -> 3 (k = 2)"
+    );
+}

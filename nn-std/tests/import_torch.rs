@@ -329,3 +329,35 @@ fn order_mapping_sorts_numbers_naturally() {
     let back: Deep = import_safetensors(&bytes, &Mapping::Order).unwrap();
     assert_eq!(back, net);
 }
+
+#[test]
+fn prelu_and_maxout_export_with_pytorch_names_and_shapes() {
+    type Net = Seq![Dense<f32, 2, 4>, nn_core::Prelu<f32>, nn_core::Maxout<f32, 4, 3, 2>];
+    let mut net = Net::default();
+    for (i, v) in net
+        .params_mut()
+        .flat_map(|p| p.values.iter_mut())
+        .enumerate()
+    {
+        *v = i as f32 * 0.5 - 3.0;
+    }
+    let specs: Vec<(String, Vec<usize>)> = tensor_specs(&net)
+        .into_iter()
+        .map(|s| (s.name, s.shape))
+        .collect();
+    assert_eq!(
+        specs,
+        [
+            ("0.weight".to_string(), vec![4, 2]),
+            ("0.bias".to_string(), vec![4]),
+            ("1.weight".to_string(), vec![1]),
+            ("2.weight".to_string(), vec![6, 4]),
+            ("2.bias".to_string(), vec![6]),
+        ]
+    );
+    let bytes = export_safetensors(&net).unwrap();
+    let back: Net = import_safetensors(&bytes, &Mapping::Sequential).unwrap();
+    assert_eq!(back, net);
+    let back: Net = import_safetensors(&bytes, &Mapping::Order).unwrap();
+    assert_eq!(back, net);
+}

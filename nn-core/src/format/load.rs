@@ -1,7 +1,10 @@
 //! Loading a model file into a network of a matching type.
 
 use super::{FileScalar, LayerDesc, LayerKind, LayerView, Layers, LoadError, ModelView};
-use crate::{Chain, Dense, Identity, Params, Relu};
+use crate::{
+    Chain, Dense, Elu, Identity, LeakyRelu, LogSoftmax, Maxout, Params, Prelu, Relu, Sigmoid,
+    Softmax, Tanh,
+};
 
 /// A network (or layer) that can be filled from a model file, in place and
 /// without allocation.
@@ -141,7 +144,38 @@ macro_rules! plain_loadable {
         }
     )*};
 }
-plain_loadable!(Identity => Identity, Relu => Relu);
+plain_loadable!(
+    Identity => Identity,
+    Relu => Relu,
+    Sigmoid => Sigmoid,
+    Tanh => Tanh,
+    Softmax => Softmax,
+    LogSoftmax => LogSoftmax,
+);
+
+macro_rules! scalar_loadable {
+    ($($ty:ident . $field:ident),* $(,)?) => {$(
+        impl<F: FileScalar> Loadable<F> for $ty<F> {
+            const LAYERS: usize = 1;
+            fn read_layers(&mut self, layers: &mut Layers<'_>) -> Result<(), LoadError> {
+                self.$field = read_scalar(&next_layer(layers, LayerKind::$ty)?)?;
+                Ok(())
+            }
+        }
+    )*};
+}
+scalar_loadable!(LeakyRelu.slope, Prelu.a, Elu.alpha);
+
+impl<F: FileScalar, const IN: usize, const OUT: usize, const K: usize> Loadable<F>
+    for Maxout<F, IN, OUT, K>
+{
+    const LAYERS: usize = 1;
+    fn read_layers(&mut self, layers: &mut Layers<'_>) -> Result<(), LoadError> {
+        let view = next_layer(layers, LayerKind::Maxout)?;
+        expect_desc(&view, LayerDesc::maxout(IN as u32, OUT as u32, K as u32))?;
+        read_params(&view, self)
+    }
+}
 
 impl<F: FileScalar, A: Loadable<F>, B: Loadable<F>> Loadable<F> for Chain<A, B> {
     const LAYERS: usize = A::LAYERS + B::LAYERS;

@@ -1,7 +1,10 @@
 //! Describing a typed network for a model-file writer.
 
 use super::{FileScalar, LayerDesc, LayerKind};
-use crate::{Chain, Dense, Identity, Params, Relu};
+use crate::{
+    Chain, Dense, Elu, Identity, LeakyRelu, LogSoftmax, Maxout, Params, Prelu, Relu, Sigmoid,
+    Softmax, Tanh,
+};
 
 /// One layer as a writer sees it: its descriptor and its values, in file order.
 #[derive(Clone, Copy, Debug)]
@@ -80,7 +83,40 @@ macro_rules! plain_saveable {
         }
     )*};
 }
-plain_saveable!(Identity => Identity, Relu => Relu);
+plain_saveable!(
+    Identity => Identity,
+    Relu => Relu,
+    Sigmoid => Sigmoid,
+    Tanh => Tanh,
+    Softmax => Softmax,
+    LogSoftmax => LogSoftmax,
+);
+
+macro_rules! scalar_saveable {
+    ($($ty:ident . $field:ident),* $(,)?) => {$(
+        impl<F: FileScalar> Saveable<F> for $ty<F> {
+            fn visit_layers<V: FnMut(LayerRecord<'_, F>)>(&self, width: u32, visit: &mut V) -> u32 {
+                visit_plain(LayerKind::$ty, core::slice::from_ref(&self.$field), width, visit)
+            }
+        }
+    )*};
+}
+scalar_saveable!(LeakyRelu.slope, Prelu.a, Elu.alpha);
+
+impl<F: FileScalar, const IN: usize, const OUT: usize, const K: usize> Saveable<F>
+    for Maxout<F, IN, OUT, K>
+{
+    fn visit_layers<V: FnMut(LayerRecord<'_, F>)>(&self, _width: u32, visit: &mut V) -> u32 {
+        visit(LayerRecord {
+            desc: LayerDesc::maxout(IN as u32, OUT as u32, K as u32),
+            values: [
+                self.weight.as_flattened().as_flattened(),
+                self.bias.as_flattened(),
+            ],
+        });
+        OUT as u32
+    }
+}
 
 impl<F: FileScalar, A: Saveable<F>, B: Saveable<F>> Saveable<F> for Chain<A, B> {
     fn visit_layers<V: FnMut(LayerRecord<'_, F>)>(&self, width: u32, visit: &mut V) -> u32 {
