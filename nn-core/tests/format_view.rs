@@ -66,7 +66,7 @@ fn view_reads_header_layers_values_and_scaler_in_place() {
     let s = v.scaler().unwrap();
     assert_eq!((s.kind, s.width), (ScalerKind::MinMax, 2));
     assert_eq!(s.offset::<f64>().unwrap().get(1), Some(20.0));
-    assert_eq!(s.scale::<f64>().unwrap().get(0), Some(2.0));
+    assert_eq!(s.factor::<f64>().unwrap().get(0), Some(2.0));
 }
 
 #[test]
@@ -108,7 +108,7 @@ fn allocation_free_writer_reproduces_the_hand_made_file() {
     let scaler = ScalerParts {
         kind: ScalerKind::MinMax,
         offset: &[10.0, 20.0],
-        scale: &[2.0, 4.0],
+        factor: &[2.0, 4.0],
     };
     let mut buf = [0u8; 256];
     // The identity is first written with width 1 (the output it follows), not
@@ -135,7 +135,7 @@ fn allocation_free_writer_reproduces_the_hand_made_file() {
     let bad = ScalerParts {
         kind: ScalerKind::Standardize,
         offset: &[1.0; 3],
-        scale: &[1.0; 3],
+        factor: &[1.0; 3],
     };
     assert_eq!(
         write_model(&net, Some(bad), &mut buf).unwrap_err(),

@@ -243,10 +243,10 @@ fn export_typed<F: FileScalar>(
     if let Some(s) = view.scaler() {
         let w = s.width;
         let offset = s.offset::<F>().map_err(ExportError::Load)?;
-        let scale = s.scale::<F>().map_err(ExportError::Load)?;
+        let factor = s.factor::<F>().map_err(ExportError::Load)?;
         let _ = writeln!(
             out,
-            "\n/// Kind of the fitted input scaler: the network's input is `(x - SCALER_OFFSET) / SCALER_SCALE`.\npub const SCALER_KIND: &str = \"{}\";",
+            "\n/// Kind of the fitted input scaler: the network's input is `(x - SCALER_OFFSET) * SCALER_FACTOR`.\npub const SCALER_KIND: &str = \"{}\";",
             s.kind
         );
         let _ = writeln!(
@@ -257,10 +257,10 @@ fn export_typed<F: FileScalar>(
         push_list(&mut out, offset.iter());
         let _ = writeln!(
             out,
-            ";\n\n/// Per-feature scale of the input scaler (standard deviation or range)."
+            ";\n\n/// Per-feature factor of the input scaler (1 / standard deviation or 1 / range)."
         );
-        let _ = write!(out, "pub static SCALER_SCALE: [{f}; {w}] = ");
-        push_list(&mut out, scale.iter());
+        let _ = write!(out, "pub static SCALER_FACTOR: [{f}; {w}] = ");
+        push_list(&mut out, factor.iter());
         out.push_str(";\n");
     }
     Ok(out)

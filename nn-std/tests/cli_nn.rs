@@ -53,7 +53,7 @@ fn model() -> Vec<u8> {
         Some(ScalerParts {
             kind: ScalerKind::MinMax,
             offset: &[0.0, 0.0, 1.0],
-            scale: &[16.0, 16.0, 2.0],
+            factor: &[16.0, 16.0, 2.0],
         }),
     )
     .unwrap()

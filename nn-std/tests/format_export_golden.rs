@@ -28,8 +28,8 @@ fn f32_static_equals_the_network_bit_for_bit() {
         nets::OFFSET32.map(f32::to_bits)
     );
     assert_eq!(
-        golden32::SCALER_SCALE.map(f32::to_bits),
-        nets::SCALE32.map(f32::to_bits)
+        golden32::SCALER_FACTOR.map(f32::to_bits),
+        nets::FACTOR32.map(f32::to_bits)
     );
 }
 

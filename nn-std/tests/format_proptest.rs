@@ -18,13 +18,13 @@ fn valid_file() -> Vec<u8> {
         *v = i as f32 * 0.25 - 1.0;
     }
     let offset = [0.0f32, 1.0, 2.0];
-    let scale = [1.0f32, 2.0, 4.0];
+    let factor = [1.0f32, 2.0, 4.0];
     save_with_scaler(
         &net,
         Some(ScalerParts {
             kind: ScalerKind::MinMax,
             offset: &offset,
-            scale: &scale,
+            factor: &factor,
         }),
     )
     .unwrap()
@@ -45,7 +45,7 @@ fn exercise(bytes: &[u8]) {
         assert_eq!(n, view.layer_count());
         let _ = (view.param_count(), view.input_width(), view.output_width());
         if let Some(s) = view.scaler() {
-            let _ = (s.offset::<f32>(), s.scale::<f64>());
+            let _ = (s.offset::<f32>(), s.factor::<f64>());
         }
     }
     let _ = Net::load(bytes);

@@ -91,13 +91,13 @@ fn f64_round_trip_is_bit_exact() {
 fn scaler_round_trips_and_is_viewed_in_place() {
     let net = net32();
     let offset = [0.5f32, -1.0, 2.0, f32::from_bits(1), 4.0];
-    let scale = [1.5f32, 2.0, 0.25, 1.0, 3.0];
+    let factor = [1.5f32, 2.0, 0.25, 1.0, 3.0];
     let bytes = save_with_scaler(
         &net,
         Some(ScalerParts {
             kind: ScalerKind::Standardize,
             offset: &offset,
-            scale: &scale,
+            factor: &factor,
         }),
     )
     .unwrap();
@@ -112,8 +112,8 @@ fn scaler_round_trips_and_is_viewed_in_place() {
         .map(f32::to_bits)
         .collect();
     assert_eq!(o, offset.map(f32::to_bits));
-    let sc: Vec<f32> = s.scale::<f32>().unwrap().iter().collect();
-    assert_eq!(sc, scale);
+    let sc: Vec<f32> = s.factor::<f32>().unwrap().iter().collect();
+    assert_eq!(sc, factor);
     // The network loads the same with or without a scaler stored.
     assert_eq!(bits(&Net32::load(&bytes).unwrap()), bits(&net));
 }
@@ -127,7 +127,7 @@ fn scaler_of_the_wrong_width_is_refused_by_the_writer() {
         Some(ScalerParts {
             kind: ScalerKind::MinMax,
             offset: &three,
-            scale: &three,
+            factor: &three,
         }),
     )
     .unwrap_err();
@@ -144,7 +144,7 @@ fn scaler_of_the_wrong_width_is_refused_by_the_writer() {
         Some(ScalerParts {
             kind: ScalerKind::MinMax,
             offset: &three,
-            scale: &three[..2],
+            factor: &three[..2],
         }),
     )
     .unwrap_err();
@@ -152,7 +152,7 @@ fn scaler_of_the_wrong_width_is_refused_by_the_writer() {
         err,
         SaveError::ScalerLength {
             offset: 3,
-            scale: 2
+            factor: 2
         }
     ));
 }

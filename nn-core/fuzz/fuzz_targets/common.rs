@@ -15,7 +15,7 @@ pub fn exercise(bytes: &[u8]) {
         assert_eq!(n, view.layer_count());
         let _ = (view.param_count(), view.input_width(), view.output_width());
         if let Some(s) = view.scaler() {
-            assert_eq!(s.offset::<f32>().map(|v| v.len()).ok(), s.scale::<f32>().map(|v| v.len()).ok());
+            assert_eq!(s.offset::<f32>().map(|v| v.len()).ok(), s.factor::<f32>().map(|v| v.len()).ok());
         }
     }
     let _ = <Seq![Dense<f32, 3, 4>, Relu, Dense<f32, 4, 2>, Identity]>::load(bytes);

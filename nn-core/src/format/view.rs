@@ -16,12 +16,12 @@ pub const DESC_LEN: usize = 16;
 pub const CRC_LEN: usize = 4;
 
 /// How a fitted input scaler maps a raw input `x` to the network's input:
-/// `(x - offset) / scale`, per feature.
+/// `(x - offset) * factor`, per feature (as `nn_core::scale::Scaler::apply`).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum ScalerKind {
-    /// Standardization: `offset` is the mean, `scale` the standard deviation.
+    /// Standardization: `offset` is the mean, `factor` is 1 / standard deviation.
     Standardize,
-    /// Min-max scaling: `offset` is the minimum, `scale` the range (max - min).
+    /// Min-max scaling: `offset` is the minimum, `factor` is 1 / (max - min).
     MinMax,
 }
 
@@ -301,7 +301,7 @@ impl<'a> ModelView<'a> {
             kind,
             width,
             offset: raw.get(..n)?,
-            scale: raw.get(n..2 * n)?,
+            factor: raw.get(n..2 * n)?,
             scalar: self.scalar,
         })
     }
@@ -395,7 +395,7 @@ pub struct ScalerView<'a> {
     /// Number of features.
     pub width: u32,
     offset: &'a [u8],
-    scale: &'a [u8],
+    factor: &'a [u8],
     scalar: ScalarType,
 }
 
@@ -415,8 +415,8 @@ impl<'a> ScalerView<'a> {
         self.typed(self.offset)
     }
 
-    /// Per-feature scale (standard deviation or range).
-    pub fn scale<F: FileScalar>(&self) -> Result<Values<'a, F>, LoadError> {
-        self.typed(self.scale)
+    /// Per-feature factor (1 / standard deviation or 1 / range).
+    pub fn factor<F: FileScalar>(&self) -> Result<Values<'a, F>, LoadError> {
+        self.typed(self.factor)
     }
 }

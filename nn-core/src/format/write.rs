@@ -9,15 +9,15 @@ use super::{
 };
 
 /// A fitted input scaler to store with a network: the network's input is
-/// `(x - offset) / scale` per feature.
+/// `(x - offset) * factor` per feature (as `nn_core::scale::Scaler::apply`).
 #[derive(Clone, Copy, Debug)]
 pub struct ScalerParts<'a, F> {
     /// Standardization or min-max.
     pub kind: ScalerKind,
     /// Per-feature mean (standardize) or minimum (min-max).
     pub offset: &'a [F],
-    /// Per-feature standard deviation (standardize) or range (min-max).
-    pub scale: &'a [F],
+    /// Per-feature factor: 1 / standard deviation (standardize) or 1 / range (min-max).
+    pub factor: &'a [F],
 }
 
 /// Why a network could not be written.
@@ -37,8 +37,8 @@ pub enum WriteError {
     ScalerLength {
         /// Length of `offset`.
         offset: usize,
-        /// Length of `scale`.
-        scale: usize,
+        /// Length of `factor`.
+        factor: usize,
     },
     /// The written file does not validate (for example the scaler's width
     /// differs from the network's input width).
@@ -53,9 +53,9 @@ impl fmt::Display for WriteError {
                 "buffer too small: the model needs {needed} bytes, {available} available"
             ),
             WriteError::TooLarge => f.write_str("model too large for the file format"),
-            WriteError::ScalerLength { offset, scale } => write!(
+            WriteError::ScalerLength { offset, factor } => write!(
                 f,
-                "scaler offset has {offset} values and scale {scale}; they must be equal and non-zero"
+                "scaler offset has {offset} values and factor {factor}; they must be equal and non-zero"
             ),
             WriteError::Invalid(e) => write!(f, "the written model does not validate: {e}"),
         }
@@ -67,12 +67,12 @@ impl core::error::Error for WriteError {}
 fn scaler_width<F>(scaler: &Option<ScalerParts<'_, F>>) -> Result<u32, WriteError> {
     match scaler {
         None => Ok(0),
-        Some(s) if s.offset.len() == s.scale.len() && !s.offset.is_empty() => {
+        Some(s) if s.offset.len() == s.factor.len() && !s.offset.is_empty() => {
             u32::try_from(s.offset.len()).map_err(|_| WriteError::TooLarge)
         }
         Some(s) => Err(WriteError::ScalerLength {
             offset: s.offset.len(),
-            scale: s.scale.len(),
+            factor: s.factor.len(),
         }),
     }
 }
@@ -182,7 +182,7 @@ pub fn write_model<F: FileScalar, N: Saveable<F>>(
     });
     if let Some(s) = scaler {
         c.put_values(s.offset);
-        c.put_values(s.scale);
+        c.put_values(s.factor);
     }
     let crc = c.crc.finish();
     c.put(&crc.to_le_bytes());

@@ -36,12 +36,12 @@ pub use nn_core::format::ScalerParts;
 pub enum SaveError {
     /// The file would exceed 4 GiB or 2³² layers.
     TooLarge,
-    /// The scaler's `offset` and `scale` differ in length or are empty.
+    /// The scaler's `offset` and `factor` differ in length or are empty.
     ScalerLength {
         /// Length of `offset`.
         offset: usize,
-        /// Length of `scale`.
-        scale: usize,
+        /// Length of `factor`.
+        factor: usize,
     },
     /// The written file does not validate (for example the scaler's width
     /// differs from the network's input width).
@@ -54,9 +54,9 @@ impl fmt::Display for SaveError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             SaveError::TooLarge => f.write_str("model too large for the file format"),
-            SaveError::ScalerLength { offset, scale } => write!(
+            SaveError::ScalerLength { offset, factor } => write!(
                 f,
-                "scaler offset has {offset} values and scale {scale}; they must be equal and non-zero"
+                "scaler offset has {offset} values and factor {factor}; they must be equal and non-zero"
             ),
             SaveError::Invalid(e) => write!(f, "the written model does not validate: {e}"),
             SaveError::Io(e) => write!(f, "cannot write model file: {e}"),
@@ -125,7 +125,9 @@ pub fn save_with_scaler<F: FileScalar, N: Saveable<F>>(
 impl From<WriteError> for SaveError {
     fn from(e: WriteError) -> Self {
         match e {
-            WriteError::ScalerLength { offset, scale } => SaveError::ScalerLength { offset, scale },
+            WriteError::ScalerLength { offset, factor } => {
+                SaveError::ScalerLength { offset, factor }
+            }
             WriteError::Invalid(e) => SaveError::Invalid(e),
             // The buffer is sized by `encoded_len`; any other error means too large.
             _ => SaveError::TooLarge,
