@@ -1,5 +1,14 @@
-//! nn-std (work in progress).
+//! nn-std: the std side of the nn crates.
+//!
+//! - [`runtime`]: networks whose shape is known only at run time, built from
+//!   nn-core's shared slice kernels.
+//! - [`reference`](mod@reference): checks the library against the PyTorch reference vectors.
+//! - [`model_file`], [`export_rs`], [`safetensors_io`]: model files (`docs/FORMAT.md`),
+//!   Rust-source export for flash, and PyTorch interoperability.
 #![deny(missing_docs)]
+
+pub mod reference;
+pub mod runtime;
 
 pub mod export_rs;
 pub mod model_file;
