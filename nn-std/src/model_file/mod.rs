@@ -18,8 +18,10 @@
 //! ```
 
 mod inspect;
+mod runtime;
 
 pub use inspect::inspect;
+pub use runtime::{RuntimeLoadError, load_runtime, runtime_from_view, save_runtime};
 
 use std::fmt;
 use std::path::Path;
@@ -43,6 +45,12 @@ pub enum SaveError {
         /// Length of `factor`.
         factor: usize,
     },
+    /// A runtime network's layer has no form in the file format (a `Maxout`
+    /// that does not follow a `Dense` layer).
+    Unrepresentable {
+        /// Index of the runtime layer.
+        layer: usize,
+    },
     /// The written file does not validate (for example the scaler's width
     /// differs from the network's input width).
     Invalid(LoadError),
@@ -57,6 +65,10 @@ impl fmt::Display for SaveError {
             SaveError::ScalerLength { offset, factor } => write!(
                 f,
                 "scaler offset has {offset} values and factor {factor}; they must be equal and non-zero"
+            ),
+            SaveError::Unrepresentable { layer } => write!(
+                f,
+                "layer {layer}: a maxout that does not follow a dense layer cannot be stored"
             ),
             SaveError::Invalid(e) => write!(f, "the written model does not validate: {e}"),
             SaveError::Io(e) => write!(f, "cannot write model file: {e}"),
