@@ -217,3 +217,49 @@ impl fmt::Display for LayerDesc {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn codes_are_distinct_and_invert() {
+        for (i, k) in LayerKind::ALL.into_iter().enumerate() {
+            assert_eq!(k.code(), i as u16 + 1);
+            assert_eq!(LayerKind::from_code(k.code()), Some(k));
+        }
+        assert_eq!(LayerKind::from_code(0), None);
+        assert_eq!(LayerKind::from_code(12), None);
+    }
+
+    #[test]
+    fn value_counts_and_overflow() {
+        assert_eq!(LayerDesc::maxout(6, 3, 2).value_count(), Some(6 * 6 + 6));
+        assert_eq!(LayerDesc::maxout(6, 3, 2).output_width(), Some(3));
+        assert_eq!(
+            LayerDesc::elementwise(LayerKind::Elu, 5).value_count(),
+            Some(1)
+        );
+        assert_eq!(
+            LayerDesc::elementwise(LayerKind::Elu, 5).param_count(),
+            Some(0)
+        );
+        assert_eq!(
+            LayerDesc::elementwise(LayerKind::Prelu, 5).param_count(),
+            Some(1)
+        );
+        let huge = LayerDesc::maxout(u32::MAX, u32::MAX, u32::MAX);
+        if usize::BITS == 64 {
+            assert_eq!(huge.value_count(), None);
+        }
+        assert!(!LayerDesc::dense(0, 3).is_valid());
+        assert!(
+            !LayerDesc {
+                kind: LayerKind::Relu,
+                dims: [3, 1, 0]
+            }
+            .is_valid()
+        );
+        assert!(LayerDesc::elementwise(LayerKind::Relu, 0).is_valid());
+    }
+}
