@@ -86,10 +86,9 @@ pub trait Scaler<F: Float, const N: usize> {
     /// Scales a slice of `N` values in place (for runtime-shaped inputs).
     fn apply_slice(&self, x: &mut [F]) -> Result<(), ScaleError> {
         let found = x.len();
-        let x: &mut [F; N] = x.try_into().map_err(|_| ScaleError::ShapeMismatch {
-            expected: N,
-            found,
-        })?;
+        let x: &mut [F; N] = x
+            .try_into()
+            .map_err(|_| ScaleError::ShapeMismatch { expected: N, found })?;
         self.apply_in_place(x);
         Ok(())
     }
