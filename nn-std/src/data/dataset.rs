@@ -297,9 +297,10 @@ impl<F: Float, const N: usize, T: Target<F>> Dataset<F, N, T> {
     }
 
     /// Splits into `(train, test)`, stratified by class for class targets:
-    /// each class gives `round(test_fraction * count)` of its samples, chosen
-    /// at random from `seed`, to the test part. Each part keeps the original
-    /// order of its samples.
+    /// the test part gets `round(test_fraction * len)` samples, each class
+    /// contributing in proportion to its count (`floor(test_fraction * count)`
+    /// plus one for the classes with the largest remainders), chosen at
+    /// random from `seed`. Each part keeps the original order of its samples.
     ///
     /// ```
     /// use nn_std::data::datasets;
@@ -361,22 +362,54 @@ impl<F: Float, const N: usize, T: Target<F>> Dataset<F, N, T> {
         for (i, t) in self.targets.iter().enumerate() {
             strata[t.class().unwrap_or(0)].push(i);
         }
+        let counts: Vec<usize> = strata.iter().map(Vec::len).collect();
+        let n_test = allocate(&counts, &counts, test_fraction);
+        let left: Vec<usize> = counts.iter().zip(&n_test).map(|(c, t)| c - t).collect();
+        let n_val = allocate(&counts, &left, val_fraction);
         let mut rng = rng::seeded(seed, rng::SPLIT_STREAM);
         let mut parts: [Vec<usize>; 3] = Default::default();
-        for mut members in strata {
+        for (k, mut members) in strata.into_iter().enumerate() {
             rng::shuffle(&mut members, &mut rng);
-            let n = members.len() as f64;
-            let n_test = ((test_fraction * n).round() as usize).min(members.len());
-            let n_val = ((val_fraction * n).round() as usize).min(members.len() - n_test);
-            parts[2].extend_from_slice(&members[..n_test]);
-            parts[1].extend_from_slice(&members[n_test..n_test + n_val]);
-            parts[0].extend_from_slice(&members[n_test + n_val..]);
+            let t = n_test[k];
+            let v = n_val[k];
+            parts[2].extend_from_slice(&members[..t]);
+            parts[1].extend_from_slice(&members[t..t + v]);
+            parts[0].extend_from_slice(&members[t + v..]);
         }
         for p in &mut parts {
             p.sort_unstable();
         }
         parts
     }
+}
+
+/// Splits `round(fraction * total)` among groups in proportion to their
+/// `counts` (largest remainder; ties to the lower group index), giving no
+/// group more than its `room`.
+fn allocate(counts: &[usize], room: &[usize], fraction: f64) -> Vec<usize> {
+    let total: usize = counts.iter().sum();
+    let target = ((fraction * total as f64).round() as usize).min(room.iter().sum());
+    let exact: Vec<f64> = counts.iter().map(|&c| fraction * c as f64).collect();
+    let mut alloc: Vec<usize> = exact
+        .iter()
+        .zip(room)
+        .map(|(&e, &r)| (e.floor() as usize).min(r))
+        .collect();
+    let mut order: Vec<usize> = (0..counts.len()).collect();
+    order.sort_by(|&a, &b| {
+        let (ra, rb) = (exact[a] - exact[a].floor(), exact[b] - exact[b].floor());
+        rb.total_cmp(&ra).then(a.cmp(&b))
+    });
+    let mut missing = target.saturating_sub(alloc.iter().sum());
+    while missing > 0 {
+        for &g in &order {
+            if missing > 0 && alloc[g] < room[g] {
+                alloc[g] += 1;
+                missing -= 1;
+            }
+        }
+    }
+    alloc
 }
 
 impl<F: Float, const N: usize> Dataset<F, N, usize> {
