@@ -189,7 +189,10 @@ pub fn parse_classification<F: Float, const N: usize>(
             _ => Ok(label),
         }
     })?;
-    let classes = classes.unwrap_or_else(|| labels.iter().max().map_or(0, |m| m + 1));
+    let Some(max) = labels.iter().max() else {
+        return Err(DataError::Empty.into());
+    };
+    let classes = classes.unwrap_or(max + 1);
     Ok(Dataset::classification(features, labels, classes)?)
 }
 
