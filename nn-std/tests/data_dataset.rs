@@ -247,6 +247,23 @@ fn batches_cover_every_sample_once_in_order() {
     // The partial batch is padded with zeros and label 0 after its real rows.
     assert_eq!(batches[2].x[2..], [[0.0; 2]; 2]);
     assert_eq!(batches[2].y[2..], [0, 0]);
+    // Wrapping: the partial batch is filled up from the start of the order.
+    let wrapped: Vec<_> = ds
+        .batches::<4>(Some(&order), LastBatch::Wrap)
+        .unwrap()
+        .collect();
+    assert_eq!(wrapped[..2], batches[..2]);
+    assert_eq!(wrapped[2].len, 2);
+    assert_eq!(wrapped[2].x[..2], batches[2].x[..2]);
+    let first_two: Vec<[f64; 2]> = order[..2].iter().map(|&i| ds.features()[i]).collect();
+    assert_eq!(wrapped[2].x[2..], first_two[..]);
+    assert_eq!(wrapped[2].y[2..], [order[0] % 3, order[1] % 3]);
+    // A batch larger than the whole set wraps around several times.
+    let tiny = small(2, 2);
+    let w: Vec<_> = tiny.batches::<5>(None, LastBatch::Wrap).unwrap().collect();
+    assert_eq!(w.len(), 1);
+    assert_eq!(w[0].len, 2);
+    assert_eq!(w[0].y, [0, 1, 0, 1, 0]);
     // Dropping the last partial batch.
     let dropped: Vec<_> = ds
         .batches::<4>(Some(&order), LastBatch::Drop)
@@ -273,6 +290,10 @@ fn bad_batch_requests_are_refused() {
     assert!(matches!(
         ds.batches::<2>(Some(&[0, 4]), LastBatch::Keep),
         Err(DataError::InvalidParameter { name: "order", .. })
+    ));
+    assert!(matches!(
+        ds.batches::<2>(Some(&[]), LastBatch::Keep),
+        Err(DataError::Empty)
     ));
     assert!(matches!(
         ds.batches::<0>(None, LastBatch::Keep),
