@@ -7,8 +7,16 @@ use nn_std::data::csv::{CsvOptions, TargetColumn, parse_classification, parse_re
 
 fuzz_target!(|data: &[u8]| {
     for header in [false, true] {
-        for target in [TargetColumn::Last, TargetColumn::First, TargetColumn::Index(1)] {
-            let o = CsvOptions { header, delimiter: b',', target };
+        for target in [
+            TargetColumn::Last,
+            TargetColumn::First,
+            TargetColumn::Index(1),
+        ] {
+            let o = CsvOptions {
+                header,
+                delimiter: b',',
+                target,
+            };
             let _ = parse_classification::<f32, 3>(data, &o, None);
             let _ = parse_classification::<f64, 1>(data, &o, Some(3));
             let _ = parse_regression::<f32, 2, 2>(data, &o);

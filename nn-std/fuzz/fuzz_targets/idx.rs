@@ -5,7 +5,9 @@
 use libfuzzer_sys::fuzz_target;
 use nn_std::data::idx::{IdxArray, load_images_labels};
 
-const IMAGES: [u8; 22] = [0, 0, 8, 3, 0, 0, 0, 2, 0, 0, 0, 1, 0, 0, 0, 3, 1, 2, 3, 4, 5, 6];
+const IMAGES: [u8; 22] = [
+    0, 0, 8, 3, 0, 0, 0, 2, 0, 0, 0, 1, 0, 0, 0, 3, 1, 2, 3, 4, 5, 6,
+];
 const LABELS: [u8; 10] = [0, 0, 8, 1, 0, 0, 0, 2, 1, 0];
 
 fuzz_target!(|data: &[u8]| {
