@@ -15,7 +15,8 @@
 use std::fmt::{self, Write as _};
 
 use nn_core::format::{
-    FileScalar, LayerKind, LayerView, LoadError, ModelView, Saveable, ScalarType, Values,
+    FileScalar, LayerKind, LayerView, LoadError, ModelView, Saveable, ScalarType, ScalerKind,
+    Values,
 };
 
 use crate::model_file::{SaveError, ScalerParts, save_with_scaler};
@@ -29,6 +30,9 @@ pub struct ExportOptions {
     pub static_name: String,
     /// Path of the nn-core crate in the generated code (default `nn_core`).
     pub crate_path: String,
+    /// Name of the input-scaler static, written when the model has one
+    /// (default `SCALER`).
+    pub scaler_name: String,
 }
 
 impl Default for ExportOptions {
@@ -37,6 +41,7 @@ impl Default for ExportOptions {
             type_name: "Net".into(),
             static_name: "MODEL".into(),
             crate_path: "nn_core".into(),
+            scaler_name: "SCALER".into(),
         }
     }
 }
@@ -244,24 +249,24 @@ fn export_typed<F: FileScalar>(
         let w = s.width;
         let offset = s.offset::<F>().map_err(ExportError::Load)?;
         let factor = s.factor::<F>().map_err(ExportError::Load)?;
+        let ty = match s.kind {
+            ScalerKind::Standardize => "Standardize",
+            ScalerKind::MinMax => "MinMax",
+        };
         let _ = writeln!(
             out,
-            "\n/// Kind of the fitted input scaler: the network's input is `(x - SCALER_OFFSET) * SCALER_FACTOR`.\npub const SCALER_KIND: &str = \"{}\";",
-            s.kind
+            "\n/// The fitted input scaler ({}): the network's input is `{}.apply(&x)`.",
+            s.kind, opts.scaler_name
         );
-        let _ = writeln!(
+        let _ = write!(
             out,
-            "\n/// Per-feature offset of the input scaler (mean or minimum)."
+            "pub static {}: {krate}::scale::{ty}<{f}, {w}> = {krate}::scale::{ty}::from_parts(\n    ",
+            opts.scaler_name
         );
-        let _ = write!(out, "pub static SCALER_OFFSET: [{f}; {w}] = ");
         push_list(&mut out, offset.iter());
-        let _ = writeln!(
-            out,
-            ";\n\n/// Per-feature factor of the input scaler (1 / standard deviation or 1 / range)."
-        );
-        let _ = write!(out, "pub static SCALER_FACTOR: [{f}; {w}] = ");
+        out.push_str(",\n    ");
         push_list(&mut out, factor.iter());
-        out.push_str(";\n");
+        out.push_str(",\n);\n");
     }
     Ok(out)
 }

@@ -22,15 +22,17 @@ fn f32_static_equals_the_network_bit_for_bit() {
     let a = golden32::MODEL.forward(&x);
     let b = net.forward(&x);
     assert_eq!(a.map(f32::to_bits), b.map(f32::to_bits));
-    assert_eq!(golden32::SCALER_KIND, "standardize");
+    let scaler: &nn_core::Standardize<f32, 3> = &golden32::SCALER;
     assert_eq!(
-        golden32::SCALER_OFFSET.map(f32::to_bits),
+        scaler.mean.map(f32::to_bits),
         nets::OFFSET32.map(f32::to_bits)
     );
     assert_eq!(
-        golden32::SCALER_FACTOR.map(f32::to_bits),
+        scaler.inv_std.map(f32::to_bits),
         nets::FACTOR32.map(f32::to_bits)
     );
+    use nn_core::Scaler;
+    assert_eq!(scaler.apply(&[1.5, 0.75, 0.001]), [2.0, 0.1, 0.0]);
 }
 
 #[test]

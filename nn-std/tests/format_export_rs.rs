@@ -38,7 +38,7 @@ fn f64_export_with_custom_names_matches_golden() {
     let opts = ExportOptions {
         type_name: "Tiny".into(),
         static_name: "TINY".into(),
-        crate_path: "nn_core".into(),
+        ..ExportOptions::default()
     };
     let src = export_rs_net(&nets::small64(), None, &opts).unwrap();
     check_golden("export_f64.rs", &src);
@@ -80,7 +80,7 @@ fn every_layer_kind_exports_and_matches_golden() {
     let opts = ExportOptions {
         type_name: "All".into(),
         static_name: "ALL".into(),
-        crate_path: "nn_core".into(),
+        ..ExportOptions::default()
     };
     let src = export_rs_net(&nets::all64(), None, &opts).unwrap();
     check_golden("export_all.rs", &src);

@@ -562,3 +562,50 @@ fn maxout_shape_mismatch_names_k() {
         "layer 2: expected maxout 6 -> 3 (k = 3), found maxout 6 -> 3 (k = 2)"
     );
 }
+
+#[test]
+fn fitted_scalers_are_stored_and_loaded_bit_for_bit() {
+    use nn_core::format::FileScaler;
+    use nn_core::{MinMax, Scaler, Standardize};
+    let samples: Vec<[f32; 5]> = (0..20)
+        .map(|i| core::array::from_fn(|j| ((i * 5 + j) as f32 * 0.37).sin() * (j + 1) as f32))
+        .collect();
+    let std = Standardize::<f32, 5>::fit(&samples).unwrap();
+    let net = net32();
+    let bytes = save_with_scaler(&net, Some(std.parts())).unwrap();
+    let (back, s): (Net32, Standardize<f32, 5>) = Net32::load_with_scaler(&bytes).unwrap();
+    assert_eq!(bits(&back), bits(&net));
+    assert_eq!(s.mean.map(f32::to_bits), std.mean.map(f32::to_bits));
+    assert_eq!(s.inv_std.map(f32::to_bits), std.inv_std.map(f32::to_bits));
+    assert_eq!(s.apply(&samples[3]), std.apply(&samples[3]));
+
+    let mm = MinMax::<f32, 5>::fit(&samples).unwrap();
+    let bytes_mm = save_with_scaler(&net, Some(mm.parts())).unwrap();
+    let (_, m): (Net32, MinMax<f32, 5>) = Net32::load_with_scaler(&bytes_mm).unwrap();
+    assert_eq!(m, mm);
+
+    // Errors: another kind, another width, none stored.
+    assert_eq!(
+        Net32::load_with_scaler::<MinMax<f32, 5>>(&bytes).unwrap_err(),
+        LoadError::ScalerKindMismatch {
+            expected: ScalerKind::MinMax,
+            found: ScalerKind::Standardize
+        }
+    );
+    let view = ModelView::parse(&bytes).unwrap();
+    assert_eq!(
+        view.load_scaler::<f32, Standardize<f32, 4>>().unwrap_err(),
+        LoadError::ScalerWidth {
+            expected: 4,
+            found: 5
+        }
+    );
+    assert_eq!(
+        Net32::load_with_scaler::<Standardize<f32, 5>>(&save(&net).unwrap()).unwrap_err(),
+        LoadError::NoScaler
+    );
+    assert_eq!(
+        LoadError::NoScaler.to_string(),
+        "the model file has no input scaler"
+    );
+}

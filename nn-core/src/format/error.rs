@@ -2,7 +2,7 @@
 
 use core::fmt;
 
-use super::{LayerDesc, LayerKind, ScalarType};
+use super::{LayerDesc, LayerKind, ScalarType, ScalerKind};
 
 /// An error reading a model file. Every check of the reader has its own
 /// variant; reading never panics.
@@ -51,6 +51,22 @@ pub enum LoadError {
     },
     /// The header declares an unknown input-scaler kind or a scaler width of 0.
     BadScaler,
+    /// A scaler was asked for, but the file stores none.
+    NoScaler,
+    /// The file stores another kind of scaler than the one asked for.
+    ScalerKindMismatch {
+        /// The kind asked for.
+        expected: ScalerKind,
+        /// The file's kind.
+        found: ScalerKind,
+    },
+    /// The file's scaler has another width than the one asked for.
+    ScalerWidth {
+        /// The width asked for.
+        expected: u32,
+        /// The file's width.
+        found: u32,
+    },
     /// The layers and scaler described need another number of bytes than the header declares.
     LengthMismatch {
         /// Bytes the header declares.
@@ -124,6 +140,14 @@ impl fmt::Display for LoadError {
             ),
             LoadError::BadDescriptor { layer } => write!(f, "layer {layer}: invalid descriptor"),
             LoadError::BadScaler => f.write_str("invalid input scaler header"),
+            LoadError::NoScaler => f.write_str("the model file has no input scaler"),
+            LoadError::ScalerKindMismatch { expected, found } => {
+                write!(f, "input scaler: expected {expected}, found {found}")
+            }
+            LoadError::ScalerWidth { expected, found } => write!(
+                f,
+                "input scaler: expected {expected} features, found {found}"
+            ),
             LoadError::LengthMismatch {
                 declared,
                 described,

@@ -1,6 +1,8 @@
 //! Loading a model file into a network of a matching type.
 
-use super::{FileScalar, LayerDesc, LayerKind, LayerView, Layers, LoadError, ModelView};
+use super::{
+    FileScalar, FileScaler, LayerDesc, LayerKind, LayerView, Layers, LoadError, ModelView,
+};
 use crate::{
     Chain, Dense, Elu, Identity, LeakyRelu, LogSoftmax, Maxout, Params, Prelu, Relu, Sigmoid,
     Softmax, Tanh,
@@ -44,6 +46,26 @@ pub trait Loadable<F: FileScalar> {
     /// large for the stack, e.g. a `static mut` or a boxed network).
     fn load_into(&mut self, bytes: &[u8]) -> Result<(), LoadError> {
         self.load_view(&ModelView::parse(bytes)?)
+    }
+
+    /// Parses `bytes` into a new network and the input scaler stored with it.
+    ///
+    /// ```
+    /// use nn_core::{Dense, Seq, Standardize};
+    /// use nn_core::format::{LoadError, Loadable};
+    /// type Net = Seq![Dense<f32, 2, 1>];
+    /// let r = Net::load_with_scaler::<Standardize<f32, 2>>(b"NNMF");
+    /// assert!(matches!(r, Err(LoadError::Truncated { .. })));
+    /// ```
+    fn load_with_scaler<S: FileScaler<F>>(bytes: &[u8]) -> Result<(Self, S), LoadError>
+    where
+        Self: Default + Sized,
+    {
+        let view = ModelView::parse(bytes)?;
+        let mut net = Self::default();
+        net.load_view(&view)?;
+        let scaler = view.load_scaler::<F, S>()?;
+        Ok((net, scaler))
     }
 
     /// Parses `bytes` into a new network.

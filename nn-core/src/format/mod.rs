@@ -15,6 +15,7 @@ mod layer;
 mod load;
 mod save;
 mod scalar;
+mod scaler;
 mod view;
 mod write;
 
@@ -24,6 +25,7 @@ pub use layer::{LayerDesc, LayerKind};
 pub use load::{Loadable, expect_desc, next_layer, read_params, read_plain, read_scalar};
 pub use save::{LayerRecord, Saveable, visit_params, visit_plain};
 pub use scalar::{FileScalar, ScalarType, Values};
+pub use scaler::FileScaler;
 pub use view::{
     CRC_LEN, DESC_LEN, HEADER_LEN, LayerView, Layers, MAGIC, ModelView, ScalerKind, ScalerView,
     VERSION,

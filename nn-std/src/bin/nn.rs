@@ -3,7 +3,7 @@
 //! ```text
 //! nn inspect FILE                 print a model file's header, layers and checksum status
 //! nn export-rs FILE [-o OUT]      write the network as Rust source (stdout without -o)
-//!        [--type-name NAME] [--static-name NAME] [--crate-path PATH]
+//!        [--type-name NAME] [--static-name NAME] [--crate-path PATH] [--scaler-name NAME]
 //! ```
 //! Exit status: 0 on success, 1 for an unreadable or invalid model file,
 //! 2 for a usage error.
@@ -15,7 +15,8 @@ use nn_std::model_file::inspect;
 
 const USAGE: &str = "usage:
   nn inspect FILE
-  nn export-rs FILE [-o OUT] [--type-name NAME] [--static-name NAME] [--crate-path PATH]";
+  nn export-rs FILE [-o OUT] [--type-name NAME] [--static-name NAME] [--crate-path PATH]
+                             [--scaler-name NAME]";
 
 fn usage(msg: &str) -> ExitCode {
     eprintln!("nn: {msg}\n{USAGE}");
@@ -60,6 +61,7 @@ fn cmd_export_rs(args: &[String]) -> ExitCode {
             "--type-name" => Some(&mut opts.type_name),
             "--static-name" => Some(&mut opts.static_name),
             "--crate-path" => Some(&mut opts.crate_path),
+            "--scaler-name" => Some(&mut opts.scaler_name),
             s if s.starts_with('-') && s.len() > 1 => {
                 return usage(&format!("unknown option {s}"));
             }
