@@ -54,3 +54,44 @@ fn every_layer_kind_static_equals_the_network() {
     let x = [0.5, -1.0, 2.0, -0.25];
     assert_eq!(golden_all::ALL.forward(&x), net.forward(&x));
 }
+
+mod torch_digits {
+    include!("fixtures/torch_digits.rs");
+}
+
+#[test]
+fn exported_pytorch_digits_static_gives_pytorchs_logits() {
+    use nn_std::safetensors_io::{Mapping, import_safetensors};
+    let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/../../shared/reference/");
+    let imported: torch_digits::TorchDigits = import_safetensors(
+        &std::fs::read(format!("{dir}torch_digits_mlp.safetensors")).unwrap(),
+        &Mapping::Sequential,
+    )
+    .unwrap();
+    assert_eq!(
+        nets::bits(&torch_digits::TORCH_DIGITS),
+        nets::bits(&imported)
+    );
+    let v: serde_json::Value = serde_json::from_str(
+        &std::fs::read_to_string(format!("{dir}torch_digits_mlp.json")).unwrap(),
+    )
+    .unwrap();
+    let rows = v["inputs"].as_array().unwrap();
+    assert_eq!(rows.len(), 40);
+    for (r, row) in rows.iter().enumerate() {
+        let mut x = [0f32; 64];
+        for (xi, val) in x.iter_mut().zip(row.as_array().unwrap()) {
+            *xi = val.as_f64().unwrap() as f32;
+        }
+        let y = torch_digits::TORCH_DIGITS.forward(&x);
+        for (c, &yc) in y.iter().enumerate() {
+            let want = v["logits"][r][c].as_f64().unwrap();
+            assert!(
+                (yc as f64 - want).abs() <= 1e-5,
+                "row {r} class {c}: {yc} vs {want}"
+            );
+        }
+        let best = (0..10).fold(0, |b, c| if y[c] > y[b] { c } else { b });
+        assert_eq!(best as u64, v["predicted"][r].as_u64().unwrap(), "row {r}");
+    }
+}

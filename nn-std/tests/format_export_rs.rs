@@ -85,3 +85,25 @@ fn every_layer_kind_exports_and_matches_golden() {
     let src = export_rs_net(&nets::all64(), None, &opts).unwrap();
     check_golden("export_all.rs", &src);
 }
+
+#[test]
+fn pytorch_digits_model_exports_to_the_committed_golden_file() {
+    // The PyTorch fixture, imported, saved as a model file and exported as
+    // Rust source; `format_export_golden.rs` compiles it and checks its logits.
+    use nn_core::{Dense, Relu, Seq};
+    use nn_std::safetensors_io::{Mapping, import_safetensors};
+    type Digits = Seq![Dense<f32, 64, 32>, Relu, Dense<f32, 32, 10>];
+    let weights = std::fs::read(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../../shared/reference/torch_digits_mlp.safetensors"
+    ))
+    .unwrap();
+    let net: Digits = import_safetensors(&weights, &Mapping::Sequential).unwrap();
+    let opts = ExportOptions {
+        type_name: "TorchDigits".into(),
+        static_name: "TORCH_DIGITS".into(),
+        ..ExportOptions::default()
+    };
+    let src = export_rs_net(&net, None, &opts).unwrap();
+    check_golden("torch_digits.rs", &src);
+}
