@@ -23,7 +23,9 @@ use std::borrow::Cow;
 use std::fmt;
 
 use nn_core::Params;
-use nn_core::format::{FileScalar, LayerKind, Saveable, ScalarType};
+use nn_core::format::{
+    FileScalar, LayerDesc, LayerKind, LoadError, ModelView, Saveable, ScalarType,
+};
 use safetensors::tensor::{Dtype, SafeTensorError, SafeTensors, TensorView, View};
 
 /// How tensors in a file are matched to the network's parameters.
@@ -73,6 +75,10 @@ pub enum SafetensorsError {
         /// The tensor's.
         found: Dtype,
     },
+    /// The model file to export is invalid.
+    Model(LoadError),
+    /// The network could not be serialized.
+    Save(String),
     /// A tensor in the file matches no parameter ([`Mapping::Sequential`]).
     Unexpected {
         /// Tensor name.
@@ -110,6 +116,8 @@ impl fmt::Display for SafetensorsError {
                 f,
                 "tensor {name:?}: expected dtype {expected:?}, found {found:?}"
             ),
+            SafetensorsError::Model(e) => write!(f, "invalid model file: {e}"),
+            SafetensorsError::Save(e) => write!(f, "{e}"),
             SafetensorsError::Unexpected { name } => {
                 write!(f, "tensor {name:?} matches no parameter of the network")
             }
@@ -125,6 +133,7 @@ impl std::error::Error for SafetensorsError {
     fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
         match self {
             SafetensorsError::Format(e) => Some(e),
+            SafetensorsError::Model(e) => Some(e),
             _ => None,
         }
     }
@@ -139,31 +148,30 @@ pub struct TensorSpec {
     pub shape: Vec<usize>,
 }
 
+/// The parameter tensors of one stored layer (position `index`), with
+/// `torch.nn.Sequential` names and shapes; hyper-parameters (leaky slope, ELU
+/// alpha) are not tensors.
+fn layer_specs(index: usize, desc: &LayerDesc) -> Vec<TensorSpec> {
+    let [a, b, c] = desc.dims.map(|d| d as usize);
+    let spec = |suffix: &str, shape: Vec<usize>| TensorSpec {
+        name: format!("{index}.{suffix}"),
+        shape,
+    };
+    match desc.kind {
+        LayerKind::Dense => vec![spec("weight", vec![b, a]), spec("bias", vec![b])],
+        LayerKind::Maxout => vec![spec("weight", vec![b * c, a]), spec("bias", vec![b * c])],
+        LayerKind::Prelu => vec![spec("weight", vec![1])],
+        _ => Vec::new(),
+    }
+}
+
 /// The parameter tensors of `net`, in [`Params`] order, with their
 /// `torch.nn.Sequential` names and shapes.
 pub fn tensor_specs<F: FileScalar, N: Saveable<F>>(net: &N) -> Vec<TensorSpec> {
     let mut specs = Vec::new();
     let mut index = 0usize;
     net.visit_layers(0, &mut |rec| {
-        let [a, b, c] = rec.desc.dims.map(|d| d as usize);
-        let mut push = |suffix: &str, shape: Vec<usize>| {
-            specs.push(TensorSpec {
-                name: format!("{index}.{suffix}"),
-                shape,
-            })
-        };
-        match rec.desc.kind {
-            LayerKind::Dense => {
-                push("weight", vec![b, a]);
-                push("bias", vec![b]);
-            }
-            LayerKind::Maxout => {
-                push("weight", vec![b * c, a]);
-                push("bias", vec![b * c]);
-            }
-            LayerKind::Prelu => push("weight", vec![rec.values[0].len()]),
-            _ => {}
-        }
+        specs.extend(layer_specs(index, &rec.desc));
         index += 1;
     });
     specs
@@ -315,32 +323,44 @@ impl View for &Tensor {
     }
 }
 
-/// `net`'s parameters as a safetensors file with `torch.nn.Sequential` names
-/// (see [`tensor_specs`]), loadable by `load_state_dict` of the matching
-/// PyTorch `Sequential`.
-pub fn export_safetensors<F: FileScalar, N: Saveable<F> + Params<F>>(
-    net: &N,
-) -> Result<Vec<u8>, SafetensorsError> {
-    let specs = tensor_specs(net);
-    let tensors: Vec<(String, Tensor)> = net
-        .params()
-        .zip(specs)
-        .map(|(p, spec)| {
-            let mut data = Vec::with_capacity(p.values.len() * F::BYTES);
-            for &v in p.values {
-                data.extend_from_slice(v.to_le().as_ref());
-            }
+/// The parameters stored in a model file (`docs/FORMAT.md`) as a
+/// safetensors file with `torch.nn.Sequential` names (see [`tensor_specs`]),
+/// loadable by `load_state_dict` of the matching PyTorch `Sequential`.
+pub fn model_file_to_safetensors(bytes: &[u8]) -> Result<Vec<u8>, SafetensorsError> {
+    let view = ModelView::parse(bytes).map_err(SafetensorsError::Model)?;
+    let dtype = match view.scalar_type() {
+        ScalarType::F32 => Dtype::F32,
+        ScalarType::F64 => Dtype::F64,
+    };
+    let size = view.scalar_type().bytes();
+    let mut tensors: Vec<(String, Tensor)> = Vec::new();
+    for layer in view.layers() {
+        let mut raw = layer.raw_values();
+        for spec in layer_specs(layer.index, &layer.desc) {
+            let n = spec.shape.iter().product::<usize>() * size;
+            let (data, rest) = raw.split_at(n.min(raw.len()));
+            raw = rest;
             let t = Tensor {
-                dtype: dtype_of::<F>(),
+                dtype,
                 shape: spec.shape,
-                data,
+                data: data.to_vec(),
             };
-            (spec.name, t)
-        })
-        .collect();
+            tensors.push((spec.name, t));
+        }
+    }
     let metadata = [("format".to_string(), "pt".to_string())]
         .into_iter()
         .collect();
     safetensors::serialize(tensors.iter().map(|(n, t)| (n.as_str(), t)), Some(metadata))
         .map_err(SafetensorsError::Format)
+}
+
+/// `net`'s parameters as a safetensors file with `torch.nn.Sequential` names
+/// (see [`tensor_specs`]), loadable by `load_state_dict` of the matching
+/// PyTorch `Sequential`.
+pub fn export_safetensors<F: FileScalar, N: Saveable<F>>(
+    net: &N,
+) -> Result<Vec<u8>, SafetensorsError> {
+    let bytes = crate::model_file::save(net).map_err(|e| SafetensorsError::Save(e.to_string()))?;
+    model_file_to_safetensors(&bytes)
 }

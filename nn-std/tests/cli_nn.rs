@@ -168,3 +168,29 @@ fn export_rs_writes_the_library_export_to_a_file_or_stdout() {
     assert_eq!(out.status.code(), Some(1));
     assert!(text(&out.stderr).contains("invalid model file"));
 }
+
+#[test]
+fn to_safetensors_writes_a_state_dict_the_importer_reads_back() {
+    use nn_std::safetensors_io::{Mapping, import_safetensors};
+    let dir = TempDir::new("st");
+    let bytes = model();
+    let path = dir.file("m.bin", &bytes);
+    let out_path = dir.0.join("m.safetensors");
+    let out = nn(&["to-safetensors", &path, "-o", out_path.to_str().unwrap()]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let st = std::fs::read(&out_path).unwrap();
+    let net: Net = import_safetensors(&st, &Mapping::Sequential).unwrap();
+    use nn_core::format::Loadable;
+    assert_eq!(net, Net::load(&bytes).unwrap());
+
+    let out = nn(&["to-safetensors", &path]);
+    assert_eq!(out.status.code(), Some(2));
+    let bad = dir.file("bad.bin", b"garbage");
+    let out = nn(&["to-safetensors", &bad, "-o", out_path.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(text(&out.stderr).contains("invalid model file: not a model file"));
+}

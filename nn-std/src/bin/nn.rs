@@ -4,6 +4,8 @@
 //! nn inspect FILE                 print a model file's header, layers and checksum status
 //! nn export-rs FILE [-o OUT]      write the network as Rust source (stdout without -o)
 //!        [--type-name NAME] [--static-name NAME] [--crate-path PATH] [--scaler-name NAME]
+//! nn to-safetensors FILE -o OUT   write the parameters as a safetensors file with
+//!                                 torch.nn.Sequential names, for PyTorch's load_state_dict
 //! ```
 //! Exit status: 0 on success, 1 for an unreadable or invalid model file,
 //! 2 for a usage error.
@@ -12,11 +14,13 @@ use std::process::ExitCode;
 
 use nn_std::export_rs::{ExportOptions, export_rs};
 use nn_std::model_file::inspect;
+use nn_std::safetensors_io::model_file_to_safetensors;
 
 const USAGE: &str = "usage:
   nn inspect FILE
   nn export-rs FILE [-o OUT] [--type-name NAME] [--static-name NAME] [--crate-path PATH]
-                             [--scaler-name NAME]";
+                             [--scaler-name NAME]
+  nn to-safetensors FILE -o OUT";
 
 fn usage(msg: &str) -> ExitCode {
     eprintln!("nn: {msg}\n{USAGE}");
@@ -106,11 +110,34 @@ fn cmd_export_rs(args: &[String]) -> ExitCode {
     }
 }
 
+fn cmd_to_safetensors(args: &[String]) -> ExitCode {
+    let (path, out) = match args {
+        [p, o, out] if o == "-o" => (p, out),
+        [o, out, p] if o == "-o" => (p, out),
+        _ => return usage("to-safetensors takes FILE -o OUT"),
+    };
+    let bytes = match read(path) {
+        Ok(b) => b,
+        Err(code) => return code,
+    };
+    match model_file_to_safetensors(&bytes) {
+        Ok(st) => match std::fs::write(out, st) {
+            Ok(()) => {
+                eprintln!("nn: wrote {out}");
+                ExitCode::SUCCESS
+            }
+            Err(e) => fail(format!("{out}: cannot write: {e}")),
+        },
+        Err(e) => fail(format!("{path}: {e}")),
+    }
+}
+
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
     match args.first().map(String::as_str) {
         Some("inspect") => cmd_inspect(&args[1..]),
         Some("export-rs") => cmd_export_rs(&args[1..]),
+        Some("to-safetensors") => cmd_to_safetensors(&args[1..]),
         Some("-h" | "--help" | "help") => {
             println!("{USAGE}");
             ExitCode::SUCCESS
