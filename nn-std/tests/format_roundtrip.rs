@@ -609,3 +609,24 @@ fn fitted_scalers_are_stored_and_loaded_bit_for_bit() {
         "the model file has no input scaler"
     );
 }
+
+#[test]
+fn write_model_files_writes_a_loadable_bin_and_its_rust_source() {
+    use nn_core::Standardize;
+    use nn_core::format::FileScaler;
+    let dir = std::env::temp_dir().join(format!("nn-format-files-{}", std::process::id()));
+    let net = net32();
+    let scaler = Standardize::<f32, 5>::from_parts([0.5; 5], [2.0; 5]);
+    let paths = nn_std::model_file::write_model_files(&dir, &net, Some(scaler.parts())).unwrap();
+    assert_eq!(paths.bin, dir.join("model.bin"));
+    let bytes = std::fs::read(&paths.bin).unwrap();
+    let (back, s): (Net32, Standardize<f32, 5>) = Net32::load_with_scaler(&bytes).unwrap();
+    assert_eq!(bits(&back), bits(&net));
+    assert_eq!(s, scaler);
+    let src = std::fs::read_to_string(&paths.rs).unwrap();
+    assert_eq!(
+        src,
+        nn_std::export_rs::export_rs(&bytes, &Default::default()).unwrap()
+    );
+    std::fs::remove_dir_all(&dir).unwrap();
+}

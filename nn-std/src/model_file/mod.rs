@@ -24,7 +24,7 @@ pub use inspect::inspect;
 pub use runtime::{RuntimeLoadError, load_runtime, runtime_from_view, save_runtime};
 
 use std::fmt;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use nn_core::format::{
     FileScalar, LoadError, Loadable, Saveable, WriteError, encoded_len, write_model,
@@ -163,4 +163,50 @@ pub fn load_file<F: FileScalar, N: Loadable<F> + Default>(
 ) -> Result<N, ReadError> {
     let bytes = std::fs::read(path).map_err(ReadError::Io)?;
     N::load(&bytes).map_err(ReadError::Load)
+}
+
+/// Paths written by [`write_model_files`].
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ModelPaths {
+    /// The model file (`model.bin`).
+    pub bin: PathBuf,
+    /// The Rust source for flash (`model.rs`).
+    pub rs: PathBuf,
+}
+
+/// Writes a trained network and its scaler into `dir` (created if missing)
+/// as `model.bin` (the model file) and `model.rs` (its Rust source for
+/// flash, with the default names `Net`, `MODEL` and `SCALER`).
+///
+/// ```
+/// use nn_core::{Dense, Relu, Seq, Standardize};
+/// use nn_core::format::FileScaler;
+/// use nn_std::model_file::write_model_files;
+/// type Net = Seq![Dense<f32, 2, 3>, Relu, Dense<f32, 3, 1>];
+/// let scaler = Standardize::<f32, 2>::fit(&[[1.0, 2.0], [3.0, 6.0]]).unwrap();
+/// let dir = std::env::temp_dir().join(format!("nn-doc-{}", std::process::id()));
+/// let paths = write_model_files(&dir, &Net::default(), Some(scaler.parts())).unwrap();
+/// assert!(std::fs::read_to_string(&paths.rs).unwrap().contains("pub static SCALER"));
+/// # std::fs::remove_dir_all(&dir).unwrap();
+/// ```
+pub fn write_model_files<F: FileScalar, N: Saveable<F>>(
+    dir: impl AsRef<Path>,
+    net: &N,
+    scaler: Option<ScalerParts<'_, F>>,
+) -> Result<ModelPaths, SaveError> {
+    let dir = dir.as_ref();
+    let bytes = save_with_scaler(net, scaler)?;
+    let src = crate::export_rs::export_rs(&bytes, &crate::export_rs::ExportOptions::default())
+        .map_err(|e| match e {
+            crate::export_rs::ExportError::Load(e) => SaveError::Invalid(e),
+            _ => SaveError::TooLarge,
+        })?;
+    std::fs::create_dir_all(dir).map_err(SaveError::Io)?;
+    let paths = ModelPaths {
+        bin: dir.join("model.bin"),
+        rs: dir.join("model.rs"),
+    };
+    std::fs::write(&paths.bin, bytes).map_err(SaveError::Io)?;
+    std::fs::write(&paths.rs, src).map_err(SaveError::Io)?;
+    Ok(paths)
 }
