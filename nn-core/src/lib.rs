@@ -14,6 +14,7 @@ pub mod layers;
 pub mod loss;
 mod module;
 mod params;
+pub mod scale;
 
 pub use float::Float;
 pub use layers::activation::{Identity, Relu};
@@ -21,3 +22,4 @@ pub use layers::dense::Dense;
 pub use loss::{Loss, LossError};
 pub use module::{Chain, Module};
 pub use params::{Param, ParamKind, ParamMut, Params};
+pub use scale::{MinMax, ScaleError, Scaler, Standardize};
