@@ -55,7 +55,10 @@ fn bad_data_is_refused_with_precise_errors() {
         Err(DataError::NoClasses)
     );
     assert_eq!(
-        Dataset::<f32, 1, [f32; 2]>::regression(vec![[1.0], [2.0]], vec![[0.0, 0.0], [0.0, f32::NAN]]),
+        Dataset::<f32, 1, [f32; 2]>::regression(
+            vec![[1.0], [2.0]],
+            vec![[0.0, 0.0], [0.0, f32::NAN]]
+        ),
         Err(DataError::NonFiniteTarget {
             sample: 1,
             position: 1
@@ -89,7 +92,10 @@ fn bad_data_is_refused_with_precise_errors() {
     // Class names: one per class.
     assert!(small(4, 2).with_class_names(["a"]).is_err());
     assert_eq!(
-        small(4, 2).with_class_names(["a", "b"]).unwrap().class_names(),
+        small(4, 2)
+            .with_class_names(["a", "b"])
+            .unwrap()
+            .class_names(),
         ["a", "b"]
     );
     // Errors print a message naming the place.
@@ -98,7 +104,10 @@ fn bad_data_is_refused_with_precise_errors() {
         label: 5,
         classes: 2,
     };
-    assert_eq!(e.to_string(), "label 5 of sample 2 is out of range for 2 classes");
+    assert_eq!(
+        e.to_string(),
+        "label 5 of sample 2 is out of range for 2 classes"
+    );
 }
 
 #[test]
@@ -110,26 +119,41 @@ fn subset_checks_indices() {
     assert_eq!(ds.subset(&[]), Err(DataError::Empty));
     assert!(matches!(
         ds.subset(&[5]),
-        Err(DataError::InvalidParameter { name: "indices", .. })
+        Err(DataError::InvalidParameter {
+            name: "indices",
+            ..
+        })
     ));
 }
 
 #[test]
 fn splits_are_stratified_disjoint_complete_and_seeded() {
     // Imbalanced classes: 60, 30 and 10 samples.
-    let labels: Vec<usize> = (0..100).map(|i| if i < 60 { 0 } else if i < 90 { 1 } else { 2 }).collect();
-    let ds = Dataset::<f64, 1, usize>::classification(
-        (0..100).map(|i| [i as f64]).collect(),
-        labels,
-        3,
-    )
-    .unwrap();
+    let labels: Vec<usize> = (0..100)
+        .map(|i| {
+            if i < 60 {
+                0
+            } else if i < 90 {
+                1
+            } else {
+                2
+            }
+        })
+        .collect();
+    let ds =
+        Dataset::<f64, 1, usize>::classification((0..100).map(|i| [i as f64]).collect(), labels, 3)
+            .unwrap();
     let (train, val, test) = ds.train_val_test_split(0.2, 0.1, 5).unwrap();
     assert_eq!(test.class_counts(), vec![6, 3, 1]);
     assert_eq!(val.class_counts(), vec![12, 6, 2]);
     assert_eq!(train.class_counts(), vec![42, 21, 7]);
     // The feature is the sample's index: the parts are disjoint and cover all.
-    let ids = |d: &Dataset<f64, 1, usize>| d.features().iter().map(|x| x[0] as usize).collect::<Vec<_>>();
+    let ids = |d: &Dataset<f64, 1, usize>| {
+        d.features()
+            .iter()
+            .map(|x| x[0] as usize)
+            .collect::<Vec<_>>()
+    };
     let mut all: Vec<usize> = [ids(&train), ids(&val), ids(&test)].concat();
     all.sort_unstable();
     assert_eq!(all, (0..100).collect::<Vec<_>>());
@@ -164,7 +188,10 @@ fn bad_split_parameters_are_refused() {
     for f in [0.0, 1.0, -0.1, f64::NAN] {
         assert!(matches!(
             ds.train_test_split(f, 0),
-            Err(DataError::InvalidParameter { name: "test_fraction", .. })
+            Err(DataError::InvalidParameter {
+                name: "test_fraction",
+                ..
+            })
         ));
     }
     assert!(ds.train_val_test_split(0.5, 0.5, 0).is_err());
@@ -205,12 +232,12 @@ fn batches_cover_every_sample_once_in_order() {
         .collect();
     assert_eq!(batches.len(), 3);
     assert_eq!(batch_count(10, 4, LastBatch::Keep), 3);
-    assert_eq!(
-        batches.iter().map(|b| b.len).collect::<Vec<_>>(),
-        [4, 4, 2]
-    );
+    assert_eq!(batches.iter().map(|b| b.len).collect::<Vec<_>>(), [4, 4, 2]);
     assert!(batches[0].is_full() && !batches[2].is_full());
-    let seen: Vec<usize> = batches.iter().flat_map(|b| b.x().iter().map(|x| x[0] as usize)).collect();
+    let seen: Vec<usize> = batches
+        .iter()
+        .flat_map(|b| b.x().iter().map(|x| x[0] as usize))
+        .collect();
     assert_eq!(seen, order);
     for b in &batches {
         for (x, &y) in b.x().iter().zip(b.y()) {
@@ -273,7 +300,12 @@ fn scaler_is_fitted_on_the_training_part_only() {
     let n = train.len() as f64;
     for i in 0..4 {
         let m = train.features().iter().map(|x| x[i]).sum::<f64>() / n;
-        let v = train.features().iter().map(|x| (x[i] - m).powi(2)).sum::<f64>() / n;
+        let v = train
+            .features()
+            .iter()
+            .map(|x| (x[i] - m).powi(2))
+            .sum::<f64>()
+            / n;
         assert!((s.mean[i] - m).abs() < 1e-12);
         assert!((s.inv_std[i] - 1.0 / v.sqrt()).abs() < 1e-12);
     }
@@ -296,8 +328,16 @@ fn scaler_is_fitted_on_the_training_part_only() {
     let mm = train.fit_min_max();
     let scaled = train.scaled(&mm).unwrap();
     for i in 0..4 {
-        let lo = scaled.features().iter().map(|x| x[i]).fold(f64::INFINITY, f64::min);
-        let hi = scaled.features().iter().map(|x| x[i]).fold(f64::NEG_INFINITY, f64::max);
+        let lo = scaled
+            .features()
+            .iter()
+            .map(|x| x[i])
+            .fold(f64::INFINITY, f64::min);
+        let hi = scaled
+            .features()
+            .iter()
+            .map(|x| x[i])
+            .fold(f64::NEG_INFINITY, f64::max);
         assert_eq!((lo, hi), (0.0, 1.0));
     }
 }
@@ -321,10 +361,17 @@ fn one_hot_encoding() {
     assert_eq!(one_hot::<f64, 4>(3).unwrap(), [0.0, 0.0, 0.0, 1.0]);
     assert!(matches!(
         one_hot::<f64, 4>(4),
-        Err(DataError::ClassOutOfRange { label: 4, classes: 4, .. })
+        Err(DataError::ClassOutOfRange {
+            label: 4,
+            classes: 4,
+            ..
+        })
     ));
     let ds = small(3, 3).one_hot::<3>().unwrap();
-    assert_eq!(ds.targets(), &[[1.0, 0.0, 0.0], [0.0, 1.0, 0.0], [0.0, 0.0, 1.0]]);
+    assert_eq!(
+        ds.targets(),
+        &[[1.0, 0.0, 0.0], [0.0, 1.0, 0.0], [0.0, 0.0, 1.0]]
+    );
     assert_eq!(ds.classes(), 3);
     assert!(small(3, 3).one_hot::<2>().is_err());
 }
@@ -335,5 +382,11 @@ fn synthetic_sets_work_with_splits_and_batches() {
     let (train, test) = ds.train_test_split(0.2, 1).unwrap();
     assert_eq!(test.class_counts(), vec![10, 10]);
     let order = train.epoch_order(1, 0);
-    assert_eq!(train.batches::<16>(Some(&order), LastBatch::Keep).unwrap().count(), 5);
+    assert_eq!(
+        train
+            .batches::<16>(Some(&order), LastBatch::Keep)
+            .unwrap()
+            .count(),
+        5
+    );
 }

@@ -5,7 +5,10 @@ use nn_std::data::datasets::{self, DIGITS_CSV_GZ, IRIS_CSV};
 use sha2::{Digest, Sha256};
 
 fn sha256_hex(bytes: &[u8]) -> String {
-    Sha256::digest(bytes).iter().map(|b| format!("{b:02x}")).collect()
+    Sha256::digest(bytes)
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
 }
 
 #[test]
@@ -53,7 +56,12 @@ fn digits_has_1797_rows_10_classes_pixels_0_to_16() {
             .all(|&v| (0.0..=16.0).contains(&v) && v.fract() == 0.0)
     );
     // Sum of all pixels, computed from the file with awk: 561718.
-    let sum: f64 = digits.features().iter().flatten().map(|&v| f64::from(v)).sum();
+    let sum: f64 = digits
+        .features()
+        .iter()
+        .flatten()
+        .map(|&v| f64::from(v))
+        .sum();
     assert_eq!(sum, 561_718.0);
     assert_eq!(digits.class_names()[7], "7");
     assert_eq!(digits.targets()[..3], [0, 1, 2]);

@@ -48,10 +48,30 @@ fn every_element_type_decodes_big_endian() {
     let cases: [(u8, IdxType, Vec<u8>, [f64; 2]); 6] = [
         (0x08, IdxType::U8, vec![0, 255], [0.0, 255.0]),
         (0x09, IdxType::I8, vec![0x80, 0x7f], [-128.0, 127.0]),
-        (0x0B, IdxType::I16, vec![0xff, 0xfe, 0x01, 0x00], [-2.0, 256.0]),
-        (0x0C, IdxType::I32, [(-70000i32).to_be_bytes(), 5i32.to_be_bytes()].concat(), [-70000.0, 5.0]),
-        (0x0D, IdxType::F32, [1.5f32.to_be_bytes(), (-0.25f32).to_be_bytes()].concat(), [1.5, -0.25]),
-        (0x0E, IdxType::F64, [0.1f64.to_be_bytes(), 1e300f64.to_be_bytes()].concat(), [0.1, 1e300]),
+        (
+            0x0B,
+            IdxType::I16,
+            vec![0xff, 0xfe, 0x01, 0x00],
+            [-2.0, 256.0],
+        ),
+        (
+            0x0C,
+            IdxType::I32,
+            [(-70000i32).to_be_bytes(), 5i32.to_be_bytes()].concat(),
+            [-70000.0, 5.0],
+        ),
+        (
+            0x0D,
+            IdxType::F32,
+            [1.5f32.to_be_bytes(), (-0.25f32).to_be_bytes()].concat(),
+            [1.5, -0.25],
+        ),
+        (
+            0x0E,
+            IdxType::F64,
+            [0.1f64.to_be_bytes(), 1e300f64.to_be_bytes()].concat(),
+            [0.1, 1e300],
+        ),
     ];
     for (code, dtype, data, want) in cases {
         let a = IdxArray::parse(&idx(code, &[2], &data)).unwrap();
@@ -70,11 +90,17 @@ fn every_element_type_decodes_big_endian() {
 fn malformed_headers_are_refused() {
     assert!(matches!(
         IdxArray::parse(&[0, 0, 8]),
-        Err(IdxError::TruncatedHeader { needed: 4, found: 3 })
+        Err(IdxError::TruncatedHeader {
+            needed: 4,
+            found: 3
+        })
     ));
     assert!(matches!(
         IdxArray::parse(&[0, 0, 8, 3, 0, 0, 0, 1, 0, 0]),
-        Err(IdxError::TruncatedHeader { needed: 16, found: 10 })
+        Err(IdxError::TruncatedHeader {
+            needed: 16,
+            found: 10
+        })
     ));
     assert!(matches!(
         IdxArray::parse(&[0, 1, 8, 1, 0, 0, 0, 0]),
@@ -93,15 +119,24 @@ fn malformed_headers_are_refused() {
     // data allocates nothing.
     assert!(matches!(
         IdxArray::parse(&idx(0x08, &[2, 3], &[0; 5])),
-        Err(IdxError::WrongLength { expected: 6, found: 5 })
+        Err(IdxError::WrongLength {
+            expected: 6,
+            found: 5
+        })
     ));
     assert!(matches!(
         IdxArray::parse(&idx(0x0B, &[2], &[0; 5])),
-        Err(IdxError::WrongLength { expected: 4, found: 5 })
+        Err(IdxError::WrongLength {
+            expected: 4,
+            found: 5
+        })
     ));
     assert!(matches!(
         IdxArray::parse(&idx(0x08, &[60000, 28, 28], &[])),
-        Err(IdxError::WrongLength { expected: 47_040_000, found: 0 })
+        Err(IdxError::WrongLength {
+            expected: 47_040_000,
+            found: 0
+        })
     ));
     // A corrupt gzip stream.
     let mut z = gzip(&idx(0x08, &[4], &[1, 2, 3, 4]));
@@ -135,16 +170,27 @@ fn mismatched_pairs_are_refused() {
     // Counts differ.
     assert!(matches!(
         load_images_labels::<f32, 4>(&images, &idx(0x08, &[2], &[1, 2]), 10),
-        Err(IdxError::CountMismatch { images: 3, labels: 2 })
+        Err(IdxError::CountMismatch {
+            images: 3,
+            labels: 2
+        })
     ));
     // A label out of range, and a negative one.
     assert!(matches!(
         load_images_labels::<f32, 4>(&images, &labels, 9),
-        Err(IdxError::LabelOutOfRange { sample: 2, label: 9, classes: 9 })
+        Err(IdxError::LabelOutOfRange {
+            sample: 2,
+            label: 9,
+            classes: 9
+        })
     ));
     assert!(matches!(
         load_images_labels::<f32, 4>(&images, &idx(0x09, &[3], &[1, 0xff, 2]), 10),
-        Err(IdxError::LabelOutOfRange { sample: 1, label: -1, classes: 10 })
+        Err(IdxError::LabelOutOfRange {
+            sample: 1,
+            label: -1,
+            classes: 10
+        })
     ));
     assert!(matches!(
         load_images_labels::<f32, 4>(&images, &labels, 0),
@@ -164,7 +210,10 @@ fn non_finite_pixels_are_refused() {
     let labels = IdxArray::parse(&idx(0x08, &[1], &[0])).unwrap();
     assert!(matches!(
         images_labels_to_dataset::<f32, 2>(&images, &labels, 2),
-        Err(IdxError::Data(DataError::NonFiniteFeature { sample: 0, feature: 1 }))
+        Err(IdxError::Data(DataError::NonFiniteFeature {
+            sample: 0,
+            feature: 1
+        }))
     ));
     // Finite in f64, infinite in f32.
     let data = [1e300f64.to_be_bytes(), 0f64.to_be_bytes()].concat();
@@ -178,7 +227,10 @@ fn files_plain_and_gzip() {
     let (images, labels) = mnist_like();
     let dir = std::env::temp_dir().join(format!("nn-std-idx-test-{}", std::process::id()));
     std::fs::create_dir_all(&dir).unwrap();
-    let (pi, pl) = (dir.join("images-idx3-ubyte.gz"), dir.join("labels-idx1-ubyte"));
+    let (pi, pl) = (
+        dir.join("images-idx3-ubyte.gz"),
+        dir.join("labels-idx1-ubyte"),
+    );
     std::fs::write(&pi, gzip(&images)).unwrap();
     std::fs::write(&pl, &labels).unwrap();
     let ds = read_images_labels::<f64, 4>(&pi, &pl, 10).unwrap();
@@ -193,7 +245,13 @@ fn files_plain_and_gzip() {
 #[test]
 fn errors_print_what_is_wrong() {
     let e = IdxArray::parse(&idx(0x08, &[2, 3], &[0; 5])).unwrap_err();
-    assert_eq!(e.to_string(), "IDX data should be 6 bytes by its dimensions, found 5");
+    assert_eq!(
+        e.to_string(),
+        "IDX data should be 6 bytes by its dimensions, found 5"
+    );
     let e = IdxArray::parse(&[1, 0, 8, 0]).unwrap_err();
-    assert_eq!(e.to_string(), "IDX magic must start with two zero bytes, found [01, 00]");
+    assert_eq!(
+        e.to_string(),
+        "IDX magic must start with two zero bytes, found [01, 00]"
+    );
 }

@@ -14,7 +14,9 @@ const PREDICTIONS: [usize; 10] = [0, 1, 0, 1, 2, 2, 2, 1, 2, 0];
 #[test]
 fn confusion_matrix_counts_and_per_class_metrics() {
     let cm = ConfusionMatrix::from_predictions(3, &TARGETS, &PREDICTIONS).unwrap();
-    let rows: Vec<Vec<u64>> = (0..3).map(|t| (0..3).map(|p| cm.count(t, p)).collect()).collect();
+    let rows: Vec<Vec<u64>> = (0..3)
+        .map(|t| (0..3).map(|p| cm.count(t, p)).collect())
+        .collect();
     assert_eq!(rows, [[3, 1, 0], [0, 1, 1], [0, 1, 3]]);
     assert_eq!((cm.total(), cm.correct()), (10, 7));
     assert!(close(cm.accuracy(), 0.7));
@@ -70,9 +72,18 @@ fn confusion_matrix_prints_as_a_table() {
     let report = named.report().to_string();
     let lines: Vec<&str> = report.lines().collect();
     assert_eq!(lines.len(), 7);
-    assert_eq!(lines[1], "         cat    1.0000    0.7500    0.8571         4");
-    assert_eq!(lines[4], "    accuracy                        0.7000        10");
-    assert_eq!(lines[6], "weighted avg    0.7667    0.7000    0.7229        10");
+    assert_eq!(
+        lines[1],
+        "         cat    1.0000    0.7500    0.8571         4"
+    );
+    assert_eq!(
+        lines[4],
+        "    accuracy                        0.7000        10"
+    );
+    assert_eq!(
+        lines[6],
+        "weighted avg    0.7667    0.7000    0.7229        10"
+    );
     // Wrong number of names: ignored.
     assert_eq!(cm.clone().with_class_names(&["a"]).to_string(), want);
 }
@@ -85,16 +96,28 @@ fn logits_merge_and_errors() {
     assert_eq!((cm.count(1, 1), cm.count(0, 1)), (1, 1));
     assert_eq!(
         cm.add_logits(0, &[0.1f32, 0.2, 0.3]),
-        Err(MetricsError::ShapeMismatch { expected: 2, found: 3 })
+        Err(MetricsError::ShapeMismatch {
+            expected: 2,
+            found: 3
+        })
     );
-    assert_eq!(cm.add_logits(0, &[f32::NAN; 2]), Err(MetricsError::NonFinite));
+    assert_eq!(
+        cm.add_logits(0, &[f32::NAN; 2]),
+        Err(MetricsError::NonFinite)
+    );
     assert_eq!(
         cm.add(2, 0),
-        Err(MetricsError::ClassOutOfRange { class: 2, classes: 2 })
+        Err(MetricsError::ClassOutOfRange {
+            class: 2,
+            classes: 2
+        })
     );
     assert_eq!(
         cm.add(0, 5),
-        Err(MetricsError::ClassOutOfRange { class: 5, classes: 2 })
+        Err(MetricsError::ClassOutOfRange {
+            class: 5,
+            classes: 2
+        })
     );
     let mut other = ConfusionMatrix::new(2).unwrap();
     other.add(0, 0).unwrap();
@@ -104,12 +127,18 @@ fn logits_merge_and_errors() {
     assert_eq!(ConfusionMatrix::new(0), Err(MetricsError::NoClasses));
     assert_eq!(
         ConfusionMatrix::from_predictions(2, &[0], &[]),
-        Err(MetricsError::LengthMismatch { targets: 1, predictions: 0 })
+        Err(MetricsError::LengthMismatch {
+            targets: 1,
+            predictions: 0
+        })
     );
     assert_eq!(accuracy(&[], &[]), Err(MetricsError::Empty));
     assert_eq!(
         accuracy(&[1], &[1, 2]),
-        Err(MetricsError::LengthMismatch { targets: 1, predictions: 2 })
+        Err(MetricsError::LengthMismatch {
+            targets: 1,
+            predictions: 2
+        })
     );
 }
 

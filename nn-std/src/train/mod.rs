@@ -32,6 +32,7 @@ mod config;
 mod error;
 mod evaluate;
 mod fit;
+pub mod job;
 mod pass;
 mod progress;
 
