@@ -257,7 +257,7 @@ fn partial_batch_takes_the_mean_gradient() {
     let (_, dy) = CrossEntropy.loss_and_grad(&out, &[0, 1, 1]).unwrap();
     let mut g = m0.zeroed();
     let _: [[f64; 2]; 3] = nn_core::Module::backward(&m0, &cache, &dy, &mut g);
-    let mut m = m0.clone();
+    let mut m = m0;
     let mut sgd = Sgd::new(
         SgdConfig {
             lr: 1.0,

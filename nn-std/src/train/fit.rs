@@ -72,12 +72,12 @@ impl<'a, M, const B: usize, S: Schedule> Trainer<'a, M, B, S> {
             return bad("parallel_chunk", "at least 1 sample");
         }
         if c.early_stopping
-            .is_some_and(|e| e.patience == 0 || !(e.min_delta >= 0.0))
+            .is_some_and(|e| e.patience == 0 || e.min_delta.is_nan() || e.min_delta < 0.0)
         {
             return bad("early_stopping", "patience >= 1 and min_delta >= 0");
         }
         if let Some(Clip::Norm(t) | Clip::Value(t)) = c.clip {
-            if !(t >= 0.0) {
+            if t.is_nan() || t < 0.0 {
                 return bad("clip", "a threshold >= 0");
             }
         }
