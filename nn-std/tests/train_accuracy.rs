@@ -1,9 +1,7 @@
 //! The main jobs reach their accuracy targets on several seeds: Digits at
-//! least 96 % test accuracy, Iris at least 93 % (the examples' settings).
+//! least 96 % test accuracy, Iris at least 93 % (the examples' own jobs).
 
-use nn_core::{Dense, Relu, Seq, seq};
-use nn_std::data::datasets;
-use nn_std::train::job::{JobArgs, JobSettings, run_classification};
+use nn_std::train::job::{self, JobArgs};
 
 fn args(seed: u64, name: &str) -> JobArgs {
     JobArgs {
@@ -16,25 +14,13 @@ fn args(seed: u64, name: &str) -> JobArgs {
 
 #[test]
 fn digits_reaches_96_percent_on_several_seeds() {
-    let settings = JobSettings {
-        name: "digits",
-        epochs: 40,
-        lr: 1e-2,
-        weight_decay: 1e-4,
-        test_fraction: 0.25,
-    };
-    let data = datasets::digits();
     for seed in 0..3 {
-        let model: Seq![Dense<f32, 64, 32>, Relu, Dense<f32, 32, 10>] =
-            seq![Dense::zeros(), Relu, Dense::zeros()];
-        let job =
-            run_classification::<64, 10, 32, _>(settings, &args(seed, "digits"), &data, model)
-                .unwrap();
+        let job = job::digits(&args(seed, "digits")).unwrap();
         let acc = job.test.accuracy().unwrap();
         assert!(acc >= 0.96, "seed {seed}: {}", job.result_line("digits"));
-        assert_eq!(job.test.samples, 449);
+        assert_eq!(job.test.samples, 449); // round(0.25 * 1797)
         let csv = std::fs::read_to_string(job.out.join("history.csv")).unwrap();
-        assert_eq!(csv.lines().count(), 41);
+        assert_eq!(csv.lines().count(), 1 + job::DIGITS.epochs);
         let svg = std::fs::read_to_string(job.out.join("curves.svg")).unwrap();
         assert_eq!(svg.matches("<polyline").count(), 4);
     }
@@ -42,22 +28,24 @@ fn digits_reaches_96_percent_on_several_seeds() {
 
 #[test]
 fn iris_reaches_93_percent_on_several_seeds() {
-    let settings = JobSettings {
-        name: "iris",
-        epochs: 100,
-        lr: 1e-2,
-        weight_decay: 1e-4,
-        test_fraction: 0.25,
-    };
-    let data = datasets::iris();
     for seed in 0..5 {
-        let model: Seq![Dense<f32, 4, 16>, Relu, Dense<f32, 16, 3>] =
-            seq![Dense::zeros(), Relu, Dense::zeros()];
-        let job =
-            run_classification::<4, 3, 16, _>(settings, &args(seed, "iris"), &data, model).unwrap();
+        let job = job::iris(&args(seed, "iris")).unwrap();
         let acc = job.test.accuracy().unwrap();
         assert!(acc >= 0.93, "seed {seed}: {}", job.result_line("iris"));
-        let cm = job.test.confusion.as_ref().unwrap();
-        assert_eq!(cm.total(), 38);
+        assert_eq!(job.test.confusion.as_ref().unwrap().total(), 38);
     }
+}
+
+#[test]
+fn same_seed_same_trained_weights() {
+    use nn_core::Params;
+    let bits = |seed| -> Vec<u32> {
+        let job = job::iris(&args(seed, "iris-det")).unwrap();
+        job.model
+            .params()
+            .flat_map(|p| p.values.iter().map(|v| v.to_bits()).collect::<Vec<_>>())
+            .collect()
+    };
+    assert_eq!(bits(9), bits(9));
+    assert_ne!(bits(9), bits(10));
 }
