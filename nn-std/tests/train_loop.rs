@@ -325,3 +325,80 @@ fn bad_settings_are_refused() {
         }
     ));
 }
+
+#[test]
+fn clip_norm_bounds_every_step() {
+    // Plain SGD with lr 1: each step is minus the clipped gradient, so no
+    // step may move the weights by more than the clipping norm.
+    let data = moons();
+    let mut m = net(1);
+    let mut sgd = Sgd::new(
+        SgdConfig {
+            lr: 1.0,
+            ..SgdConfig::default()
+        },
+        &m,
+    )
+    .unwrap();
+    struct Steps {
+        last: Vec<f64>,
+        max_move: f64,
+    }
+    impl Callback<Net> for Steps {
+        fn on_epoch_end(&mut self, _: &EpochRecord, m: &Net) -> Control {
+            let now: Vec<f64> = m.params().flat_map(|p| p.values.to_vec()).collect();
+            let d: f64 = now
+                .iter()
+                .zip(&self.last)
+                .map(|(a, b)| (a - b) * (a - b))
+                .sum();
+            self.max_move = self.max_move.max(d.sqrt());
+            self.last = now;
+            Control::Continue
+        }
+    }
+    let mut steps = Steps {
+        last: m.params().flat_map(|p| p.values.to_vec()).collect(),
+        max_move: 0.0,
+    };
+    // One batch per epoch (B = 90 = the whole set), so epochs are steps.
+    let config = TrainConfig::<90> {
+        clip: Some(nn_std::train::Clip::Norm(0.01)),
+        ..quiet(5, 0)
+    };
+    Trainer::new(config)
+        .callback(&mut steps)
+        .fit(&mut m, &mut sgd, &CrossEntropy, &data, None)
+        .unwrap();
+    assert!(steps.max_move <= 0.01 + 1e-12, "{}", steps.max_move);
+    assert!(
+        steps.max_move > 0.009,
+        "the gradient was clipped, not zeroed"
+    );
+}
+
+#[test]
+fn regression_targets_train_with_mse_and_have_no_accuracy() {
+    // y = 2 x0 - x1 on a grid: a linear model learns it with Adam.
+    let xs: Vec<[f64; 2]> = (0..50)
+        .map(|i| [(i % 10) as f64 / 10.0, (i / 10) as f64 / 5.0])
+        .collect();
+    let ys: Vec<[f64; 1]> = xs.iter().map(|x| [2.0 * x[0] - x[1]]).collect();
+    let data = Dataset::<f64, 2, [f64; 1]>::regression(xs, ys).unwrap();
+    let mut m = Dense::<f64, 2, 1>::zeros();
+    let mut opt = Adam::new(
+        AdamConfig {
+            lr: 0.05,
+            ..AdamConfig::default()
+        },
+        &m,
+    )
+    .unwrap();
+    let h = Trainer::new(quiet::<10>(200, 0))
+        .fit(&mut m, &mut opt, &nn_core::Mse, &data, Some(&data))
+        .unwrap();
+    let last = h.last().unwrap();
+    assert_eq!((last.train_accuracy, last.val_accuracy), (None, None));
+    assert!(last.val_loss.unwrap() < 1e-4, "{last:?}");
+    assert!((m.weight[0][0] - 2.0).abs() < 0.02 && (m.weight[0][1] + 1.0).abs() < 0.02);
+}
