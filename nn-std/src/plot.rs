@@ -41,8 +41,15 @@ struct Series<'a> {
 }
 
 /// The SVG document of `history`'s loss and accuracy curves (an accuracy
-/// panel only when the history has accuracies).
+/// panel only when the history has accuracies), the held-out figures
+/// labelled "validation".
 pub fn curves_svg(history: &History) -> String {
+    curves_svg_labelled(history, "validation")
+}
+
+/// [`curves_svg`] with another name for the held-out line (for example
+/// "test" when the held-out set is only watched).
+pub fn curves_svg_labelled(history: &History, held_out: &str) -> String {
     let pick = |f: &dyn Fn(&crate::history::EpochRecord) -> Option<f64>| -> Vec<(f64, f64)> {
         history
             .records
@@ -57,7 +64,7 @@ pub fn curves_svg(history: &History) -> String {
             points: pick(&|r| Some(r.train_loss)),
         },
         Series {
-            name: "validation",
+            name: held_out,
             color: VAL_COLOR,
             points: pick(&|r| r.val_loss),
         },
@@ -69,7 +76,7 @@ pub fn curves_svg(history: &History) -> String {
             points: pick(&|r| r.train_accuracy),
         },
         Series {
-            name: "validation",
+            name: held_out,
             color: VAL_COLOR,
             points: pick(&|r| r.val_accuracy),
         },
@@ -87,22 +94,37 @@ pub fn curves_svg(history: &History) -> String {
         svg,
         r#"<rect width="{width}" height="{height}" fill="white"/>"#
     );
-    panel(&mut svg, MARGIN_L, "loss", &loss, None);
+    panel(&mut svg, MARGIN_L, "loss", &loss, None, false);
     if has_acc {
+        // From a multiple of 0.05 below the lowest accuracy up to 1.
+        let lowest = accuracy
+            .iter()
+            .flat_map(|s| s.points.iter().map(|p| p.1))
+            .fold(1.0, f64::min);
+        let lo = ((lowest * 20.0).floor() / 20.0).clamp(0.0, 0.95);
         panel(
             &mut svg,
             MARGIN_L + PANEL_W + GAP,
             "accuracy",
             &accuracy,
-            Some((0.0, 1.0)),
+            Some((lo, 1.0)),
+            true,
         );
     }
     svg.push_str("</svg>\n");
     svg
 }
 
-/// Draws one panel whose plotting area starts at `x0`.
-fn panel(svg: &mut String, x0: f64, title: &str, series: &[Series], fixed: Option<(f64, f64)>) {
+/// Draws one panel whose plotting area starts at `x0`, with the legend in
+/// the top or bottom right corner.
+fn panel(
+    svg: &mut String,
+    x0: f64,
+    title: &str,
+    series: &[Series],
+    fixed: Option<(f64, f64)>,
+    legend_bottom: bool,
+) {
     let all = || series.iter().flat_map(|s| s.points.iter());
     let max_epoch = all().map(|p| p.0).fold(1.0, f64::max);
     let (lo, hi) = fixed.unwrap_or_else(|| {
@@ -168,7 +190,11 @@ fn panel(svg: &mut String, x0: f64, title: &str, series: &[Series], fixed: Optio
             s.color,
             pts.join(" ")
         );
-        let ly = MARGIN_T + 16.0 + 16.0 * k as f64;
+        let ly = if legend_bottom {
+            MARGIN_T + PANEL_H - 32.0 + 16.0 * k as f64
+        } else {
+            MARGIN_T + 16.0 + 16.0 * k as f64
+        };
         let _ = writeln!(
             svg,
             r#"<line x1="{}" y1="{ly}" x2="{}" y2="{ly}" stroke="{}" stroke-width="2"/><text x="{}" y="{}">{}</text>"#,

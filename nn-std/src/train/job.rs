@@ -180,7 +180,8 @@ where
         .unwrap_or_else(|| PathBuf::from("target").join(settings.name));
     std::fs::create_dir_all(&out)?;
     history.save_csv(out.join("history.csv"))?;
-    history.save_svg(out.join("curves.svg"))?;
+    let svg = crate::plot::curves_svg_labelled(&history, "test");
+    std::fs::write(out.join("curves.svg"), svg)?;
     Ok(JobOutcome {
         model,
         scaler,
