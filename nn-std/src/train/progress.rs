@@ -17,7 +17,7 @@ impl EpochBar {
         }
         let bar = ProgressBar::with_draw_target(Some(batches as u64), ProgressDrawTarget::stdout());
         let style = ProgressStyle::with_template(
-            "epoch {prefix:>9} [{bar:30.cyan/blue}] {pos:>4}/{len:4} {msg}",
+            "epoch {prefix} [{bar:20.cyan/blue}] {pos}/{len} {wide_msg}",
         )
         .unwrap_or_else(|_| ProgressStyle::default_bar())
         .progress_chars("=> ");
@@ -45,10 +45,10 @@ impl EpochBar {
                 msg += &format!(" acc {a:.4}");
             }
             if let Some(l) = r.val_loss {
-                msg += &format!(" val_loss {l:.4}");
+                msg += &format!(" | val loss {l:.4}");
             }
             if let Some(a) = r.val_accuracy {
-                msg += &format!(" val_acc {a:.4}");
+                msg += &format!(" acc {a:.4}");
             }
             bar.finish_with_message(msg);
         }
