@@ -3,7 +3,7 @@
 //! `Trainer::fit` beside the same epoch as a bare loop over pre-gathered
 //! batches calling the kernels directly (forward, loss, backward, Adam):
 //! the difference is the loop's overhead (shuffle, batch gathering,
-//! bookkeeping). Compare with `benches/python/sklearn_digits.py`.
+//! bookkeeping), and the data-parallel variant. Compare with `benches/python/sklearn_digits.py`.
 //!
 //! `cargo bench -p nn-benches --bench train`
 
@@ -41,6 +41,27 @@ fn bench(c: &mut Criterion) {
                 epochs: 1,
                 seed: epoch,
                 progress: false,
+                ..TrainConfig::default()
+            };
+            epoch += 1;
+            Trainer::new(config)
+                .fit(&mut net, &mut adam, &CrossEntropy, &train, None)
+                .unwrap()
+        })
+    });
+
+    // Data-parallel: chunks of 8 samples on rayon's pool (set
+    // RAYON_NUM_THREADS), per-sample path inside each chunk.
+    let (mut net, mut adam, train) = setup();
+    group.throughput(Throughput::Elements(train.len() as u64));
+    let mut epoch = 0;
+    group.bench_function("trainer_fit_parallel_chunk8", |b| {
+        b.iter(|| {
+            let config = TrainConfig::<32> {
+                epochs: 1,
+                seed: epoch,
+                progress: false,
+                parallel_chunk: Some(8),
                 ..TrainConfig::default()
             };
             epoch += 1;
