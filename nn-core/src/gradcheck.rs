@@ -31,6 +31,11 @@ pub const STEP: f64 = 1e-5;
 pub const FLOOR: f64 = 1e-3;
 
 /// A fixed-size `f64` array (one sample or a batch) seen as one flat slice.
+///
+/// ```
+/// use nn_core::gradcheck::Tensor;
+/// assert_eq!([[1.0, 2.0], [3.0, 4.0]].flat(), &[1.0, 2.0, 3.0, 4.0]);
+/// ```
 pub trait Tensor: Copy {
     /// The elements, row-major.
     fn flat(&self) -> &[f64];

@@ -1,5 +1,8 @@
-//! nn-std (work in progress).
+//! nn-std: the std side of the nn crates.
 //!
+//! - [`runtime`]: networks whose shape is known only at run time, built from
+//!   nn-core's shared slice kernels.
+//! - [`reference`](mod@reference): checks the library against the PyTorch reference vectors.
 //! - [`data`]: data sets (embedded Iris and Digits, synthetic tasks, CSV and
 //!   IDX loaders), splits, shuffling, mini-batches, scaling.
 //! - [`metrics`]: loss averages, accuracy, confusion matrix, per-class
@@ -13,3 +16,5 @@ pub mod history;
 pub mod metrics;
 pub mod plot;
 pub mod train;
+pub mod reference;
+pub mod runtime;

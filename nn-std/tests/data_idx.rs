@@ -115,6 +115,18 @@ fn malformed_headers_are_refused() {
         IdxArray::parse(&idx(0x0E, &[u32::MAX, u32::MAX, u32::MAX], &[])),
         Err(IdxError::TooLarge)
     ));
+    // A zero dimension means no data, however large the others (found by the
+    // property test: the product overflowed before reaching the zero).
+    let empty = IdxArray::parse(&idx(0x0E, &[u32::MAX, u32::MAX, 0], &[])).unwrap();
+    assert!(empty.is_empty());
+    assert!(matches!(
+        load_images_labels::<f32, 4>(
+            &idx(0x08, &[0, u32::MAX, u32::MAX, 2], &[]),
+            &idx(0x08, &[0], &[]),
+            10
+        ),
+        Err(IdxError::WrongShape { what: "images", .. })
+    ));
     // Data shorter or longer than the dimensions say; a huge header with no
     // data allocates nothing.
     assert!(matches!(

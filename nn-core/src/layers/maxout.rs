@@ -58,6 +58,29 @@ impl<F: Float, const IN: usize, const OUT: usize, const K: usize> Maxout<F, IN, 
         z
     }
 
+    /// Each unit's output and winning piece for one sample.
+    #[inline]
+    fn winners(&self, x: &[F; IN]) -> ([F; OUT], [usize; OUT]) {
+        let z = self.pre_activation(x);
+        let (mut y, mut arg) = ([F::ZERO; OUT], [0; OUT]);
+        maxout_forward(z.as_flattened(), K, &mut y, &mut arg);
+        (y, arg)
+    }
+
+    /// Each unit's output and winning piece for every row of a batch.
+    #[inline]
+    fn winners_batch<const B: usize>(
+        &self,
+        x: &[[F; IN]; B],
+    ) -> ([[F; OUT]; B], [[usize; OUT]; B]) {
+        let mut z = [[[F::ZERO; K]; OUT]; B];
+        let zf = z.as_flattened_mut().as_flattened_mut();
+        dense_forward_batch(self.w(), self.b(), x.as_flattened(), zf);
+        let (mut y, mut arg) = ([[F::ZERO; OUT]; B], [[0; OUT]; B]);
+        maxout_forward(zf, K, y.as_flattened_mut(), arg.as_flattened_mut());
+        (y, arg)
+    }
+
     #[inline]
     fn w(&self) -> &[F] {
         self.weight.as_flattened().as_flattened()
@@ -86,14 +109,12 @@ impl<F: Float, const IN: usize, const OUT: usize, const K: usize> Module<[F; IN]
 
     #[inline]
     fn forward(&self, x: &[F; IN]) -> [F; OUT] {
-        self.forward_train(x).0
+        self.winners(x).0
     }
 
     #[inline]
     fn forward_train(&self, x: &[F; IN]) -> ([F; OUT], Self::Cache) {
-        let z = self.pre_activation(x);
-        let (mut y, mut arg) = ([F::ZERO; OUT], [0; OUT]);
-        maxout_forward(z.as_flattened(), K, &mut y, &mut arg);
+        let (y, arg) = self.winners(x);
         (y, (*x, arg))
     }
 
@@ -123,16 +144,12 @@ impl<F: Float, const IN: usize, const OUT: usize, const K: usize, const B: usize
 
     #[inline]
     fn forward(&self, x: &[[F; IN]; B]) -> [[F; OUT]; B] {
-        self.forward_train(x).0
+        self.winners_batch(x).0
     }
 
     #[inline]
     fn forward_train(&self, x: &[[F; IN]; B]) -> ([[F; OUT]; B], Self::Cache) {
-        let mut z = [[[F::ZERO; K]; OUT]; B];
-        let zf = z.as_flattened_mut().as_flattened_mut();
-        dense_forward_batch(self.w(), self.b(), x.as_flattened(), zf);
-        let (mut y, mut arg) = ([[F::ZERO; OUT]; B], [[0; OUT]; B]);
-        maxout_forward(zf, K, y.as_flattened_mut(), arg.as_flattened_mut());
+        let (y, arg) = self.winners_batch(x);
         (y, (*x, arg))
     }
 

@@ -42,6 +42,16 @@ pub fn iris<F: Float>() -> Dataset<F, 4, usize> {
 
 /// Optical handwritten digits: 1797 samples of 8x8 images, 64 pixel
 /// features in `0..=16` (row-major), 10 classes `"0"`..`"9"` (174 to 183 each).
+///
+/// Scale with a standardization fitted on the training part, or by the
+/// fixed `/16` as is common:
+///
+/// ```
+/// use nn_std::data::{datasets, MinMax};
+/// let scaled = datasets::digits::<f32>().scaled(&MinMax::from_parts([0.0; 64], [1.0 / 16.0; 64]))?;
+/// assert!(scaled.features().iter().flatten().all(|&v| (0.0..=1.0).contains(&v)));
+/// # Ok::<(), nn_std::data::DataError>(())
+/// ```
 pub fn digits<F: Float>() -> Dataset<F, 64, usize> {
     parse_classification(DIGITS_CSV_GZ, &CsvOptions::default(), Some(10))
         .and_then(|ds| Ok(ds.with_class_names((0..10).map(|d| d.to_string()))?))

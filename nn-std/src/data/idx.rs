@@ -233,10 +233,13 @@ impl IdxArray {
             .chunks_exact(4)
             .map(|c| u32::from_be_bytes([c[0], c[1], c[2], c[3]]) as usize)
             .collect();
-        let expected = dims
-            .iter()
-            .try_fold(dtype.size(), |acc, &d| acc.checked_mul(d))
-            .ok_or(IdxError::TooLarge)?;
+        let expected = if dims.contains(&0) {
+            0
+        } else {
+            dims.iter()
+                .try_fold(dtype.size(), |acc, &d| acc.checked_mul(d))
+                .ok_or(IdxError::TooLarge)?
+        };
         let data = &bytes[header..];
         if data.len() != expected {
             return Err(IdxError::WrongLength {
@@ -332,7 +335,9 @@ pub fn images_labels_to_dataset<F: Float, const N: usize>(
         return Err(DataError::NoClasses.into());
     }
     let dims = images.dims();
-    let inner: Option<usize> = dims.get(1..).map(|d| d.iter().product());
+    let inner: Option<usize> = dims
+        .get(1..)
+        .and_then(|d| d.iter().try_fold(1usize, |acc, &x| acc.checked_mul(x)));
     if dims.len() < 2 || inner != Some(N) {
         return Err(IdxError::WrongShape {
             what: "images",

@@ -2,23 +2,35 @@
 //! splits, shuffling, mini-batches and scaling.
 //!
 //! A typical training set-up (the `Batch` arrays have the shape nn-core's
-//! batched layers take):
+//! batched layers and losses take):
 //!
 //! ```
-//! use nn_std::data::{datasets, LastBatch, Scaler};
+//! use nn_core::{Dense, Module};
+//! use nn_std::data::{datasets, LastBatch};
+//! use nn_std::metrics::{ConfusionMatrix, RunningMean};
+//!
 //! let (train, test) = datasets::digits::<f32>().train_test_split(0.25, 42)?;
 //! let scaler = train.fit_standardize(); // fitted on the training part only
 //! let (train, test) = (train.scaled(&scaler)?, test.scaled(&scaler)?);
+//! let net = Dense::<f32, 64, 10>::zeros();
 //! for epoch in 0..2 {
-//!     let order = train.epoch_order(42, epoch);
-//!     for batch in train.batches::<32>(Some(&order), LastBatch::Keep)? {
-//!         let (x, y): (&[[f32; 64]; 32], &[usize; 32]) = (&batch.x, &batch.y);
-//!         let real_rows = batch.len; // 32, or fewer in the last batch
-//!         # let _ = (x, y, real_rows);
+//!     let order = train.epoch_order(42, epoch); // seeded, new each epoch
+//!     for batch in train.batches::<32>(Some(&order), LastBatch::Wrap)? {
+//!         let logits: [[f32; 10]; 32] = net.forward(&batch.x);
+//!         let targets: &[usize; 32] = &batch.y;
+//!         // ... loss_and_grad(&logits, targets), backward, optimizer step
+//!         # let _ = (logits, targets);
 //!     }
 //! }
-//! # let _ = test;
-//! # Ok::<(), nn_std::data::DataError>(())
+//! let mut cm = ConfusionMatrix::new(10)?.with_class_names(test.class_names());
+//! for batch in test.batches::<64>(None, LastBatch::Keep)? {
+//!     let logits: [[f32; 10]; 64] = net.forward(&batch.x);
+//!     for (scores, &y) in logits[..batch.len].iter().zip(batch.y()) {
+//!         cm.add_logits(y, scores)?;
+//!     }
+//! }
+//! assert_eq!(cm.total(), test.len() as u64);
+//! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
 //!
 //! Every random choice is seeded (see [`rng`]); every constructor and loader

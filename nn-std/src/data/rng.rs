@@ -28,20 +28,21 @@ pub fn seeded(seed: u64, stream: u64) -> ChaCha8Rng {
     rng
 }
 
-/// A uniform integer in `0..n` without modulo bias (`n > 0`; returns 0 for 0).
+/// A uniform integer in `0..n` without bias (`n > 0`; returns 0 for 0), by
+/// Lemire's multiply-and-reject method (one division only on rare rejections).
 pub fn below<R: RngCore>(rng: &mut R, n: usize) -> usize {
     if n <= 1 {
         return 0;
     }
     let n = n as u64;
-    // Rejection sampling on the largest multiple of n below 2^64.
-    let zone = u64::MAX - (u64::MAX - n + 1) % n;
-    loop {
-        let v = rng.next_u64();
-        if v <= zone {
-            return (v % n) as usize;
+    let mut m = u128::from(rng.next_u64()) * u128::from(n);
+    if (m as u64) < n {
+        let threshold = n.wrapping_neg() % n;
+        while (m as u64) < threshold {
+            m = u128::from(rng.next_u64()) * u128::from(n);
         }
     }
+    (m >> 64) as usize
 }
 
 /// Shuffles a slice in place (Fisher–Yates).
