@@ -15,6 +15,6 @@ pub mod data;
 pub mod history;
 pub mod metrics;
 pub mod plot;
-pub mod train;
 pub mod reference;
 pub mod runtime;
+pub mod train;
