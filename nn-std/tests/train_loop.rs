@@ -402,3 +402,60 @@ fn regression_targets_train_with_mse_and_have_no_accuracy() {
     assert!(last.val_loss.unwrap() < 1e-4, "{last:?}");
     assert!((m.weight[0][0] - 2.0).abs() < 0.02 && (m.weight[0][1] + 1.0).abs() < 0.02);
 }
+
+#[test]
+fn wrapped_last_batch_goes_through_the_batched_layers() {
+    // 6 samples, B = 4, no shuffle: batches [0 1 2 3] and [4 5 0 1]. With
+    // plain SGD (lr 1) each step is minus the batched mean gradient of its 4 rows.
+    let xs = [
+        [0.5, -1.0],
+        [2.0, 0.25],
+        [-1.5, 1.0],
+        [0.1, 0.2],
+        [1.0, -2.0],
+        [-0.3, 0.7],
+    ];
+    let ys = [0usize, 1, 1, 0, 1, 0];
+    let data = Dataset::classification(xs.to_vec(), ys.to_vec(), 2).unwrap();
+    let step = |m: &mut Net, rows: [usize; 4]| {
+        let x = rows.map(|r| xs[r]);
+        let (out, cache) = <Net as nn_core::Module<[[f64; 2]; 4]>>::forward_train(m, &x);
+        let (_, dy) = CrossEntropy
+            .loss_and_grad(&out, &rows.map(|r| ys[r]))
+            .unwrap();
+        let mut g = m.zeroed();
+        let _: [[f64; 2]; 4] = nn_core::Module::backward(m, &cache, &dy, &mut g);
+        for (p, gr) in m.params_mut().zip(g.params()) {
+            p.values
+                .iter_mut()
+                .zip(gr.values)
+                .for_each(|(v, g)| *v -= g);
+        }
+    };
+    let mut expected = net(4);
+    step(&mut expected, [0, 1, 2, 3]);
+    step(&mut expected, [4, 5, 0, 1]);
+    let mut m = net(4);
+    let mut sgd = Sgd::new(
+        SgdConfig {
+            lr: 1.0,
+            ..SgdConfig::default()
+        },
+        &m,
+    )
+    .unwrap();
+    let config = TrainConfig::<4> {
+        shuffle: false,
+        last_batch: nn_std::data::LastBatch::Wrap,
+        ..quiet(1, 0)
+    };
+    let h = Trainer::new(config)
+        .fit(&mut m, &mut sgd, &CrossEntropy, &data, None)
+        .unwrap();
+    assert_eq!(h.samples, 8);
+    for (p, e) in m.params().zip(expected.params()) {
+        for (&v, &w) in p.values.iter().zip(e.values) {
+            assert!((v - w).abs() < 1e-12, "{v} vs {w}");
+        }
+    }
+}

@@ -60,7 +60,10 @@ pub struct TrainConfig<const B: usize> {
     pub seed: u64,
     /// Shuffle the training set each epoch (from `seed` and the epoch number).
     pub shuffle: bool,
-    /// Keep (through the per-sample path) or drop the last partial batch.
+    /// The last partial batch: keep it (through the per-sample path, its
+    /// gradient the mean over its own rows), drop it, or wrap it around to a
+    /// full batch (through the batched layers; the repeated samples count
+    /// twice in that epoch's loss, accuracy and sample count).
     pub last_batch: LastBatch,
     /// Optional gradient clipping.
     pub clip: Option<Clip>,

@@ -11,7 +11,7 @@ use super::config::{Clip, TrainConfig};
 use super::evaluate::evaluate;
 use super::pass::batch_grads;
 use super::progress::EpochBar;
-use crate::data::{Dataset, Target, batch_count};
+use crate::data::{Batch, Dataset, LastBatch, Target, batch_count};
 use crate::history::{EpochRecord, History};
 use crate::metrics::RunningMean;
 
@@ -90,7 +90,8 @@ impl<'a, M, const B: usize, S: Schedule> Trainer<'a, M, B, S> {
     /// Each epoch visits `train` in a seeded order (`Dataset::epoch_order`
     /// with `config.seed` and the epoch index from 0) in batches of `B`; a full batch
     /// goes through the batched layers, a kept partial last batch through
-    /// the per-sample path with its gradients scaled by `1 / len`. Then come
+    /// the per-sample path with its gradients scaled by `1 / len` (see
+    /// [`TrainConfig::last_batch`] for the other choices). Then come
     /// clipping, the schedule's rate and the optimizer step.
     ///
     /// Stops with [`TrainError::Diverged`] as soon as a batch's loss is NaN
@@ -120,6 +121,8 @@ impl<'a, M, const B: usize, S: Schedule> Trainer<'a, M, B, S> {
         let config = self.config;
         let classes = train.targets()[0].class().is_some();
         let mut grads = model.zeroed();
+        // One batch buffer, on the heap, refilled in place.
+        let mut batch = Box::new(Batch::<F, N, T, B>::new());
         let mut history = History::default();
         let mut best: Option<(f64, usize, M)> = None;
         let mut waited = 0;
@@ -147,22 +150,30 @@ impl<'a, M, const B: usize, S: Schedule> Trainer<'a, M, B, S> {
             let start = Instant::now();
             let mut epoch_loss = RunningMean::default();
             let mut correct = 0;
-            let iter = train
+            let mut batches_of = train
                 .batches::<B>(Some(&order), config.last_batch)
                 .map_err(|_| TrainError::InvalidConfig {
                     name: "B",
                     expected: "at least 1",
                 })?;
-            for (index, batch) in iter.enumerate() {
-                let batch_no = index + 1;
+            let mut index = 0;
+            while batches_of.next_into(&mut batch) {
+                index += 1;
+                let batch_no = index;
+                // A wrapped-around last batch is full of real samples.
+                let rows = match config.last_batch {
+                    LastBatch::Wrap => B,
+                    _ => batch.len,
+                };
                 grads.fill(F::ZERO);
-                let tally = batch_grads(model, loss, &batch, config.parallel_chunk, &mut grads)
-                    .map_err(|source| TrainError::Loss {
-                        epoch,
-                        batch: batch_no,
-                        source,
-                    })?;
-                let mean = tally.loss_sum.to_f64() / batch.len as f64;
+                let tally =
+                    batch_grads(model, loss, &batch, rows, config.parallel_chunk, &mut grads)
+                        .map_err(|source| TrainError::Loss {
+                            epoch,
+                            batch: batch_no,
+                            source,
+                        })?;
+                let mean = tally.loss_sum.to_f64() / rows as f64;
                 if !mean.is_finite() {
                     return Err(TrainError::Diverged {
                         epoch,
@@ -193,7 +204,7 @@ impl<'a, M, const B: usize, S: Schedule> Trainer<'a, M, B, S> {
                         source,
                     })?;
                 step += 1;
-                epoch_loss.add(mean, batch.len);
+                epoch_loss.add(mean, rows);
                 correct += tally.correct;
                 for cb in &mut self.callbacks {
                     cb.on_batch_end(epoch, batch_no, mean);

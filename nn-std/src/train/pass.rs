@@ -20,12 +20,13 @@ pub(crate) fn is_correct<F: Float, T: Target<F>>(out: &[F], target: &T) -> bool 
     target.class().is_some() && argmax(out) == target.class()
 }
 
-/// Accumulates into `grads` the gradient of the batch's mean loss; the loss
-/// is the mean over the batch's real rows (`batch.len`).
+/// Accumulates into `grads` the gradient of the mean loss over the batch's
+/// first `rows` rows (`B` for a full batch, or a wrapped-around last batch).
 pub(crate) fn batch_grads<F, const N: usize, const C: usize, T, const B: usize, M, L>(
     model: &M,
     loss: &L,
     batch: &Batch<F, N, T, B>,
+    rows: usize,
     chunk: Option<usize>,
     grads: &mut M,
 ) -> Result<Tally<F>, LossError>
@@ -40,12 +41,14 @@ where
         + Sync,
     L: Loss<F, [F; C], T> + Loss<F, [[F; C]; B], [T; B]> + Sync,
 {
-    let scale = F::ONE / F::from_usize(batch.len);
+    let rows = rows.min(B);
+    let scale = F::ONE / F::from_usize(rows);
+    let (xs, ys) = (&batch.x[..rows], &batch.y[..rows]);
     if let Some(chunk) = chunk {
-        return chunked_grads(model, loss, batch.x(), batch.y(), chunk, scale, grads);
+        return chunked_grads(model, loss, xs, ys, chunk, scale, grads);
     }
-    if !batch.is_full() {
-        return sample_grads(model, loss, batch.x(), batch.y(), scale, grads);
+    if rows < B {
+        return sample_grads(model, loss, xs, ys, scale, grads);
     }
     let (out, cache) = <M as Module<[[F; N]; B]>>::forward_train(model, &batch.x);
     let (mean, dy) = loss.loss_and_grad(&out, &batch.y)?;
