@@ -10,7 +10,7 @@
 //! use nn_std::data::datasets;
 //! use nn_std::train::{evaluate, TrainConfig, Trainer};
 //!
-//! let (train, test) = datasets::iris::<f32>().train_test_split(0.25, 1)?;
+//! let (train, test) = datasets::iris::<f32>().train_test_split(0.25, 0)?;
 //! let scaler = train.fit_standardize();
 //! let (train, test) = (train.scaled(&scaler)?, test.scaled(&scaler)?);
 //!
