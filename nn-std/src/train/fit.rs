@@ -96,7 +96,6 @@ impl<'a, M, const B: usize, S: Schedule> Trainer<'a, M, B, S> {
     ///
     /// Stops with [`TrainError::Diverged`] as soon as a batch's loss is NaN
     /// or infinite (the model keeps the weights of the step before).
-    #[allow(clippy::type_complexity)]
     pub fn fit<F, const N: usize, const C: usize, T, L, R, const K: usize>(
         &mut self,
         model: &mut M,
