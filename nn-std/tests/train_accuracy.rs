@@ -60,3 +60,18 @@ fn same_seed_same_trained_weights() {
     assert_eq!(bits(9), bits(9));
     assert_ne!(bits(9), bits(10));
 }
+
+#[test]
+fn trained_iris_model_file_loads_back_bit_for_bit() {
+    use nn_core::Module;
+    use nn_core::format::FileScaler;
+    use nn_std::model_file::{load_file, write_model_files};
+    let job = job::iris(&args(3, "iris-file")).unwrap();
+    let files = write_model_files(&job.out, &job.model, Some(job.scaler.parts())).unwrap();
+    let loaded: job::IrisNet = load_file(&files.bin).unwrap();
+    for x in [[5.1f32, 3.5, 1.4, 0.2], [6.7, 3.0, 5.2, 2.3]] {
+        let x = nn_core::scale::Scaler::apply(&job.scaler, &x);
+        let (a, b): ([f32; 3], [f32; 3]) = (job.model.forward(&x), loaded.forward(&x));
+        assert_eq!(a.map(f32::to_bits), b.map(f32::to_bits));
+    }
+}
