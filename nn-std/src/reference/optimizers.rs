@@ -103,7 +103,7 @@ pub(crate) fn with_rule<F: Float, U: RuleUser<F>>(
             let mut decoupled = optimizer == "AdamW";
             h.flag("decoupled_weight_decay", &mut decoupled)?;
             let mut c = if decoupled {
-                AdamWConfig::default().into_adam()
+                AdamConfig::from(AdamWConfig::default())
             } else {
                 AdamConfig::default()
             };
@@ -148,23 +148,6 @@ pub(crate) fn with_rule<F: Float, U: RuleUser<F>>(
         }
         other => return Err(format!("unknown optimizer `{other}`")),
     })
-}
-
-/// AdamW's defaults as an Adam configuration (the same fields).
-trait IntoAdam {
-    fn into_adam(self) -> AdamConfig;
-}
-
-impl IntoAdam for AdamWConfig {
-    fn into_adam(self) -> AdamConfig {
-        AdamConfig {
-            lr: self.lr,
-            betas: self.betas,
-            eps: self.eps,
-            weight_decay: self.weight_decay,
-            amsgrad: self.amsgrad,
-        }
-    }
 }
 
 /// A PyTorch parameter group.
