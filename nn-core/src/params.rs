@@ -150,3 +150,19 @@ pub(crate) fn affine_mut<'a, F>(
     ]
     .into_iter()
 }
+
+/// Implements an empty [`Params`] for a layer without parameters.
+macro_rules! no_params {
+    ($ty:ty) => {
+        impl<F: $crate::Float> $crate::Params<F> for $ty {
+            fn params(&self) -> impl Iterator<Item = $crate::Param<'_, F>> {
+                core::iter::empty()
+            }
+            fn params_mut(&mut self) -> impl Iterator<Item = $crate::ParamMut<'_, F>> {
+                core::iter::empty()
+            }
+        }
+    };
+}
+
+pub(crate) use no_params;

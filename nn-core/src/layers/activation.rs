@@ -79,14 +79,7 @@ macro_rules! elementwise_module {
             }
         }
 
-        impl<F: $crate::Float> $crate::Params<F> for $ty {
-            fn params(&self) -> impl Iterator<Item = $crate::Param<'_, F>> {
-                core::iter::empty()
-            }
-            fn params_mut(&mut self) -> impl Iterator<Item = $crate::ParamMut<'_, F>> {
-                core::iter::empty()
-            }
-        }
+        $crate::params::no_params!($ty);
     };
 }
 
