@@ -8,8 +8,6 @@
 //! to be correctly rounded, so both give the same bits (tested below). Other
 //! targets use `Float::sqrt`.
 
-use core::any::Any;
-
 use nn_core::Float;
 
 /// `x.sqrt()`, bit-identical to `Float::sqrt`, vectorizable on x86-64.
@@ -18,7 +16,7 @@ pub(crate) fn sqrt<F: Float>(x: F) -> F {
     #[cfg(all(target_arch = "x86_64", target_feature = "sse2"))]
     {
         let mut y = x;
-        let any = &mut y as &mut dyn Any;
+        let any = &mut y as &mut dyn core::any::Any;
         if let Some(v) = any.downcast_mut::<f32>() {
             *v = x86::sqrt_f32(*v);
             return y;

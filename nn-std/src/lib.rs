@@ -3,13 +3,24 @@
 //! - [`runtime`]: networks whose shape is known only at run time, built from
 //!   nn-core's shared slice kernels.
 //! - [`reference`](mod@reference): checks the library against the PyTorch reference vectors.
+//! - [`model_file`], [`export_rs`], [`safetensors_io`]: model files (`docs/FORMAT.md`),
+//!   Rust-source export for flash, and PyTorch interoperability.
 //! - [`data`]: data sets (embedded Iris and Digits, synthetic tasks, CSV and
 //!   IDX loaders), splits, shuffling, mini-batches, scaling.
 //! - [`metrics`]: loss averages, accuracy, confusion matrix, per-class
 //!   precision, recall and F1.
+//! - [`train`]: the training loop, evaluation, callbacks, progress bar.
+//! - [`history`] and [`plot`]: every epoch's figures as CSV and SVG curves.
 #![deny(missing_docs)]
 
 pub mod data;
+pub mod history;
 pub mod metrics;
+pub mod plot;
 pub mod reference;
 pub mod runtime;
+pub mod train;
+
+pub mod export_rs;
+pub mod model_file;
+pub mod safetensors_io;
