@@ -324,6 +324,16 @@ fn bad_batch_requests_are_refused() {
 }
 
 #[test]
+fn a_batch_with_len_above_b_shows_all_rows() {
+    let b = Batch::<f64, 1, usize, 2> {
+        x: [[1.0], [2.0]],
+        y: [0, 1],
+        len: 3,
+    };
+    assert_eq!((b.x(), b.y()), (&[[1.0], [2.0]][..], &[0, 1][..]));
+}
+
+#[test]
 fn gather_fills_a_caller_buffer() {
     let ds = small(6, 2);
     let mut x = Box::new([[9.0; 2]; 4]);
