@@ -338,10 +338,12 @@ fn gather_fills_a_caller_buffer() {
     let ds = small(6, 2);
     let mut x = Box::new([[9.0; 2]; 4]);
     let mut y = [7usize; 4];
-    assert_eq!(ds.gather(&[5, 1], &mut x, &mut y), 2);
+    assert_eq!(ds.gather(&[5, 1], &mut x, &mut y), Ok(2));
     assert_eq!(x[..2], [[5.0, 25.0], [1.0, 1.0]]);
     assert_eq!(x[2], [9.0; 2]);
     assert_eq!(y, [1, 1, 7, 7]);
+    assert!(ds.gather(&[0, 6], &mut x, &mut y).is_err());
+    assert_eq!(y, [1, 1, 7, 7], "a refused gather copies nothing");
 }
 
 #[test]

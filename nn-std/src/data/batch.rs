@@ -221,21 +221,20 @@ impl<F: Float, const N: usize, T: Target<F>> Dataset<F, N, T> {
 
     /// Copies the samples at `indices` into the first rows of `x` and `y` and
     /// returns how many were copied (`min(indices.len(), B)`); the other rows
-    /// are left as they were.
-    ///
-    /// # Panics
-    /// If an index is out of range.
+    /// are left as they were. An index out of range is an error, and then
+    /// nothing is copied.
     pub fn gather<const B: usize>(
         &self,
         indices: &[usize],
         x: &mut [[F; N]; B],
         y: &mut [T; B],
-    ) -> usize {
+    ) -> Result<usize, DataError> {
         let n = indices.len().min(B);
+        self.check_indices(&indices[..n])?;
         for (k, &i) in indices[..n].iter().enumerate() {
             x[k] = self.features()[i];
             y[k] = self.targets()[i];
         }
-        n
+        Ok(n)
     }
 }
