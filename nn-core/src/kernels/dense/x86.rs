@@ -269,7 +269,7 @@ struct BackPtrs {
 #[target_feature(enable = "avx2")]
 unsafe fn forward_avx2(d: Dims, w: *const f32, b: *const f32, x: *const f32, y: *mut f32) {
     // SAFETY: the contract of this function is the contract of `forward`.
-    unsafe { forward::<3, 4>(d, w, b, x, y) }
+    unsafe { forward::<2, 4>(d, w, b, x, y) }
 }
 
 #[target_feature(enable = "avx2,avx512f,avx512vl")]
@@ -287,7 +287,7 @@ unsafe fn backward_avx2(d: Dims, p: BackPtrs) {
 #[target_feature(enable = "avx2,avx512f,avx512vl")]
 unsafe fn backward_avx512(d: Dims, p: BackPtrs) {
     // SAFETY: the contract of this function is the contract of `backward`.
-    unsafe { backward::<4, 4, 4, 4>(d, p) }
+    unsafe { backward::<8, 3, 6, 4>(d, p) }
 }
 
 // ---------------------------------------------------------------------------
@@ -530,29 +530,47 @@ unsafe fn store(p: *mut f32, v: __m256, rem: usize, m: __m256i) {
 #[target_feature(enable = "avx2")]
 #[inline]
 unsafe fn backward_weights<const O: usize, const V: usize>(d: Dims, p: BackPtrs) {
-    let Dims { n_in, n_out, .. } = d;
+    let n_in = d.n_in;
     let mut i = 0;
-    // SAFETY: every tile covers inputs i..i+8·V' <= n_in (or a masked tail of
-    // `rem` lanes) and outputs o..o+O' <= n_out.
+    // SAFETY: every column block covers inputs i..i+8·V' <= n_in, or a
+    // masked tail of `n_in - i` lanes.
     unsafe {
         while i + V * LANES <= n_in {
-            let mut o = 0;
-            while o + O <= n_out {
-                dw_tile::<O, V>(d, p, o, i, 0);
-                o += O;
-            }
-            while o < n_out {
-                dw_tile::<1, V>(d, p, o, i, 0);
-                o += 1;
-            }
+            dw_cols::<O, V>(d, p, i, 0);
             i += V * LANES;
         }
-        while i < n_in {
-            let rem = if i + LANES <= n_in { 0 } else { n_in - i };
-            for o in 0..n_out {
-                dw_tile::<1, 1>(d, p, o, i, rem);
-            }
+        while i + LANES <= n_in {
+            dw_cols::<O, 1>(d, p, i, 0);
             i += LANES;
+        }
+        if i < n_in {
+            dw_cols::<O, 1>(d, p, i, n_in - i);
+        }
+    }
+}
+
+/// All outputs of one block of input columns: tiles of `O` outputs, then
+/// the edge in tiles of 2 and 1.
+///
+/// # Safety
+/// As [`backward`], with the columns inside the matrix (`rem != 0` only with `V == 1`).
+#[target_feature(enable = "avx2")]
+#[inline]
+unsafe fn dw_cols<const O: usize, const V: usize>(d: Dims, p: BackPtrs, i: usize, rem: usize) {
+    let n_out = d.n_out;
+    let mut o = 0;
+    // SAFETY: tiles cover outputs o..o+O' <= n_out.
+    unsafe {
+        while o + O <= n_out {
+            dw_tile::<O, V>(d, p, o, i, rem);
+            o += O;
+        }
+        while o + 2 <= n_out {
+            dw_tile::<2, V>(d, p, o, i, rem);
+            o += 2;
+        }
+        if o < n_out {
+            dw_tile::<1, V>(d, p, o, i, rem);
         }
     }
 }
@@ -609,28 +627,51 @@ unsafe fn dw_tile<const O: usize, const V: usize>(
 #[target_feature(enable = "avx2")]
 #[inline]
 unsafe fn backward_inputs<const R: usize, const V: usize>(d: Dims, p: BackPtrs) {
-    let Dims { rows, n_in, .. } = d;
+    if d.rows == 1 && V < 8 {
+        // One sample: wider tiles, so that enough sums are in flight.
+        // SAFETY: the same contract.
+        return unsafe { backward_inputs::<1, 8>(d, p) };
+    }
+    let n_in = d.n_in;
     let mut i = 0;
-    // SAFETY: as in `backward_weights`, with rows r..r+R' <= rows.
+    // SAFETY: as in `backward_weights`.
     unsafe {
         while i + V * LANES <= n_in {
-            let mut r = 0;
-            while r + R <= rows {
-                dx_tile::<R, V>(d, p, r, i, 0);
-                r += R;
-            }
-            while r < rows {
-                dx_tile::<1, V>(d, p, r, i, 0);
-                r += 1;
-            }
+            dx_cols::<R, V>(d, p, i, 0);
             i += V * LANES;
         }
-        while i < n_in {
-            let rem = if i + LANES <= n_in { 0 } else { n_in - i };
-            for r in 0..rows {
-                dx_tile::<1, 1>(d, p, r, i, rem);
-            }
+        while i + LANES <= n_in {
+            dx_cols::<R, 1>(d, p, i, 0);
             i += LANES;
+        }
+        if i < n_in {
+            dx_cols::<R, 1>(d, p, i, n_in - i);
+        }
+    }
+}
+
+/// All rows of one block of input columns: tiles of `R` rows, then the
+/// edge in tiles of 2 and 1.
+///
+/// # Safety
+/// As [`backward`], with the columns inside the matrix (`rem != 0` only with `V == 1`).
+#[target_feature(enable = "avx2")]
+#[inline]
+unsafe fn dx_cols<const R: usize, const V: usize>(d: Dims, p: BackPtrs, i: usize, rem: usize) {
+    let rows = d.rows;
+    let mut r = 0;
+    // SAFETY: tiles cover rows r..r+R' <= rows.
+    unsafe {
+        while r + R <= rows {
+            dx_tile::<R, V>(d, p, r, i, rem);
+            r += R;
+        }
+        while r + 2 <= rows {
+            dx_tile::<2, V>(d, p, r, i, rem);
+            r += 2;
+        }
+        if r < rows {
+            dx_tile::<1, V>(d, p, r, i, rem);
         }
     }
 }
