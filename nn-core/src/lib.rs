@@ -9,6 +9,7 @@ extern crate alloc;
 extern crate std;
 
 mod float;
+pub mod gradcheck;
 pub mod kernels;
 pub mod layers;
 pub mod loss;
@@ -16,8 +17,13 @@ mod module;
 mod params;
 
 pub use float::Float;
+pub use layers::activation::{Elu, LeakyRelu, Sigmoid, Tanh};
 pub use layers::activation::{Identity, Relu};
 pub use layers::dense::Dense;
+pub use layers::maxout::Maxout;
+pub use layers::prelu::Prelu;
+pub use layers::softmax::{LogSoftmax, Softmax};
+pub use loss::{BceWithLogits, CrossEntropy, CrossEntropyProbs, Hinge, Huber, Mse, MultiMargin};
 pub use loss::{Loss, LossError};
 pub use module::{Chain, Module};
 pub use params::{Param, ParamKind, ParamMut, Params};

@@ -1,6 +1,70 @@
 //! Loss functions: the value and its gradient with respect to the prediction.
+//!
+//! Each loss is a small type implementing [`Loss`] for one sample and for a
+//! batch, on top of a slice kernel in [`kernels::loss`](crate::kernels::loss).
 
 use core::fmt;
+
+/// Implements [`Loss`] for one sample `([F; N], T1)` and a batch
+/// `([[F; N]; B], TB)` from a kernel call `|loss, pred, target, grad| ...` on
+/// the flattened prediction (`N` values per row) and target.
+macro_rules! typed_loss {
+    ($ty:ty, $t1:ty, $tb:ty, |$l:ident, $p:ident, $n:ident, $t:ident, $g:ident| $call:expr) => {
+        impl<F: $crate::Float, const N: usize> $crate::Loss<F, [F; N], $t1> for $ty {
+            fn loss(&self, pred: &[F; N], target: &$t1) -> Result<F, $crate::LossError> {
+                let ($l, $p, $n, $t, $g) = (self, &pred[..], N, flat(target), None);
+                $call
+            }
+            fn loss_and_grad(
+                &self,
+                pred: &[F; N],
+                target: &$t1,
+            ) -> Result<(F, [F; N]), $crate::LossError> {
+                let mut grad = [F::ZERO; N];
+                let value = {
+                    let ($l, $p, $n, $t, $g) =
+                        (self, &pred[..], N, flat(target), Some(&mut grad[..]));
+                    $call
+                }?;
+                Ok((value, grad))
+            }
+        }
+
+        impl<F: $crate::Float, const N: usize, const B: usize> $crate::Loss<F, [[F; N]; B], $tb>
+            for $ty
+        {
+            fn loss(&self, pred: &[[F; N]; B], target: &$tb) -> Result<F, $crate::LossError> {
+                let ($l, $p, $n, $t, $g) = (self, pred.as_flattened(), N, flat(target), None);
+                $call
+            }
+            fn loss_and_grad(
+                &self,
+                pred: &[[F; N]; B],
+                target: &$tb,
+            ) -> Result<(F, [[F; N]; B]), $crate::LossError> {
+                let mut grad = [[F::ZERO; N]; B];
+                let value = {
+                    let ($l, $p, $n, $t, $g) = (
+                        self,
+                        pred.as_flattened(),
+                        N,
+                        flat(target),
+                        Some(grad.as_flattened_mut()),
+                    );
+                    $call
+                }?;
+                Ok((value, grad))
+            }
+        }
+    };
+}
+
+mod classification;
+mod elementwise;
+mod flat;
+
+pub use classification::{CrossEntropy, CrossEntropyProbs, MultiMargin};
+pub use elementwise::{BceWithLogits, Hinge, Huber, Mse};
 
 /// A loss of predictions `P` against targets `T`, averaged as PyTorch's
 /// `reduction="mean"` does (over the batch, or over all elements for

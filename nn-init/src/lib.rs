@@ -1,1 +1,26 @@
-//! nn-init (work in progress).
+#![doc = include_str!("../README.md")]
+#![no_std]
+#![deny(missing_docs)]
+#![forbid(unsafe_code)]
+
+#[cfg(feature = "alloc")]
+extern crate alloc;
+#[cfg(feature = "std")]
+extern crate std;
+
+mod apply;
+mod distribution;
+mod error;
+mod gain;
+#[cfg(feature = "alloc")]
+pub mod lessons;
+mod rng;
+pub mod sample;
+mod scheme;
+
+pub use apply::Initializer;
+pub use distribution::Distribution;
+pub use error::InitError;
+pub use gain::{Nonlinearity, calculate_gain};
+pub use rng::SplitMix64;
+pub use scheme::{FanMode, Init, TRUNCATION_STD_CORRECTION};

@@ -32,3 +32,65 @@ pub fn elementwise_backward<F: Float, A: Elementwise<F>>(act: &A, x: &[F], dy: &
         *dxi = g * act.derivative(xi);
     }
 }
+
+/// The logistic function `σ(x) = 1 / (1 + e^-x)`, in the two-branch form that
+/// never overflows: `e^x / (1 + e^x)` for negative `x`.
+///
+/// ```
+/// use nn_core::kernels::sigmoid;
+/// assert_eq!(sigmoid(0.0f64), 0.5);
+/// assert_eq!(sigmoid(1000.0f32), 1.0);
+/// assert_eq!(sigmoid(-1000.0f32), 0.0);
+/// ```
+#[inline]
+pub fn sigmoid<F: Float>(x: F) -> F {
+    if x >= F::ZERO {
+        F::ONE / (F::ONE + (-x).exp())
+    } else {
+        let e = x.exp();
+        e / (F::ONE + e)
+    }
+}
+
+/// `Σ_i dy[i]·∂y[i]/∂a` for `y = prelu_a(x)`, i.e. `Σ_{x[i] ≤ 0} dy[i]·x[i]`:
+/// the gradient of a PReLU slope `a` shared by all elements.
+///
+/// ```
+/// use nn_core::kernels::prelu_grad_slope;
+/// assert_eq!(prelu_grad_slope(&[-2.0f64, 3.0, 0.0], &[0.5, 1.0, 1.0]), -1.0);
+/// ```
+#[inline]
+pub fn prelu_grad_slope<F: Float>(x: &[F], dy: &[F]) -> F {
+    debug_assert_eq!(x.len(), dy.len());
+    x.iter()
+        .zip(dy)
+        .filter(|(xi, _)| **xi <= F::ZERO)
+        .map(|(&xi, &g)| g * xi)
+        .sum()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sigmoid_is_stable_and_symmetric() {
+        for x in [0.0f64, 1e-7, 0.5, 3.0, 50.0, 700.0, 1000.0] {
+            let (p, n) = (sigmoid(x), sigmoid(-x));
+            assert!(p.is_finite() && n.is_finite());
+            assert!((p + n - 1.0).abs() <= 1e-15, "{x}");
+        }
+        assert_eq!(sigmoid(-1000.0f64), 0.0);
+        // e^-50 / (1 + e^-50) is tiny but representable.
+        assert!((sigmoid(-50.0f64) / 1.928749847963918e-22 - 1.0).abs() < 1e-12);
+        let s = sigmoid(-50.0f32);
+        assert!(s > 0.0 && s.is_finite());
+    }
+
+    #[test]
+    fn prelu_slope_gradient_counts_the_kink_as_negative_side() {
+        // x = 0 belongs to the a·x branch, whose slope-derivative is x = 0.
+        assert_eq!(prelu_grad_slope(&[0.0f32, -1.0], &[5.0, 2.0]), -2.0);
+        assert_eq!(prelu_grad_slope::<f64>(&[], &[]), 0.0);
+    }
+}

@@ -121,3 +121,196 @@ impl<F: Float> Elementwise<F> for Relu {
     }
 }
 elementwise_module!(Relu);
+
+/// The logistic function `σ(x) = 1 / (1 + e^-x)`, stable for any input;
+/// `σ'(x) = σ(x)·(1 − σ(x))`.
+///
+/// ```
+/// use nn_core::{Module, Sigmoid};
+/// assert_eq!(Sigmoid.forward(&[0.0f64, 1000.0, -1000.0]), [0.5, 1.0, 0.0]);
+/// ```
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Sigmoid;
+
+impl<F: Float> Elementwise<F> for Sigmoid {
+    #[inline]
+    fn apply(&self, x: F) -> F {
+        crate::kernels::sigmoid(x)
+    }
+    #[inline]
+    fn derivative(&self, x: F) -> F {
+        let s = crate::kernels::sigmoid(x);
+        s * (F::ONE - s)
+    }
+}
+elementwise_module!(Sigmoid);
+
+/// The hyperbolic tangent; `tanh'(x) = 1 − tanh(x)²`.
+///
+/// ```
+/// use nn_core::{Module, Tanh};
+/// assert_eq!(Tanh.forward(&[0.0f32, 1000.0, -1000.0]), [0.0, 1.0, -1.0]);
+/// ```
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Tanh;
+
+impl<F: Float> Elementwise<F> for Tanh {
+    #[inline]
+    fn apply(&self, x: F) -> F {
+        x.tanh()
+    }
+    #[inline]
+    fn derivative(&self, x: F) -> F {
+        let t = x.tanh();
+        F::ONE - t * t
+    }
+}
+elementwise_module!(Tanh);
+
+/// The leaky rectifier: `x` if `x > 0`, otherwise `slope·x`; the derivative at
+/// 0 is `slope` (PyTorch's `LeakyReLU`). [`Default`] has PyTorch's slope 0.01.
+///
+/// ```
+/// use nn_core::{LeakyRelu, Module};
+/// let act = LeakyRelu::new(0.5f64);
+/// assert_eq!(act.forward(&[-2.0, 3.0]), [-1.0, 3.0]);
+/// assert_eq!(LeakyRelu::<f32>::default().slope, 0.01);
+/// ```
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct LeakyRelu<F> {
+    /// Slope for `x ≤ 0`.
+    pub slope: F,
+}
+
+impl<F: Float> LeakyRelu<F> {
+    /// A leaky rectifier with the given negative slope.
+    pub const fn new(slope: F) -> Self {
+        LeakyRelu { slope }
+    }
+}
+
+impl<F: Float> Default for LeakyRelu<F> {
+    fn default() -> Self {
+        LeakyRelu::new(F::from_f64(0.01))
+    }
+}
+
+impl<F: Float> Elementwise<F> for LeakyRelu<F> {
+    #[inline]
+    fn apply(&self, x: F) -> F {
+        if x > F::ZERO { x } else { self.slope * x }
+    }
+    #[inline]
+    fn derivative(&self, x: F) -> F {
+        if x > F::ZERO { F::ONE } else { self.slope }
+    }
+}
+elementwise_module!(LeakyRelu<F>);
+
+/// The exponential linear unit: `x` if `x > 0`, otherwise `alpha·(e^x − 1)`
+/// (by `exp_m1`, accurate near 0); the derivative at 0 is `alpha`.
+/// [`Default`] has PyTorch's `alpha = 1`.
+///
+/// ```
+/// use nn_core::{Elu, Module};
+/// let y = Elu::<f64>::default().forward(&[1.5, -1000.0]);
+/// assert_eq!(y, [1.5, -1.0]);
+/// ```
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Elu<F> {
+    /// Scale of the negative branch (its limit is `-alpha`).
+    pub alpha: F,
+}
+
+impl<F: Float> Elu<F> {
+    /// An ELU with the given `alpha`.
+    pub const fn new(alpha: F) -> Self {
+        Elu { alpha }
+    }
+}
+
+impl<F: Float> Default for Elu<F> {
+    fn default() -> Self {
+        Elu::new(F::ONE)
+    }
+}
+
+impl<F: Float> Elementwise<F> for Elu<F> {
+    #[inline]
+    fn apply(&self, x: F) -> F {
+        if x > F::ZERO {
+            x
+        } else {
+            self.alpha * x.exp_m1()
+        }
+    }
+    #[inline]
+    fn derivative(&self, x: F) -> F {
+        if x > F::ZERO {
+            F::ONE
+        } else {
+            self.alpha * x.exp()
+        }
+    }
+}
+elementwise_module!(Elu<F>);
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::Module;
+
+    fn derivatives<A: Elementwise<f64>>(act: &A, xs: &[f64]) -> [f64; 4] {
+        let mut d = [0.0; 4];
+        for (di, &x) in d.iter_mut().zip(xs) {
+            *di = act.derivative(x);
+        }
+        d
+    }
+
+    #[test]
+    fn kinks_take_the_left_branch() {
+        assert_eq!(Relu.derivative(0.0f64), 0.0);
+        assert_eq!(LeakyRelu::new(0.2f64).derivative(0.0), 0.2);
+        assert_eq!(Elu::new(0.5f64).derivative(0.0), 0.5);
+        assert_eq!(Elu::new(0.5f64).apply(0.0), 0.0);
+    }
+
+    #[test]
+    fn extreme_inputs_give_finite_values_and_derivatives() {
+        let xs = [1000.0, -1000.0, 1e-30, -1e-30];
+        for d in [
+            derivatives(&Sigmoid, &xs),
+            derivatives(&Tanh, &xs),
+            derivatives(&Elu::<f64>::default(), &xs),
+            derivatives(&LeakyRelu::<f64>::default(), &xs),
+        ] {
+            assert!(d.iter().all(|v| v.is_finite()), "{d:?}");
+        }
+        let y: [f32; 4] = Elu::new(1.0f32).forward(&[1000.0, -1000.0, 1e-30, -1e-30]);
+        assert_eq!(y, [1000.0, -1.0, 1e-30, -1e-30]);
+        let y: [f32; 2] = Sigmoid.forward(&[1000.0, -1000.0]);
+        assert_eq!(y, [1.0, 0.0]);
+    }
+
+    #[test]
+    fn elu_is_accurate_near_zero() {
+        // alpha·expm1(-1e-7) keeps full precision; exp(x) - 1 would lose ~9 digits.
+        let y = Elu::new(1.0f64).apply(-1e-7);
+        assert!((y - (-9.999999500000017e-8)).abs() < 1e-22);
+    }
+
+    #[test]
+    fn batch_equals_per_sample() {
+        let act = LeakyRelu::new(0.1f32);
+        let xb = [[-1.0f32, 2.0], [0.0, -3.0]];
+        let dyb = [[1.0f32, 1.0], [2.0, 0.5]];
+        let yb = act.forward(&xb);
+        let dxb: [[f32; 2]; 2] = act.backward(&xb, &dyb, &mut act.clone());
+        for r in 0..2 {
+            assert_eq!(act.forward(&xb[r]), yb[r]);
+            let dx: [f32; 2] = act.backward(&xb[r], &dyb[r], &mut act.clone());
+            assert_eq!(dx, dxb[r]);
+        }
+    }
+}

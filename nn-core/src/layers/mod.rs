@@ -2,3 +2,6 @@
 
 pub mod activation;
 pub mod dense;
+pub mod maxout;
+pub mod prelu;
+pub mod softmax;

@@ -1,0 +1,149 @@
+//! Row-wise softmax and log-softmax kernels, stable for any finite input
+//! (the row maximum is subtracted before exponentiating).
+
+use crate::Float;
+
+/// `max(x) + ln Σ exp(x - max(x))`, the stable log-sum-exp of a row.
+///
+/// Returns `-∞` for an empty row, and NaN when the row holds NaN.
+///
+/// ```
+/// use nn_core::kernels::log_sum_exp;
+/// let v = log_sum_exp(&[1000.0f64, 1000.0]);
+/// assert!((v - (1000.0 + core::f64::consts::LN_2)).abs() < 1e-12);
+/// ```
+#[inline]
+pub fn log_sum_exp<F: Float>(x: &[F]) -> F {
+    let m = row_max(x);
+    if !m.is_finite() {
+        return m;
+    }
+    let s: F = x.iter().map(|&v| (v - m).exp()).sum();
+    m + s.ln()
+}
+
+/// `y = softmax(x)` for one row: `y[i] = e^(x[i] - m) / Σ_j e^(x[j] - m)`, `m = max(x)`.
+///
+/// ```
+/// use nn_core::kernels::softmax_forward;
+/// let mut y = [0.0f32; 3];
+/// softmax_forward(&[1000.0, 1000.0, -1000.0], &mut y);
+/// assert_eq!(y, [0.5, 0.5, 0.0]);
+/// ```
+#[inline]
+pub fn softmax_forward<F: Float>(x: &[F], y: &mut [F]) {
+    debug_assert_eq!(x.len(), y.len());
+    let m = row_max(x);
+    let mut s = F::ZERO;
+    for (yi, &xi) in y.iter_mut().zip(x) {
+        *yi = (xi - m).exp();
+        s += *yi;
+    }
+    let inv = F::ONE / s;
+    y.iter_mut().for_each(|yi| *yi *= inv);
+}
+
+/// Backward of [`softmax_forward`] from its output `y`:
+/// `dx[i] = y[i]·(dy[i] − Σ_j dy[j]·y[j])`.
+///
+/// ```
+/// use nn_core::kernels::softmax_backward;
+/// let mut dx = [0.0f64; 2];
+/// softmax_backward(&[0.5, 0.5], &[1.0, 0.0], &mut dx);
+/// assert_eq!(dx, [0.25, -0.25]);
+/// ```
+#[inline]
+pub fn softmax_backward<F: Float>(y: &[F], dy: &[F], dx: &mut [F]) {
+    debug_assert_eq!(y.len(), dy.len());
+    debug_assert_eq!(y.len(), dx.len());
+    let dot: F = y.iter().zip(dy).map(|(&yi, &g)| yi * g).sum();
+    for ((dxi, &yi), &g) in dx.iter_mut().zip(y).zip(dy) {
+        *dxi = yi * (g - dot);
+    }
+}
+
+/// `y = log_softmax(x)` for one row: `y[i] = (x[i] − m) − ln Σ_j e^(x[j] − m)`.
+///
+/// ```
+/// use nn_core::kernels::log_softmax_forward;
+/// let mut y = [0.0f64; 2];
+/// log_softmax_forward(&[-1000.0, -1000.0], &mut y);
+/// assert_eq!(y, [-core::f64::consts::LN_2; 2]);
+/// ```
+#[inline]
+pub fn log_softmax_forward<F: Float>(x: &[F], y: &mut [F]) {
+    debug_assert_eq!(x.len(), y.len());
+    let m = row_max(x);
+    let s: F = x.iter().map(|&v| (v - m).exp()).sum();
+    let ln_s = s.ln();
+    for (yi, &xi) in y.iter_mut().zip(x) {
+        *yi = (xi - m) - ln_s;
+    }
+}
+
+/// Backward of [`log_softmax_forward`] from its output `y`:
+/// `dx[i] = dy[i] − e^(y[i])·Σ_j dy[j]`.
+///
+/// ```
+/// use nn_core::kernels::log_softmax_backward;
+/// let ln_half = -core::f64::consts::LN_2;
+/// let mut dx = [0.0f64; 2];
+/// log_softmax_backward(&[ln_half, ln_half], &[1.0, 0.0], &mut dx);
+/// assert!((dx[0] - 0.5).abs() < 1e-15 && (dx[1] + 0.5).abs() < 1e-15);
+/// ```
+#[inline]
+pub fn log_softmax_backward<F: Float>(y: &[F], dy: &[F], dx: &mut [F]) {
+    debug_assert_eq!(y.len(), dy.len());
+    debug_assert_eq!(y.len(), dx.len());
+    let sum: F = dy.iter().copied().sum();
+    for ((dxi, &yi), &g) in dx.iter_mut().zip(y).zip(dy) {
+        *dxi = g - yi.exp() * sum;
+    }
+}
+
+/// The largest entry of a row (`-∞` if empty, NaN if any entry is NaN).
+#[inline]
+pub(crate) fn row_max<F: Float>(x: &[F]) -> F {
+    x.iter().fold(F::NEG_INFINITY, |m, &v| m.max(v))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn softmax_of_huge_and_tiny_rows_is_finite_and_normalised() {
+        for row in [
+            [1000.0f64, 999.5, -1000.0, 0.0],
+            [-1000.0, -1000.5, -999.0, -1001.0],
+            [3.0, 3.0, 3.0, 3.0],
+        ] {
+            let mut y = [0.0; 4];
+            softmax_forward(&row, &mut y);
+            assert!(y.iter().all(|v| v.is_finite() && *v >= 0.0));
+            assert!((y.iter().sum::<f64>() - 1.0).abs() < 1e-15);
+            let mut l = [0.0; 4];
+            log_softmax_forward(&row, &mut l);
+            for (a, b) in l.iter().zip(&y) {
+                assert!(a.is_finite());
+                if *b > 1e-300 {
+                    assert!((Float::exp(*a) - b).abs() < 1e-15);
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn log_softmax_keeps_precision_where_softmax_underflows() {
+        let mut l = [0.0f32; 2];
+        log_softmax_forward(&[1000.0, -1000.0], &mut l);
+        assert_eq!(l, [0.0, -2000.0]);
+    }
+
+    #[test]
+    fn log_sum_exp_handles_edges() {
+        assert_eq!(log_sum_exp::<f64>(&[]), f64::NEG_INFINITY);
+        assert!(log_sum_exp(&[1.0f32, f32::NAN]).is_nan());
+        assert_eq!(log_sum_exp(&[-1000.0f64]), -1000.0);
+    }
+}

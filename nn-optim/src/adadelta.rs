@@ -1,0 +1,136 @@
+//! Adadelta (`torch.optim.Adadelta`).
+//!
+//! ```
+//! use nn_optim::{AdadeltaConfig, AdadeltaRule, Rule};
+//! let mut opt = AdadeltaRule::<f64>::new(AdadeltaConfig::default())?;
+//! let (mut w, mut v, mut u) = ([0.0], [0.0], [0.0]);
+//! opt.step(&mut w, &[1.0], [&mut v, &mut u])?;
+//! // v = 0.1, Δ = √(1e-6) / √(0.1 + 1e-6) · 1
+//! let delta = (1e-6f64).sqrt() / (0.1f64 + 1e-6).sqrt();
+//! assert!((w[0] + delta).abs() < 1e-15);
+//! # Ok::<(), Box<dyn core::error::Error>>(())
+//! ```
+
+use core::marker::PhantomData;
+
+use nn_core::Float;
+
+use crate::error::{ConfigError, check_eps, check_lr, check_weight_decay, ensure};
+use crate::macros::rule_common;
+use crate::optimizer::Optimizer;
+use crate::rule::{Rule, cut, f};
+
+/// Hyper-parameters of [`AdadeltaRule`]; `Default` is PyTorch's
+/// (`lr = 1`, `rho = 0.9`, `eps = 1e-6`, `weight_decay = 0`).
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct AdadeltaConfig {
+    /// Learning rate (a scale on Δ), `>= 0`.
+    pub lr: f64,
+    /// Decay rate ρ of both running averages, in `[0, 1]`.
+    pub rho: f64,
+    /// Added inside both roots, `> 0`.
+    pub eps: f64,
+    /// L2 penalty added to the gradient, `>= 0`.
+    pub weight_decay: f64,
+}
+
+impl Default for AdadeltaConfig {
+    fn default() -> Self {
+        AdadeltaConfig {
+            lr: 1.0,
+            rho: 0.9,
+            eps: 1e-6,
+            weight_decay: 0.0,
+        }
+    }
+}
+
+impl AdadeltaConfig {
+    /// Checks every hyper-parameter (as [`AdadeltaRule::new`] does).
+    pub fn validate(&self) -> Result<(), ConfigError> {
+        check_lr(self.lr)?;
+        ensure((0.0..=1.0).contains(&self.rho), "rho", "[0, 1]")?;
+        check_eps(self.eps)?;
+        check_weight_decay(self.weight_decay)
+    }
+}
+
+/// The Adadelta update on flat slices; state slots: 0 the mean of squared
+/// gradients `v`, 1 the mean of squared updates `u`.
+///
+/// `d = g + weight_decay·w`, `v ← ρv + (1 − ρ)d²`,
+/// `Δ = √(u + eps) / √(v + eps) · d`, `u ← ρu + (1 − ρ)Δ²`, `w ← w − lr·Δ`.
+#[derive(Clone, Copy, Debug)]
+pub struct AdadeltaRule<F> {
+    config: AdadeltaConfig,
+    t: u64,
+    _float: PhantomData<F>,
+}
+
+/// Per-step scalars of [`AdadeltaRule`].
+#[derive(Clone, Copy, Debug)]
+pub struct AdadeltaCoeffs<F> {
+    lr: F,
+    rho: F,
+    one_minus_rho: F,
+    eps: F,
+    weight_decay: F,
+}
+
+impl<F: Float> AdadeltaRule<F> {
+    fn from_valid(config: AdadeltaConfig) -> Self {
+        AdadeltaRule {
+            config,
+            t: 0,
+            _float: PhantomData,
+        }
+    }
+}
+
+impl<F: Float> Rule<2> for AdadeltaRule<F> {
+    type Float = F;
+    type Config = AdadeltaConfig;
+    type Coeffs = AdadeltaCoeffs<F>;
+
+    rule_common!();
+
+    fn uses_slot(&self, slot: usize) -> bool {
+        slot < 2
+    }
+
+    fn begin_step(&mut self) -> AdadeltaCoeffs<F> {
+        self.t += 1;
+        let c = &self.config;
+        AdadeltaCoeffs {
+            lr: f(c.lr),
+            rho: f(c.rho),
+            one_minus_rho: f(1.0 - c.rho),
+            eps: f(c.eps),
+            weight_decay: f(c.weight_decay),
+        }
+    }
+
+    fn update(
+        c: &AdadeltaCoeffs<F>,
+        decay: bool,
+        params: &mut [F],
+        grads: &[F],
+        state: [&mut [F]; 2],
+    ) {
+        let wd = if decay { c.weight_decay } else { F::ZERO };
+        let has_wd = wd != F::ZERO;
+        let [v, u] = state;
+        let n = params.len().min(grads.len()).min(v.len()).min(u.len());
+        let (v, u) = (cut(v, n), cut(u, n));
+        for (((w, &g), v), u) in params.iter_mut().zip(grads).zip(v).zip(u) {
+            let d = if has_wd { g + wd * *w } else { g };
+            *v = *v * c.rho + c.one_minus_rho * d * d;
+            let delta = (*u + c.eps).sqrt() / (*v + c.eps).sqrt() * d;
+            *u = *u * c.rho + c.one_minus_rho * delta * delta;
+            *w -= c.lr * delta;
+        }
+    }
+}
+
+/// Adadelta for a network `M` (state: two copies of `M`).
+pub type Adadelta<F, M> = Optimizer<AdadeltaRule<F>, M, 2>;

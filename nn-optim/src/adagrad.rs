@@ -1,0 +1,149 @@
+//! Adagrad with learning-rate decay and an initial accumulator
+//! (`torch.optim.Adagrad`).
+//!
+//! ```
+//! use nn_optim::{AdagradConfig, AdagradRule, Rule};
+//! let mut opt = AdagradRule::<f64>::new(AdagradConfig { lr: 0.1, ..AdagradConfig::default() })?;
+//! let (mut w, mut sum) = ([1.0], [0.0]);
+//! opt.step(&mut w, &[4.0], [&mut sum])?;
+//! // sum = 16, w -= 0.1 * 4 / (4 + 1e-10)
+//! assert!((w[0] - 0.9).abs() < 1e-10);
+//! # Ok::<(), Box<dyn core::error::Error>>(())
+//! ```
+
+use core::marker::PhantomData;
+
+use nn_core::Float;
+
+use crate::error::{ConfigError, check_eps, check_lr, check_weight_decay, ensure};
+use crate::macros::rule_common;
+use crate::optimizer::Optimizer;
+use crate::rule::{Rule, cut, f};
+
+/// Hyper-parameters of [`AdagradRule`]; `Default` is PyTorch's
+/// (`lr = 0.01`, `eps = 1e-10`, the rest 0).
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct AdagradConfig {
+    /// Learning rate, `>= 0`.
+    pub lr: f64,
+    /// Decay of the learning rate per step, `>= 0`.
+    pub lr_decay: f64,
+    /// L2 penalty added to the gradient, `>= 0`.
+    pub weight_decay: f64,
+    /// Starting value of the sum of squared gradients, `>= 0`.
+    pub initial_accumulator_value: f64,
+    /// Added to the root of the sum (outside the root), `> 0`.
+    pub eps: f64,
+}
+
+impl Default for AdagradConfig {
+    fn default() -> Self {
+        AdagradConfig {
+            lr: 1e-2,
+            lr_decay: 0.0,
+            weight_decay: 0.0,
+            initial_accumulator_value: 0.0,
+            eps: 1e-10,
+        }
+    }
+}
+
+impl AdagradConfig {
+    /// Checks every hyper-parameter (as [`AdagradRule::new`] does).
+    pub fn validate(&self) -> Result<(), ConfigError> {
+        check_lr(self.lr)?;
+        ensure(
+            self.lr_decay >= 0.0 && self.lr_decay.is_finite(),
+            "lr_decay",
+            "[0, inf)",
+        )?;
+        check_weight_decay(self.weight_decay)?;
+        ensure(
+            self.initial_accumulator_value >= 0.0 && self.initial_accumulator_value.is_finite(),
+            "initial_accumulator_value",
+            "[0, inf)",
+        )?;
+        check_eps(self.eps)
+    }
+}
+
+/// The Adagrad update on flat slices; state slot 0 is the sum of squared
+/// gradients, which must be zero before the first step (the initial
+/// accumulator value is added on the first step).
+///
+/// `d = g + weight_decay·w`, `clr = lr / (1 + (t − 1)·lr_decay)`,
+/// `sum ← sum + d²` (starting at `initial_accumulator_value`),
+/// `w ← w − clr·d / (√sum + eps)`.
+#[derive(Clone, Copy, Debug)]
+pub struct AdagradRule<F> {
+    config: AdagradConfig,
+    t: u64,
+    _float: PhantomData<F>,
+}
+
+/// Per-step scalars of [`AdagradRule`].
+#[derive(Clone, Copy, Debug)]
+pub struct AdagradCoeffs<F> {
+    clr: F,
+    eps: F,
+    weight_decay: F,
+    initial: F,
+    first: bool,
+}
+
+impl<F: Float> AdagradRule<F> {
+    fn from_valid(config: AdagradConfig) -> Self {
+        AdagradRule {
+            config,
+            t: 0,
+            _float: PhantomData,
+        }
+    }
+}
+
+impl<F: Float> Rule<1> for AdagradRule<F> {
+    type Float = F;
+    type Config = AdagradConfig;
+    type Coeffs = AdagradCoeffs<F>;
+
+    rule_common!();
+
+    fn uses_slot(&self, slot: usize) -> bool {
+        slot == 0
+    }
+
+    fn begin_step(&mut self) -> AdagradCoeffs<F> {
+        self.t += 1;
+        let c = &self.config;
+        AdagradCoeffs {
+            clr: f(c.lr / (1.0 + (self.t - 1) as f64 * c.lr_decay)),
+            eps: f(c.eps),
+            weight_decay: f(c.weight_decay),
+            initial: f(c.initial_accumulator_value),
+            first: self.t == 1,
+        }
+    }
+
+    fn update(
+        c: &AdagradCoeffs<F>,
+        decay: bool,
+        params: &mut [F],
+        grads: &[F],
+        state: [&mut [F]; 1],
+    ) {
+        let wd = if decay { c.weight_decay } else { F::ZERO };
+        let has_wd = wd != F::ZERO;
+        let [sum] = state;
+        let n = params.len().min(grads.len()).min(sum.len());
+        let sum = cut(sum, n);
+        for ((w, &g), s) in params.iter_mut().zip(grads).zip(sum) {
+            let d = if has_wd { g + wd * *w } else { g };
+            let old = if c.first { c.initial } else { *s };
+            *s = old + d * d;
+            *w -= c.clr * (d / (s.sqrt() + c.eps));
+        }
+    }
+}
+
+/// Adagrad for a network `M` (state: the sum of squares, one copy of `M`).
+pub type Adagrad<F, M> = Optimizer<AdagradRule<F>, M, 1>;

@@ -1,0 +1,327 @@
+//! Adam with L2 weight decay and AMSGrad (`torch.optim.Adam`), and AdamW with
+//! decoupled weight decay (`torch.optim.AdamW`). Both share one loop.
+//!
+//! ```
+//! use nn_core::{Dense, Params};
+//! use nn_optim::{Adam, AdamConfig, AdamW, AdamWConfig, decay_except_biases};
+//!
+//! let mut layer = Dense::<f32, 2, 1>::from_parts([[1.0, -1.0]], [0.0]);
+//! let mut grads = layer.zeroed();
+//! grads.fill(0.5);
+//! let mut adam = Adam::new(AdamConfig { lr: 0.01, ..AdamConfig::default() }, &layer)?;
+//! adam.step(&mut layer, &grads)?;
+//! // The first Adam step moves every parameter by about lr against the gradient's sign.
+//! assert!((layer.weight[0][0] - 0.99).abs() < 1e-6);
+//!
+//! // AdamW that leaves the biases out of weight decay.
+//! let mut adamw = AdamW::new(AdamWConfig::default(), &layer)?.with_decay_filter(decay_except_biases);
+//! adamw.step(&mut layer, &grads)?;
+//! # Ok::<(), Box<dyn core::error::Error>>(())
+//! ```
+
+use core::marker::PhantomData;
+
+use nn_core::Float;
+
+use crate::error::{ConfigError, check_beta, check_eps, check_lr, check_weight_decay};
+use crate::macros::rule_common;
+use crate::optimizer::Optimizer;
+use crate::rule::{Rule, cut, f, fmax, lerp};
+
+/// Hyper-parameters of [`AdamRule`]; `Default` is PyTorch's
+/// (`lr = 1e-3`, `betas = (0.9, 0.999)`, `eps = 1e-8`, `weight_decay = 0`, no AMSGrad).
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct AdamConfig {
+    /// Learning rate, `>= 0`.
+    pub lr: f64,
+    /// Decay rates `(β1, β2)` of the first and second moments, each in `[0, 1)`.
+    pub betas: (f64, f64),
+    /// Added after the root, `> 0`.
+    pub eps: f64,
+    /// L2 penalty added to the gradient, `>= 0`.
+    pub weight_decay: f64,
+    /// Use the running maximum of the (uncorrected) second moment.
+    pub amsgrad: bool,
+}
+
+impl Default for AdamConfig {
+    fn default() -> Self {
+        AdamConfig {
+            lr: 1e-3,
+            betas: (0.9, 0.999),
+            eps: 1e-8,
+            weight_decay: 0.0,
+            amsgrad: false,
+        }
+    }
+}
+
+impl AdamConfig {
+    /// Checks every hyper-parameter (as [`AdamRule::new`] does).
+    pub fn validate(&self) -> Result<(), ConfigError> {
+        check_lr(self.lr)?;
+        check_beta(self.betas.0, "beta1")?;
+        check_beta(self.betas.1, "beta2")?;
+        check_eps(self.eps)?;
+        check_weight_decay(self.weight_decay)
+    }
+}
+
+/// Hyper-parameters of [`AdamWRule`]; `Default` is PyTorch's (as Adam, but
+/// `weight_decay = 0.01`).
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct AdamWConfig {
+    /// Learning rate, `>= 0`.
+    pub lr: f64,
+    /// Decay rates `(β1, β2)`, each in `[0, 1)`.
+    pub betas: (f64, f64),
+    /// Added after the root, `> 0`.
+    pub eps: f64,
+    /// Decoupled decay: `w ← w·(1 − lr·weight_decay)` before each update, `>= 0`.
+    pub weight_decay: f64,
+    /// Use the running maximum of the (uncorrected) second moment.
+    pub amsgrad: bool,
+}
+
+impl Default for AdamWConfig {
+    fn default() -> Self {
+        AdamWConfig {
+            weight_decay: 1e-2,
+            ..AdamWConfig::from(AdamConfig::default())
+        }
+    }
+}
+
+impl From<AdamConfig> for AdamWConfig {
+    fn from(c: AdamConfig) -> Self {
+        AdamWConfig {
+            lr: c.lr,
+            betas: c.betas,
+            eps: c.eps,
+            weight_decay: c.weight_decay,
+            amsgrad: c.amsgrad,
+        }
+    }
+}
+
+impl AdamWConfig {
+    /// Checks every hyper-parameter (as [`AdamWRule::new`] does).
+    pub fn validate(&self) -> Result<(), ConfigError> {
+        self.as_adam().validate()
+    }
+
+    fn as_adam(&self) -> AdamConfig {
+        AdamConfig {
+            lr: self.lr,
+            betas: self.betas,
+            eps: self.eps,
+            weight_decay: self.weight_decay,
+            amsgrad: self.amsgrad,
+        }
+    }
+}
+
+/// The Adam update on flat slices; state slots: 0 the first moment `m`,
+/// 1 the second moment `v`, 2 `vmax` (AMSGrad only).
+///
+/// `d = g + weight_decay·w`, `m ← β1·m + (1 − β1)d`, `v ← β2·v + (1 − β2)d²`,
+/// `bc1 = 1 − β1^t`, `bc2 = 1 − β2^t`; AMSGrad: `vmax ← max(vmax, v)` of the
+/// *uncorrected* `v`, used in place of `v`. Then
+/// `w ← w − (lr/bc1) · m / (√v/√bc2 + eps)` (eps after the bias correction).
+///
+/// ```
+/// use nn_optim::{AdamConfig, AdamRule, Rule};
+/// let mut adam = AdamRule::<f32>::new(AdamConfig { lr: 0.1, ..AdamConfig::default() })?;
+/// let (mut w, mut m, mut v) = ([1.0f32; 4], [0.0; 4], [0.0; 4]);
+/// adam.step(&mut w, &[1.0, -1.0, 2.0, 0.0], [&mut m, &mut v, &mut []])?;
+/// assert!((w[0] - 0.9).abs() < 1e-6 && (w[1] - 1.1).abs() < 1e-6 && w[3] == 1.0);
+/// # Ok::<(), Box<dyn core::error::Error>>(())
+/// ```
+#[derive(Clone, Copy, Debug)]
+pub struct AdamRule<F> {
+    config: AdamConfig,
+    t: u64,
+    _float: PhantomData<F>,
+}
+
+/// The AdamW update on flat slices: as [`AdamRule`] with `d = g` and, before
+/// it, `w ← w·(1 − lr·weight_decay)`. Same state slots.
+#[derive(Clone, Copy, Debug)]
+pub struct AdamWRule<F> {
+    config: AdamWConfig,
+    t: u64,
+    _float: PhantomData<F>,
+}
+
+/// Per-step scalars of [`AdamRule`] and [`AdamWRule`].
+#[derive(Clone, Copy, Debug)]
+pub struct AdamCoeffs<F> {
+    step_size: F,
+    bc2_sqrt: F,
+    one_minus_beta1: F,
+    beta2: F,
+    one_minus_beta2: F,
+    eps: F,
+    /// L2 decay (Adam) or 0.
+    l2: F,
+    /// Decoupled decay factor `1 − lr·wd` (AdamW) or 1.
+    shrink: F,
+    amsgrad: bool,
+}
+
+fn adam_coeffs<F: Float>(c: &AdamConfig, t: u64, decoupled: bool) -> AdamCoeffs<F> {
+    let t = t as f64;
+    let (b1, b2) = c.betas;
+    let bc1 = 1.0 - libm::pow(b1, t);
+    let bc2 = 1.0 - libm::pow(b2, t);
+    AdamCoeffs {
+        step_size: f(c.lr / bc1),
+        bc2_sqrt: f(libm::sqrt(bc2)),
+        one_minus_beta1: f(1.0 - b1),
+        beta2: f(b2),
+        one_minus_beta2: f(1.0 - b2),
+        eps: f(c.eps),
+        l2: f(if decoupled { 0.0 } else { c.weight_decay }),
+        shrink: f(if decoupled {
+            1.0 - c.lr * c.weight_decay
+        } else {
+            1.0
+        }),
+        amsgrad: c.amsgrad,
+    }
+}
+
+impl<F: Float> AdamRule<F> {
+    fn from_valid(config: AdamConfig) -> Self {
+        AdamRule {
+            config,
+            t: 0,
+            _float: PhantomData,
+        }
+    }
+}
+
+impl<F: Float> AdamWRule<F> {
+    fn from_valid(config: AdamWConfig) -> Self {
+        AdamWRule {
+            config,
+            t: 0,
+            _float: PhantomData,
+        }
+    }
+}
+
+impl<F: Float> Rule<3> for AdamRule<F> {
+    type Float = F;
+    type Config = AdamConfig;
+    type Coeffs = AdamCoeffs<F>;
+
+    rule_common!();
+
+    fn uses_slot(&self, slot: usize) -> bool {
+        slot < 2 || (slot == 2 && self.config.amsgrad)
+    }
+
+    fn begin_step(&mut self) -> AdamCoeffs<F> {
+        self.t += 1;
+        adam_coeffs(&self.config, self.t, false)
+    }
+
+    fn update(c: &AdamCoeffs<F>, decay: bool, params: &mut [F], grads: &[F], state: [&mut [F]; 3]) {
+        adam_update(c, decay, params, grads, state);
+    }
+}
+
+impl<F: Float> Rule<3> for AdamWRule<F> {
+    type Float = F;
+    type Config = AdamWConfig;
+    type Coeffs = AdamCoeffs<F>;
+
+    rule_common!();
+
+    fn uses_slot(&self, slot: usize) -> bool {
+        slot < 2 || (slot == 2 && self.config.amsgrad)
+    }
+
+    fn begin_step(&mut self) -> AdamCoeffs<F> {
+        self.t += 1;
+        adam_coeffs(&self.config.as_adam(), self.t, true)
+    }
+
+    fn update(c: &AdamCoeffs<F>, decay: bool, params: &mut [F], grads: &[F], state: [&mut [F]; 3]) {
+        adam_update(c, decay, params, grads, state);
+    }
+}
+
+/// The one Adam/AdamW loop, dispatched to a branch-free copy per variant.
+#[inline]
+fn adam_update<F: Float>(
+    c: &AdamCoeffs<F>,
+    decay: bool,
+    params: &mut [F],
+    grads: &[F],
+    state: [&mut [F]; 3],
+) {
+    let (l2, shrink) = if decay {
+        (c.l2, c.shrink)
+    } else {
+        (F::ZERO, F::ONE)
+    };
+    match (c.amsgrad, l2 != F::ZERO, shrink != F::ONE) {
+        (false, false, false) => {
+            adam::<F, false, false, false>(c, l2, shrink, params, grads, state)
+        }
+        (false, true, _) => adam::<F, false, true, false>(c, l2, shrink, params, grads, state),
+        (false, false, true) => adam::<F, false, false, true>(c, l2, shrink, params, grads, state),
+        (true, false, false) => adam::<F, true, false, false>(c, l2, shrink, params, grads, state),
+        (true, true, _) => adam::<F, true, true, false>(c, l2, shrink, params, grads, state),
+        (true, false, true) => adam::<F, true, false, true>(c, l2, shrink, params, grads, state),
+    }
+}
+
+#[inline(always)]
+fn adam<F: Float, const AMS: bool, const L2: bool, const SHRINK: bool>(
+    c: &AdamCoeffs<F>,
+    l2: F,
+    shrink: F,
+    params: &mut [F],
+    grads: &[F],
+    [m, v, vmax]: [&mut [F]; 3],
+) {
+    let mut n = params.len().min(grads.len()).min(m.len()).min(v.len());
+    if AMS {
+        n = n.min(vmax.len());
+    }
+    let (params, grads, m, v) = (cut(params, n), &grads[..n], cut(m, n), cut(v, n));
+    let vmax = if AMS { cut(vmax, n) } else { vmax };
+    for i in 0..n {
+        let mut w = params[i];
+        let mut d = grads[i];
+        if L2 {
+            d += l2 * w;
+        }
+        if SHRINK {
+            w *= shrink;
+        }
+        let mi = lerp(m[i], d, c.one_minus_beta1);
+        m[i] = mi;
+        let vi = v[i] * c.beta2 + c.one_minus_beta2 * d * d;
+        v[i] = vi;
+        let vu = if AMS {
+            let vm = fmax(vmax[i], vi);
+            vmax[i] = vm;
+            vm
+        } else {
+            vi
+        };
+        let denom = vu.sqrt() / c.bc2_sqrt + c.eps;
+        params[i] = w - c.step_size * (mi / denom);
+    }
+}
+
+/// Adam for a network `M` (state: `m`, `v` and `vmax`, three copies of `M`;
+/// `vmax` is used only with AMSGrad).
+pub type Adam<F, M> = Optimizer<AdamRule<F>, M, 3>;
+
+/// AdamW for a network `M` (state as [`Adam`]).
+pub type AdamW<F, M> = Optimizer<AdamWRule<F>, M, 3>;

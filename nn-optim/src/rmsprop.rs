@@ -1,0 +1,197 @@
+//! RMSprop, plain, centered and with momentum (`torch.optim.RMSprop`).
+//!
+//! ```
+//! use nn_optim::{RmsPropConfig, RmsPropRule, Rule};
+//! let mut opt = RmsPropRule::<f64>::new(RmsPropConfig { lr: 0.1, ..RmsPropConfig::default() })?;
+//! let (mut w, mut v) = ([1.0], [0.0]);
+//! opt.step(&mut w, &[2.0], [&mut v, &mut [], &mut []])?;
+//! // v = 0.01 * 4, w -= 0.1 * 2 / (0.2 + 1e-8)
+//! assert!((w[0] - (1.0 - 0.1 * 2.0 / (0.04f64.sqrt() + 1e-8))).abs() < 1e-12);
+//! # Ok::<(), Box<dyn core::error::Error>>(())
+//! ```
+
+use core::marker::PhantomData;
+
+use nn_core::Float;
+
+use crate::error::{ConfigError, check_eps, check_lr, check_weight_decay, ensure};
+use crate::macros::rule_common;
+use crate::optimizer::Optimizer;
+use crate::rule::{Rule, cut, f, lerp};
+
+/// Hyper-parameters of [`RmsPropRule`]; `Default` is PyTorch's
+/// (`lr = 0.01`, `alpha = 0.99`, `eps = 1e-8`, the rest 0 / false).
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct RmsPropConfig {
+    /// Learning rate, `>= 0`.
+    pub lr: f64,
+    /// Decay rate α of the running averages, in `[0, 1]`.
+    pub alpha: f64,
+    /// Added after the root, `> 0`.
+    pub eps: f64,
+    /// L2 penalty added to the gradient, `>= 0`.
+    pub weight_decay: f64,
+    /// Momentum factor μ, `>= 0`.
+    pub momentum: f64,
+    /// Normalise by the estimated variance instead of the raw second moment.
+    pub centered: bool,
+}
+
+impl Default for RmsPropConfig {
+    fn default() -> Self {
+        RmsPropConfig {
+            lr: 1e-2,
+            alpha: 0.99,
+            eps: 1e-8,
+            weight_decay: 0.0,
+            momentum: 0.0,
+            centered: false,
+        }
+    }
+}
+
+impl RmsPropConfig {
+    /// Checks every hyper-parameter (as [`RmsPropRule::new`] does).
+    pub fn validate(&self) -> Result<(), ConfigError> {
+        check_lr(self.lr)?;
+        ensure((0.0..=1.0).contains(&self.alpha), "alpha", "[0, 1]")?;
+        check_eps(self.eps)?;
+        check_weight_decay(self.weight_decay)?;
+        ensure(
+            self.momentum >= 0.0 && self.momentum.is_finite(),
+            "momentum",
+            "[0, inf)",
+        )
+    }
+}
+
+/// The RMSprop update on flat slices; state slots: 0 the mean square `v`,
+/// 1 the mean gradient `ḡ` (centered only), 2 the momentum buffer (momentum only).
+///
+/// `d = g + weight_decay·w`, `v ← αv + (1 − α)d²`. Centered:
+/// `ḡ ← ḡ + (1 − α)(d − ḡ)` and `avg = √(v − ḡ²) + eps`; otherwise
+/// `avg = √v + eps`. With momentum `buf ← μ·buf + d/avg` and `w ← w − lr·buf`,
+/// otherwise `w ← w − lr·d/avg`.
+#[derive(Clone, Copy, Debug)]
+pub struct RmsPropRule<F> {
+    config: RmsPropConfig,
+    t: u64,
+    _float: PhantomData<F>,
+}
+
+/// Per-step scalars of [`RmsPropRule`].
+#[derive(Clone, Copy, Debug)]
+pub struct RmsPropCoeffs<F> {
+    lr: F,
+    alpha: F,
+    one_minus_alpha: F,
+    eps: F,
+    weight_decay: F,
+    momentum: F,
+    centered: bool,
+    use_momentum: bool,
+}
+
+impl<F: Float> RmsPropRule<F> {
+    fn from_valid(config: RmsPropConfig) -> Self {
+        RmsPropRule {
+            config,
+            t: 0,
+            _float: PhantomData,
+        }
+    }
+}
+
+impl<F: Float> Rule<3> for RmsPropRule<F> {
+    type Float = F;
+    type Config = RmsPropConfig;
+    type Coeffs = RmsPropCoeffs<F>;
+
+    rule_common!();
+
+    fn uses_slot(&self, slot: usize) -> bool {
+        match slot {
+            0 => true,
+            1 => self.config.centered,
+            2 => self.config.momentum > 0.0,
+            _ => false,
+        }
+    }
+
+    fn begin_step(&mut self) -> RmsPropCoeffs<F> {
+        self.t += 1;
+        let c = &self.config;
+        RmsPropCoeffs {
+            lr: f(c.lr),
+            alpha: f(c.alpha),
+            one_minus_alpha: f(1.0 - c.alpha),
+            eps: f(c.eps),
+            weight_decay: f(c.weight_decay),
+            momentum: f(c.momentum),
+            centered: c.centered,
+            use_momentum: c.momentum > 0.0,
+        }
+    }
+
+    fn update(
+        c: &RmsPropCoeffs<F>,
+        decay: bool,
+        params: &mut [F],
+        grads: &[F],
+        state: [&mut [F]; 3],
+    ) {
+        match (c.centered, c.use_momentum) {
+            (false, false) => rmsprop::<F, false, false>(c, decay, params, grads, state),
+            (false, true) => rmsprop::<F, false, true>(c, decay, params, grads, state),
+            (true, false) => rmsprop::<F, true, false>(c, decay, params, grads, state),
+            (true, true) => rmsprop::<F, true, true>(c, decay, params, grads, state),
+        }
+    }
+}
+
+/// The loop, one copy per variant so that each is branch-free.
+#[inline(always)]
+fn rmsprop<F: Float, const CENTERED: bool, const MOMENTUM: bool>(
+    c: &RmsPropCoeffs<F>,
+    decay: bool,
+    params: &mut [F],
+    grads: &[F],
+    [v, gbar, buf]: [&mut [F]; 3],
+) {
+    let wd = if decay { c.weight_decay } else { F::ZERO };
+    let has_wd = wd != F::ZERO;
+    let mut n = params.len().min(grads.len()).min(v.len());
+    if CENTERED {
+        n = n.min(gbar.len());
+    }
+    if MOMENTUM {
+        n = n.min(buf.len());
+    }
+    let (params, grads, v) = (cut(params, n), &grads[..n], cut(v, n));
+    let gbar = if CENTERED { cut(gbar, n) } else { gbar };
+    let buf = if MOMENTUM { cut(buf, n) } else { buf };
+    for i in 0..n {
+        let w = params[i];
+        let d = if has_wd { grads[i] + wd * w } else { grads[i] };
+        let sq = v[i] * c.alpha + c.one_minus_alpha * d * d;
+        v[i] = sq;
+        let avg = if CENTERED {
+            let gb = lerp(gbar[i], d, c.one_minus_alpha);
+            gbar[i] = gb;
+            (sq - gb * gb).sqrt() + c.eps
+        } else {
+            sq.sqrt() + c.eps
+        };
+        params[i] = if MOMENTUM {
+            let b = buf[i] * c.momentum + d / avg;
+            buf[i] = b;
+            w - c.lr * b
+        } else {
+            w - c.lr * (d / avg)
+        };
+    }
+}
+
+/// RMSprop for a network `M` (state: three copies of `M`; the second is used
+/// only when centered, the third only with momentum).
+pub type RmsProp<F, M> = Optimizer<RmsPropRule<F>, M, 3>;

@@ -1,0 +1,390 @@
+//! `mlp_training.json`: small typed networks trained for 10 full-batch steps
+//! with the network API ([`Sgd`] and [`Adam`]), compared with PyTorch in f64
+//! and f32 (trajectory tolerances).
+//!
+//! The tanh/sigmoid activations and the MSE / softmax cross-entropy losses are
+//! written here, in the test, on nn-core's `Elementwise` trait: nn-core's own
+//! are being written elsewhere and were not on `main` when this test was
+//! written. A case whose shape, activation, loss or optimizer is not mapped fails.
+
+use nn_core::kernels::activation::Elementwise;
+use nn_core::kernels::{elementwise_backward, elementwise_forward};
+use nn_core::{Dense, Float, Module, Param, ParamMut, Params, Seq};
+use nn_optim::{Adam, AdamConfig, Sgd, SgdConfig};
+use serde_json::Value;
+
+const PATH: &str = concat!(
+    env!("CARGO_MANIFEST_DIR"),
+    "/../../shared/reference/mlp_training.json"
+);
+
+const B: usize = 4;
+
+/// A batch-only layer for an `Elementwise` type. (nn-core's
+/// `elementwise_module!` also implements the per-sample form, and outside
+/// nn-core the two impls are refused as overlapping, E0119.)
+macro_rules! batch_layer {
+    ($ty:ty) => {
+        impl<F: Float, const N: usize> Module<[[F; N]; B]> for $ty {
+            type Output = [[F; N]; B];
+            type Cache = [[F; N]; B];
+            fn forward(&self, x: &[[F; N]; B]) -> [[F; N]; B] {
+                let mut y = [[F::ZERO; N]; B];
+                elementwise_forward(self, x.as_flattened(), y.as_flattened_mut());
+                y
+            }
+            fn forward_train(&self, x: &[[F; N]; B]) -> ([[F; N]; B], [[F; N]; B]) {
+                (self.forward(x), *x)
+            }
+            fn backward(&self, x: &[[F; N]; B], dy: &[[F; N]; B], _: &mut Self) -> [[F; N]; B] {
+                let mut dx = [[F::ZERO; N]; B];
+                elementwise_backward(
+                    self,
+                    x.as_flattened(),
+                    dy.as_flattened(),
+                    dx.as_flattened_mut(),
+                );
+                dx
+            }
+        }
+        impl<F: Float> Params<F> for $ty {
+            fn params(&self) -> impl Iterator<Item = Param<'_, F>> {
+                core::iter::empty()
+            }
+            fn params_mut(&mut self) -> impl Iterator<Item = ParamMut<'_, F>> {
+                core::iter::empty()
+            }
+        }
+    };
+}
+
+/// `tanh`, for this test.
+#[derive(Clone, Copy, Debug, Default)]
+struct TestTanh;
+impl<F: Float> Elementwise<F> for TestTanh {
+    fn apply(&self, x: F) -> F {
+        x.tanh()
+    }
+    fn derivative(&self, x: F) -> F {
+        let t = x.tanh();
+        F::ONE - t * t
+    }
+}
+batch_layer!(TestTanh);
+
+/// The logistic sigmoid, for this test.
+#[derive(Clone, Copy, Debug, Default)]
+struct TestSigmoid;
+impl<F: Float> Elementwise<F> for TestSigmoid {
+    fn apply(&self, x: F) -> F {
+        F::ONE / (F::ONE + (-x).exp())
+    }
+    fn derivative(&self, x: F) -> F {
+        let s = self.apply(x);
+        s * (F::ONE - s)
+    }
+}
+batch_layer!(TestSigmoid);
+
+type TanhNet<F> = Seq![Dense<F, 2, 4>, TestTanh, Dense<F, 4, 1>];
+type SigmoidNet<F> = Seq![Dense<F, 2, 4>, TestSigmoid, Dense<F, 4, 2>];
+
+fn f64s(v: &Value) -> Result<Vec<f64>, String> {
+    v.as_array()
+        .ok_or("expected an array")?
+        .iter()
+        .map(|x| x.as_f64().ok_or_else(|| "expected a number".to_string()))
+        .collect()
+}
+
+fn dense<F: Float, const I: usize, const O: usize>(
+    layer: &Value,
+) -> Result<Dense<F, I, O>, String> {
+    let mut d = Dense::<F, I, O>::zeros();
+    let rows = layer["weight"].as_array().ok_or("weight missing")?;
+    if rows.len() != O {
+        return Err(format!("weight has {} rows, want {O}", rows.len()));
+    }
+    for (o, row) in rows.iter().enumerate() {
+        let row = f64s(row)?;
+        if row.len() != I {
+            return Err(format!("weight row has {} entries, want {I}", row.len()));
+        }
+        for (i, &v) in row.iter().enumerate() {
+            d.weight[o][i] = F::from_f64(v);
+        }
+    }
+    let bias = f64s(&layer["bias"])?;
+    if bias.len() != O {
+        return Err(format!("bias has {} entries, want {O}", bias.len()));
+    }
+    for (o, &v) in bias.iter().enumerate() {
+        d.bias[o] = F::from_f64(v);
+    }
+    Ok(d)
+}
+
+fn inputs<F: Float>(case: &Value) -> Result<[[F; 2]; B], String> {
+    let rows = case["x"].as_array().ok_or("x missing")?;
+    if rows.len() != B {
+        return Err(format!("batch of {}, want {B}", rows.len()));
+    }
+    let mut x = [[F::ZERO; 2]; B];
+    for (b, row) in rows.iter().enumerate() {
+        let row = f64s(row)?;
+        if row.len() != 2 {
+            return Err("x rows must have 2 entries".into());
+        }
+        x[b] = [F::from_f64(row[0]), F::from_f64(row[1])];
+    }
+    Ok(x)
+}
+
+/// Mean over all `B·O` elements of the squared error, and its gradient.
+fn mse<F: Float, const O: usize>(y: &[[F; O]; B], t: &[[F; O]; B]) -> (F, [[F; O]; B]) {
+    let n = F::from_usize(B * O);
+    let mut loss = F::ZERO;
+    let mut dy = [[F::ZERO; O]; B];
+    for b in 0..B {
+        for o in 0..O {
+            let r = y[b][o] - t[b][o];
+            loss += r * r;
+            dy[b][o] = F::TWO * r / n;
+        }
+    }
+    (loss / n, dy)
+}
+
+/// Softmax cross-entropy with class indices, mean over the batch.
+fn cross_entropy<F: Float, const C: usize>(z: &[[F; C]; B], t: &[usize; B]) -> (F, [[F; C]; B]) {
+    let mut loss = F::ZERO;
+    let mut dz = [[F::ZERO; C]; B];
+    for b in 0..B {
+        let max = z[b].iter().fold(F::NEG_INFINITY, |a, &v| a.max(v));
+        let sum: F = z[b].iter().map(|&v| (v - max).exp()).sum();
+        let lse = max + sum.ln();
+        loss += lse - z[b][t[b]];
+        for c in 0..C {
+            let p = (z[b][c] - lse).exp();
+            let onehot = if c == t[b] { F::ONE } else { F::ZERO };
+            dz[b][c] = (p - onehot) / F::from_usize(B);
+        }
+    }
+    (loss / F::from_usize(B), dz)
+}
+
+/// One optimizer step on a network and its gradients.
+type StepFn<'a, N> = dyn FnMut(&mut N, &N) -> Result<(), String> + 'a;
+
+struct Run {
+    losses: Vec<f64>,
+    final_loss: f64,
+    layers: Vec<(Vec<f64>, Vec<f64>)>,
+}
+
+/// Full-batch training through the network API.
+fn train<F, N, const O: usize>(
+    mut net: N,
+    x: &[[F; 2]; B],
+    loss: impl Fn(&[[F; O]; B]) -> (F, [[F; O]; B]),
+    case: &Value,
+) -> Result<Run, String>
+where
+    F: Float,
+    N: Module<[[F; 2]; B], Output = [[F; O]; B]> + Params<F> + Clone,
+{
+    let hp = case["hyperparams"]
+        .as_object()
+        .ok_or("hyperparams missing")?;
+    let num = |k: &str| {
+        hp.get(k)
+            .and_then(Value::as_f64)
+            .ok_or(format!("{k} missing"))
+    };
+    let flag = |k: &str| {
+        hp.get(k)
+            .and_then(Value::as_bool)
+            .ok_or(format!("{k} missing"))
+    };
+    if flag("maximize")? {
+        return Err("maximize cannot be mapped".into());
+    }
+    let mut step: Box<StepFn<'_, N>> = match case["optimizer"].as_str() {
+        Some("SGD") => {
+            let c = SgdConfig {
+                lr: num("lr")?,
+                momentum: num("momentum")?,
+                dampening: num("dampening")?,
+                weight_decay: num("weight_decay")?,
+                nesterov: flag("nesterov")?,
+            };
+            let mut opt = Sgd::new(c, &net).map_err(|e| e.to_string())?;
+            Box::new(move |n, g| opt.step(n, g).map_err(|e| e.to_string()))
+        }
+        Some("Adam") => {
+            if flag("decoupled_weight_decay")? {
+                return Err("decoupled Adam is not mapped here".into());
+            }
+            let betas = f64s(&hp["betas"])?;
+            let c = AdamConfig {
+                lr: num("lr")?,
+                betas: (betas[0], betas[1]),
+                eps: num("eps")?,
+                weight_decay: num("weight_decay")?,
+                amsgrad: flag("amsgrad")?,
+            };
+            let mut opt = Adam::new(c, &net).map_err(|e| e.to_string())?;
+            Box::new(move |n, g| opt.step(n, g).map_err(|e| e.to_string()))
+        }
+        other => return Err(format!("optimizer {other:?} cannot be mapped")),
+    };
+    let steps = case["steps"].as_u64().ok_or("steps missing")?;
+    let mut losses = Vec::new();
+    let mut grads = net.zeroed();
+    for _ in 0..steps {
+        grads.fill(F::ZERO);
+        let (y, cache) = net.forward_train(x);
+        let (l, dy) = loss(&y);
+        losses.push(l.to_f64());
+        let _dx: [[F; 2]; B] = net.backward(&cache, &dy, &mut grads);
+        step(&mut net, &grads)?;
+    }
+    let final_loss = loss(&net.forward(x)).0.to_f64();
+    // Parameter tensors come in order weight, bias, weight, bias.
+    let tensors: Vec<Vec<f64>> = net
+        .params()
+        .map(|p| p.values.iter().map(|v| v.to_f64()).collect())
+        .collect();
+    let layers = tensors
+        .chunks(2)
+        .map(|c| (c[0].clone(), c[1].clone()))
+        .collect();
+    Ok(Run {
+        losses,
+        final_loss,
+        layers,
+    })
+}
+
+fn run_case<F: Float>(case: &Value) -> Result<Run, String> {
+    let sizes: Vec<u64> = case["sizes"]
+        .as_array()
+        .ok_or("sizes missing")?
+        .iter()
+        .filter_map(Value::as_u64)
+        .collect();
+    let layers = case["initial_layers"]
+        .as_array()
+        .ok_or("initial_layers missing")?;
+    if layers.len() != 2 {
+        return Err(format!("{} layers cannot be mapped", layers.len()));
+    }
+    let x = inputs::<F>(case)?;
+    let key = (
+        sizes.as_slice(),
+        case["activation"].as_str().unwrap_or(""),
+        case["loss"].as_str().unwrap_or(""),
+    );
+    match key {
+        ([2, 4, 1], "tanh", "mse") => {
+            let net: TanhNet<F> = nn_core::seq![dense(&layers[0])?, TestTanh, dense(&layers[1])?];
+            let rows = case["target"].as_array().ok_or("target missing")?;
+            let mut t = [[F::ZERO; 1]; B];
+            for (b, row) in rows.iter().enumerate().take(B) {
+                t[b][0] = F::from_f64(f64s(row)?.first().copied().ok_or("empty target row")?);
+            }
+            train(net, &x, |y| mse(y, &t), case)
+        }
+        ([2, 4, 2], "sigmoid", "softmax_cross_entropy") => {
+            let net: SigmoidNet<F> =
+                nn_core::seq![dense(&layers[0])?, TestSigmoid, dense(&layers[1])?];
+            let idx: Vec<usize> = case["target"]
+                .as_array()
+                .ok_or("target missing")?
+                .iter()
+                .filter_map(|v| v.as_u64().map(|i| i as usize))
+                .collect();
+            let t: [usize; B] = idx.try_into().map_err(|_| "target must have 4 indices")?;
+            if t.iter().any(|&c| c >= 2) {
+                return Err("class index out of range".into());
+            }
+            train(net, &x, |z| cross_entropy(z, &t), case)
+        }
+        other => Err(format!("case shape {other:?} cannot be mapped")),
+    }
+}
+
+fn close(got: f64, want: f64, (rtol, atol): (f64, f64)) -> Result<(), String> {
+    if (got - want).abs() <= atol + rtol * want.abs() {
+        Ok(())
+    } else {
+        Err(format!("{got:e}, want {want:e}"))
+    }
+}
+
+fn check_case<F: Float>(case: &Value, tol: (f64, f64)) -> Result<(), String> {
+    let run = run_case::<F>(case)?;
+    let want = f64s(&case["loss_per_step"])?;
+    if want.len() != run.losses.len() {
+        return Err("number of steps differs".into());
+    }
+    for (t, (&g, &w)) in run.losses.iter().zip(&want).enumerate() {
+        close(g, w, tol).map_err(|e| format!("loss_per_step[{t}]: {e}"))?;
+    }
+    let final_loss = case["final_loss"].as_f64().ok_or("final_loss missing")?;
+    close(run.final_loss, final_loss, tol).map_err(|e| format!("final_loss: {e}"))?;
+    let layers = case["final_layers"]
+        .as_array()
+        .ok_or("final_layers missing")?;
+    for (l, (layer, (w, b))) in layers.iter().zip(&run.layers).enumerate() {
+        let want_w: Vec<f64> = layer["weight"]
+            .as_array()
+            .ok_or("weight missing")?
+            .iter()
+            .map(f64s)
+            .collect::<Result<Vec<_>, _>>()?
+            .concat();
+        let want_b = f64s(&layer["bias"])?;
+        for (i, (&g, &w)) in w.iter().zip(&want_w).enumerate() {
+            close(g, w, tol).map_err(|e| format!("final_layers[{l}].weight[{i}]: {e}"))?;
+        }
+        for (i, (&g, &w)) in b.iter().zip(&want_b).enumerate() {
+            close(g, w, tol).map_err(|e| format!("final_layers[{l}].bias[{i}]: {e}"))?;
+        }
+    }
+    Ok(())
+}
+
+fn check_all<F: Float>(tol: (f64, f64)) {
+    let text = std::fs::read_to_string(PATH).expect("mlp_training.json is readable");
+    let doc: Value = serde_json::from_str(&text).expect("mlp_training.json parses");
+    let cases = doc["cases"].as_array().expect("cases array");
+    assert_eq!(cases.len(), 4, "the reference file has 4 cases");
+    let mut failed = Vec::new();
+    for case in cases {
+        if let Err(e) = check_case::<F>(case, tol) {
+            failed.push(format!(
+                "{} ({}): {e}",
+                case["id"].as_str().unwrap_or("?"),
+                F::NAME
+            ));
+        }
+    }
+    println!(
+        "mlp_training.json {}: {} passed, {} failed",
+        F::NAME,
+        cases.len() - failed.len(),
+        failed.len()
+    );
+    assert!(failed.is_empty(), "failed cases:\n{}", failed.join("\n"));
+}
+
+#[test]
+fn mlp_training_json_f64() {
+    check_all::<f64>((1e-8, 1e-12));
+}
+
+#[test]
+fn mlp_training_json_f32() {
+    check_all::<f32>((1e-3, 1e-5));
+}

@@ -1,0 +1,59 @@
+//! Checks the library against PyTorch reference vectors.
+//!
+//! ```text
+//! cargo run --release -p nn-std --example reference -- [--f32] FILE.json...
+//! ```
+//!
+//! Prints one line per case with its largest error and the tolerance, then
+//! `N passed, M failed`. Exits 0 only when nothing failed and something passed.
+
+use std::process::ExitCode;
+
+use nn_std::reference::{Precision, check_file};
+
+fn main() -> ExitCode {
+    let mut precision = Precision::F64;
+    let mut files = Vec::new();
+    for arg in std::env::args().skip(1) {
+        match arg.as_str() {
+            "--f32" => precision = Precision::F32,
+            "--f64" => precision = Precision::F64,
+            "-h" | "--help" => {
+                println!("usage: reference [--f32] FILE.json...");
+                return ExitCode::SUCCESS;
+            }
+            flag if flag.starts_with("--") => {
+                eprintln!("error: unknown option `{flag}` (usage: reference [--f32] FILE.json...)");
+                return ExitCode::from(2);
+            }
+            _ => files.push(arg),
+        }
+    }
+    if files.is_empty() {
+        eprintln!("usage: reference [--f32] FILE.json...");
+        return ExitCode::from(2);
+    }
+    let (mut passed, mut failed) = (0, 0);
+    for file in &files {
+        match check_file(file, precision) {
+            Ok(report) => {
+                println!("== {} ({precision})", report.path);
+                for case in &report.cases {
+                    println!("{case}");
+                }
+                passed += report.passed();
+                failed += report.failed();
+            }
+            Err(e) => {
+                eprintln!("error: {e}");
+                return ExitCode::FAILURE;
+            }
+        }
+    }
+    println!("{passed} passed, {failed} failed");
+    if failed == 0 && passed > 0 {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::FAILURE
+    }
+}
