@@ -18,6 +18,7 @@ use nalgebra::SVector;
 use ndarray::Array1;
 use nn_core::Module;
 use nn_core::kernels::dense::{Isa, isa, set_isa};
+use nn_optim::{AdamConfig, AdamRule, Rule};
 
 type C = Criterion<Clock>;
 
@@ -127,6 +128,11 @@ fn w3<const I: usize, const H: usize, const O: usize, const B: usize>(
     }
     let mut t = NnTrainer::<I, H, O>::new(&w);
     g.bench_function("nn", |b| b.iter(|| t.epoch::<B>(black_box(&d), opt)));
+    let mut t = NnTrainer::<I, H, O>::new(&w);
+    t.bare = true;
+    g.bench_function("nn-kernels", |b| {
+        b.iter(|| t.epoch::<B>(black_box(&d), opt))
+    });
     if with_portable {
         let mut t = NnTrainer::<I, H, O>::new(&w);
         portable(|| {
@@ -191,8 +197,15 @@ fn w4(c: &mut C) {
         g.measurement_time(Duration::from_secs(3));
         // Adam reads p, g, m, v and writes p, m, v: 28 bytes per parameter.
         g.throughput(Throughput::Bytes(28 * n as u64));
+        let mut rule = AdamRule::new(AdamConfig::default()).unwrap();
+        g.bench_function("nn-optim Adam", |b| {
+            b.iter(|| {
+                let state: [&mut [f32]; 3] = [&mut m, &mut v, &mut []];
+                rule.step(&mut p, black_box(&grads), state).unwrap();
+            })
+        });
         let mut t = 0;
-        g.bench_function("nn flat loop", |b| {
+        g.bench_function("plain loop", |b| {
             b.iter(|| {
                 t += 1;
                 adam_slice(&mut p, black_box(&grads), &mut m, &mut v, t.min(1000));

@@ -7,7 +7,7 @@ pub mod clock;
 pub mod naive;
 pub mod peers;
 
-use nn_core::{Chain, Dense, Module, Params, Relu};
+use nn_core::{Chain, CrossEntropy, Dense, Loss, Module, Params, Relu};
 
 /// Deterministic uniform numbers in `[lo, hi)` (no rand dependency).
 pub struct Lcg(u64);
@@ -95,7 +95,7 @@ pub fn adam_slice(p: &mut [f32], g: &[f32], m: &mut [f32], v: &mut [f32], t: i32
 }
 
 /// Softmax cross-entropy gradient of a batch mean: `(softmax(z) - onehot(y)) / B`,
-/// written into `z` in place. (nn-core's `CrossEntropy` was not on main yet.)
+/// written into `z` in place (for the peers, which have no such loss).
 #[inline]
 pub fn softmax_ce_grad_rows(z: &mut [f32], classes: usize, y: &[usize]) {
     let inv_b = 1.0 / y.len() as f32;
@@ -140,10 +140,16 @@ pub fn nn_net<const I: usize, const H: usize, const O: usize>(w: &Weights) -> Bo
     net
 }
 
-/// nn's trainer state: the model, its gradients and Adam's moments, all of the model's own type.
+/// nn's trainer: the model, its gradients, and nn-optim's `Sgd` or `Adam`,
+/// whose state has the model's own type; the loss is nn-core's `CrossEntropy`.
 pub struct NnTrainer<const I: usize, const H: usize, const O: usize> {
     pub net: Box<Net<I, H, O>>,
     grads: Box<Net<I, H, O>>,
+    sgd: Box<nn_optim::Sgd<f32, Net<I, H, O>>>,
+    adam: Box<nn_optim::Adam<f32, Net<I, H, O>>>,
+    /// Diagnostic: the peers' hand-written loss and update instead of
+    /// nn-core's `CrossEntropy` and nn-optim, to separate kernels from the rest.
+    pub bare: bool,
     m: Box<Net<I, H, O>>,
     v: Box<Net<I, H, O>>,
     t: i32,
@@ -151,16 +157,28 @@ pub struct NnTrainer<const I: usize, const H: usize, const O: usize> {
 
 impl<const I: usize, const H: usize, const O: usize> NnTrainer<I, H, O> {
     pub fn new(w: &Weights) -> Self {
+        let net = nn_net(w);
+        let sgd = nn_optim::SgdConfig {
+            lr: SGD_LR as f64,
+            ..Default::default()
+        };
+        let adam = nn_optim::AdamConfig {
+            lr: ADAM_LR as f64,
+            ..Default::default()
+        };
         NnTrainer {
-            net: nn_net(w),
             grads: Box::default(),
+            sgd: Box::new(nn_optim::Sgd::new(sgd, &*net).unwrap()),
+            adam: Box::new(nn_optim::Adam::new(adam, &*net).unwrap()),
+            net,
+            bare: false,
             m: Box::default(),
             v: Box::default(),
             t: 0,
         }
     }
 
-    fn step<const B: usize>(&mut self, x: &[[f32; I]; B], y: &[usize], opt: Opt) {
+    fn bare_step<const B: usize>(&mut self, x: &[[f32; I]; B], y: &[usize], opt: Opt) {
         let (mut z, cache) = self.net.forward_train(x);
         softmax_ce_grad_rows(z.as_flattened_mut(), O, y);
         self.grads.fill(0.0);
@@ -182,6 +200,21 @@ impl<const I: usize, const H: usize, const O: usize> NnTrainer<I, H, O> {
                     adam_slice(p.values, g.values, m.values, v.values, self.t);
                 }
             }
+        }
+    }
+
+    fn step<const B: usize>(&mut self, x: &[[f32; I]; B], y: &[usize], opt: Opt) {
+        if self.bare {
+            return self.bare_step(x, y, opt);
+        }
+        let (z, cache) = self.net.forward_train(x);
+        let y: &[usize; B] = y.try_into().unwrap();
+        let (_loss, dz) = CrossEntropy.loss_and_grad(&z, y).unwrap();
+        self.grads.fill(0.0);
+        let _dx: [[f32; I]; B] = self.net.backward(&cache, &dz, &mut self.grads);
+        match opt {
+            Opt::Sgd => self.sgd.step(&mut self.net, &self.grads).unwrap(),
+            Opt::Adam => self.adam.step(&mut self.net, &self.grads).unwrap(),
         }
     }
 
