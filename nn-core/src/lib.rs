@@ -15,6 +15,7 @@ pub mod layers;
 pub mod loss;
 mod module;
 mod params;
+pub mod scale;
 
 pub use float::Float;
 pub use layers::activation::{Elu, LeakyRelu, Sigmoid, Tanh};
@@ -27,3 +28,4 @@ pub use loss::{BceWithLogits, CrossEntropy, CrossEntropyProbs, Hinge, Huber, Mse
 pub use loss::{Loss, LossError};
 pub use module::{Chain, Module};
 pub use params::{Param, ParamKind, ParamMut, Params};
+pub use scale::{MinMax, ScaleError, Scaler, Standardize};

@@ -16,9 +16,11 @@ use core::marker::PhantomData;
 use nn_core::Float;
 
 use crate::error::{ConfigError, check_eps, check_lr, check_weight_decay, ensure};
+use crate::macros::multiversion;
 use crate::macros::rule_common;
 use crate::optimizer::Optimizer;
 use crate::rule::{Rule, cut, f};
+use crate::sqrt::sqrt;
 
 /// Hyper-parameters of [`AdadeltaRule`]; `Default` is PyTorch's
 /// (`lr = 1`, `rho = 0.9`, `eps = 1e-6`, `weight_decay = 0`).
@@ -60,6 +62,8 @@ impl AdadeltaConfig {
 ///
 /// `d = g + weight_decay·w`, `v ← ρv + (1 − ρ)d²`,
 /// `Δ = √(u + eps) / √(v + eps) · d`, `u ← ρu + (1 − ρ)Δ²`, `w ← w − lr·Δ`.
+/// The loop computes `√((u + eps)/(v + eps))` (one root instead of two), which
+/// can differ from PyTorch in the last bit.
 #[derive(Clone, Copy, Debug)]
 pub struct AdadeltaRule<F> {
     config: AdadeltaConfig,
@@ -118,14 +122,28 @@ impl<F: Float> Rule<2> for AdadeltaRule<F> {
         state: [&mut [F]; 2],
     ) {
         let wd = if decay { c.weight_decay } else { F::ZERO };
-        let has_wd = wd != F::ZERO;
         let [v, u] = state;
+        adadelta_loop(c, wd, params, grads, v, u);
+    }
+}
+
+multiversion! {
+    /// The Adadelta loop over one tensor.
+    fn adadelta_loop<F: Float>(
+        c: &AdadeltaCoeffs<F>,
+        wd: F,
+        params: &mut [F],
+        grads: &[F],
+        v: &mut [F],
+        u: &mut [F],
+    ) {
+        let has_wd = wd != F::ZERO;
         let n = params.len().min(grads.len()).min(v.len()).min(u.len());
         let (v, u) = (cut(v, n), cut(u, n));
         for (((w, &g), v), u) in params.iter_mut().zip(grads).zip(v).zip(u) {
             let d = if has_wd { g + wd * *w } else { g };
             *v = *v * c.rho + c.one_minus_rho * d * d;
-            let delta = (*u + c.eps).sqrt() / (*v + c.eps).sqrt() * d;
+            let delta = sqrt((*u + c.eps) / (*v + c.eps)) * d;
             *u = *u * c.rho + c.one_minus_rho * delta * delta;
             *w -= c.lr * delta;
         }

@@ -16,9 +16,11 @@ use core::marker::PhantomData;
 use nn_core::Float;
 
 use crate::error::{ConfigError, check_eps, check_lr, check_weight_decay, ensure};
+use crate::macros::multiversion;
 use crate::macros::rule_common;
 use crate::optimizer::Optimizer;
 use crate::rule::{Rule, cut, f};
+use crate::sqrt::sqrt;
 
 /// Hyper-parameters of [`AdagradRule`]; `Default` is PyTorch's
 /// (`lr = 0.01`, `eps = 1e-10`, the rest 0).
@@ -132,15 +134,22 @@ impl<F: Float> Rule<1> for AdagradRule<F> {
         state: [&mut [F]; 1],
     ) {
         let wd = if decay { c.weight_decay } else { F::ZERO };
-        let has_wd = wd != F::ZERO;
         let [sum] = state;
+        adagrad_loop(c, wd, params, grads, sum);
+    }
+}
+
+multiversion! {
+    /// The Adagrad loop over one tensor.
+    fn adagrad_loop<F: Float>(c: &AdagradCoeffs<F>, wd: F, params: &mut [F], grads: &[F], sum: &mut [F]) {
+        let has_wd = wd != F::ZERO;
         let n = params.len().min(grads.len()).min(sum.len());
         let sum = cut(sum, n);
         for ((w, &g), s) in params.iter_mut().zip(grads).zip(sum) {
             let d = if has_wd { g + wd * *w } else { g };
             let old = if c.first { c.initial } else { *s };
             *s = old + d * d;
-            *w -= c.clr * (d / (s.sqrt() + c.eps));
+            *w -= c.clr * (d / (sqrt(*s) + c.eps));
         }
     }
 }

@@ -15,6 +15,7 @@ use core::marker::PhantomData;
 use nn_core::Float;
 
 use crate::error::{ConfigError, check_beta, check_eps, check_lr, check_weight_decay};
+use crate::macros::multiversion;
 use crate::macros::rule_common;
 use crate::optimizer::Optimizer;
 use crate::rule::{Rule, cut, f, fmax, lerp};
@@ -120,8 +121,22 @@ impl<F: Float> Rule<2> for AdaMaxRule<F> {
         state: [&mut [F]; 2],
     ) {
         let wd = if decay { c.weight_decay } else { F::ZERO };
-        let has_wd = wd != F::ZERO;
         let [m, u] = state;
+        adamax_loop(c, wd, params, grads, m, u);
+    }
+}
+
+multiversion! {
+    /// The AdaMax loop over one tensor.
+    fn adamax_loop<F: Float>(
+        c: &AdaMaxCoeffs<F>,
+        wd: F,
+        params: &mut [F],
+        grads: &[F],
+        m: &mut [F],
+        u: &mut [F],
+    ) {
+        let has_wd = wd != F::ZERO;
         let n = params.len().min(grads.len()).min(m.len()).min(u.len());
         let (m, u) = (cut(m, n), cut(u, n));
         for (((w, &g), m), u) in params.iter_mut().zip(grads).zip(m).zip(u) {

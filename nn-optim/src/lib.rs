@@ -1,7 +1,7 @@
 #![doc = include_str!("../README.md")]
 #![no_std]
 #![deny(missing_docs)]
-#![forbid(unsafe_code)]
+#![deny(unsafe_code)]
 
 #[cfg(feature = "alloc")]
 extern crate alloc;
@@ -21,6 +21,7 @@ mod rmsprop;
 mod rule;
 pub mod schedule;
 mod sgd;
+mod sqrt;
 
 pub use adadelta::{Adadelta, AdadeltaCoeffs, AdadeltaConfig, AdadeltaRule};
 pub use adagrad::{Adagrad, AdagradCoeffs, AdagradConfig, AdagradRule};

@@ -17,9 +17,11 @@ use core::marker::PhantomData;
 use nn_core::Float;
 
 use crate::error::{ConfigError, check_beta, check_eps, check_lr, check_weight_decay, ensure};
+use crate::macros::multiversion;
 use crate::macros::rule_common;
 use crate::optimizer::Optimizer;
 use crate::rule::{Rule, cut, f, lerp};
+use crate::sqrt::sqrt;
 
 /// Hyper-parameters of [`NAdamRule`]; `Default` is PyTorch's (`lr = 2e-3`,
 /// `betas = (0.9, 0.999)`, `eps = 1e-8`, `weight_decay = 0`,
@@ -75,6 +77,8 @@ impl NAdamConfig {
 /// `μ_t = β1·(1 − 0.5·0.96^(t·ψ))`, `Π_t = Π_{t−1}·μ_t` (`Π_0 = 1`);
 /// `m`, `v` as in Adam; `denom = √(v/(1 − β2^t)) + eps`; then
 /// `w ← w − lr·(1 − μ_t)/(1 − Π_t) · d/denom − lr·μ_{t+1}/(1 − Π_t·μ_{t+1}) · m/denom`.
+/// The loop takes `1/denom` once and multiplies (one division per element
+/// instead of PyTorch's two), which can differ in the last bit.
 #[derive(Clone, Copy, Debug)]
 pub struct NAdamRule<F> {
     config: NAdamConfig,
@@ -88,7 +92,7 @@ pub struct NAdamRule<F> {
 pub struct NAdamCoeffs<F> {
     grad_step: F,
     momentum_step: F,
-    bc2: F,
+    inv_bc2: F,
     one_minus_beta1: F,
     beta2: F,
     one_minus_beta2: F,
@@ -136,7 +140,7 @@ impl<F: Float> Rule<2> for NAdamRule<F> {
         NAdamCoeffs {
             grad_step: f(-c.lr * (1.0 - mu) / (1.0 - self.mu_product)),
             momentum_step: f((-c.lr * mu_next) / (1.0 - mu_product_next)),
-            bc2: f(1.0 - libm::pow(b2, t)),
+            inv_bc2: f(1.0 / (1.0 - libm::pow(b2, t))),
             one_minus_beta1: f(1.0 - b1),
             beta2: f(b2),
             one_minus_beta2: f(1.0 - b2),
@@ -158,8 +162,23 @@ impl<F: Float> Rule<2> for NAdamRule<F> {
         } else {
             (F::ZERO, F::ONE)
         };
-        let (has_l2, has_shrink) = (l2 != F::ZERO, shrink != F::ONE);
         let [m, v] = state;
+        nadam_loop(c, l2, shrink, params, grads, m, v);
+    }
+}
+
+multiversion! {
+    /// The NAdam loop over one tensor.
+    fn nadam_loop<F: Float>(
+        c: &NAdamCoeffs<F>,
+        l2: F,
+        shrink: F,
+        params: &mut [F],
+        grads: &[F],
+        m: &mut [F],
+        v: &mut [F],
+    ) {
+        let (has_l2, has_shrink) = (l2 != F::ZERO, shrink != F::ONE);
         let n = params.len().min(grads.len()).min(m.len()).min(v.len());
         let (m, v) = (cut(m, n), cut(v, n));
         for (((w, &g), m), v) in params.iter_mut().zip(grads).zip(m).zip(v) {
@@ -169,9 +188,9 @@ impl<F: Float> Rule<2> for NAdamRule<F> {
             }
             *m = lerp(*m, d, c.one_minus_beta1);
             *v = *v * c.beta2 + c.one_minus_beta2 * d * d;
-            let denom = (*v / c.bc2).sqrt() + c.eps;
-            *w += c.grad_step * (d / denom);
-            *w += c.momentum_step * (*m / denom);
+            let inv_denom = F::ONE / (sqrt(*v * c.inv_bc2) + c.eps);
+            *w += c.grad_step * (d * inv_denom);
+            *w += c.momentum_step * (*m * inv_denom);
         }
     }
 }

@@ -15,9 +15,11 @@ use core::marker::PhantomData;
 use nn_core::Float;
 
 use crate::error::{ConfigError, check_eps, check_lr, check_weight_decay, ensure};
+use crate::macros::multiversion;
 use crate::macros::rule_common;
 use crate::optimizer::Optimizer;
 use crate::rule::{Rule, cut, f, lerp};
+use crate::sqrt::sqrt;
 
 /// Hyper-parameters of [`RmsPropRule`]; `Default` is PyTorch's
 /// (`lr = 0.01`, `alpha = 0.99`, `eps = 1e-8`, the rest 0 / false).
@@ -140,11 +142,29 @@ impl<F: Float> Rule<3> for RmsPropRule<F> {
         grads: &[F],
         state: [&mut [F]; 3],
     ) {
+        let wd = if decay { c.weight_decay } else { F::ZERO };
+        let [v, gbar, buf] = state;
+        rmsprop_loop(c, wd, params, grads, v, gbar, buf);
+    }
+}
+
+multiversion! {
+    /// The RMSprop loop over one tensor, dispatched to its variant.
+    fn rmsprop_loop<F: Float>(
+        c: &RmsPropCoeffs<F>,
+        wd: F,
+        params: &mut [F],
+        grads: &[F],
+        v: &mut [F],
+        gbar: &mut [F],
+        buf: &mut [F],
+    ) {
+        let state = (v, gbar, buf);
         match (c.centered, c.use_momentum) {
-            (false, false) => rmsprop::<F, false, false>(c, decay, params, grads, state),
-            (false, true) => rmsprop::<F, false, true>(c, decay, params, grads, state),
-            (true, false) => rmsprop::<F, true, false>(c, decay, params, grads, state),
-            (true, true) => rmsprop::<F, true, true>(c, decay, params, grads, state),
+            (false, false) => rmsprop::<F, false, false>(c, wd, params, grads, state),
+            (false, true) => rmsprop::<F, false, true>(c, wd, params, grads, state),
+            (true, false) => rmsprop::<F, true, false>(c, wd, params, grads, state),
+            (true, true) => rmsprop::<F, true, true>(c, wd, params, grads, state),
         }
     }
 }
@@ -153,12 +173,11 @@ impl<F: Float> Rule<3> for RmsPropRule<F> {
 #[inline(always)]
 fn rmsprop<F: Float, const CENTERED: bool, const MOMENTUM: bool>(
     c: &RmsPropCoeffs<F>,
-    decay: bool,
+    wd: F,
     params: &mut [F],
     grads: &[F],
-    [v, gbar, buf]: [&mut [F]; 3],
+    (v, gbar, buf): (&mut [F], &mut [F], &mut [F]),
 ) {
-    let wd = if decay { c.weight_decay } else { F::ZERO };
     let has_wd = wd != F::ZERO;
     let mut n = params.len().min(grads.len()).min(v.len());
     if CENTERED {
@@ -178,9 +197,9 @@ fn rmsprop<F: Float, const CENTERED: bool, const MOMENTUM: bool>(
         let avg = if CENTERED {
             let gb = lerp(gbar[i], d, c.one_minus_alpha);
             gbar[i] = gb;
-            (sq - gb * gb).sqrt() + c.eps
+            sqrt(sq - gb * gb) + c.eps
         } else {
-            sq.sqrt() + c.eps
+            sqrt(sq) + c.eps
         };
         params[i] = if MOMENTUM {
             let b = buf[i] * c.momentum + d / avg;

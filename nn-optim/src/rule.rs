@@ -5,6 +5,7 @@
 use nn_core::Float;
 
 use crate::error::{ConfigError, StepError};
+use crate::macros::multiversion;
 
 /// One optimizer algorithm: validated hyper-parameters, the step count, and the
 /// per-tensor update on flat slices with `K` state slices per tensor.
@@ -99,18 +100,25 @@ pub trait Rule<const K: usize>: Sized {
 /// blocks of 8 (`x * 0` is NaN exactly when `x` is not finite), so it costs one
 /// streaming read of the gradients.
 pub fn first_non_finite<F: Float>(values: &[F]) -> Option<usize> {
-    let mut acc = [F::ZERO; 8];
-    let mut chunks = values.chunks_exact(8);
-    for chunk in &mut chunks {
-        for (a, &x) in acc.iter_mut().zip(chunk) {
-            *a += x * F::ZERO;
-        }
+    let tail = values.chunks_exact(8).remainder();
+    if any_nan_in_blocks(values) {
+        return values.iter().position(|x| !x.is_finite());
     }
-    let tail_bad = chunks.remainder().iter().any(|x| !x.is_finite());
-    if tail_bad || acc.iter().any(|a| a.is_nan()) {
-        values.iter().position(|x| !x.is_finite())
-    } else {
-        None
+    tail.iter()
+        .position(|x| !x.is_finite())
+        .map(|i| values.len() - tail.len() + i)
+}
+
+multiversion! {
+    /// Whether a whole block of 8 holds a NaN or infinity (`x * 0` is NaN then).
+    fn any_nan_in_blocks<F: Float>(values: &[F]) -> bool {
+        let mut acc = [F::ZERO; 8];
+        for chunk in values.chunks_exact(8) {
+            for (a, &x) in acc.iter_mut().zip(chunk) {
+                *a += x * F::ZERO;
+            }
+        }
+        acc.iter().any(|a| a.is_nan())
     }
 }
 

@@ -21,6 +21,7 @@ use core::marker::PhantomData;
 use nn_core::Float;
 
 use crate::error::{ConfigError, check_lr, check_weight_decay, ensure};
+use crate::macros::multiversion;
 use crate::macros::rule_common;
 use crate::optimizer::Optimizer;
 use crate::rule::{Rule, cut, f};
@@ -146,9 +147,16 @@ impl<F: Float> Rule<1> for SgdRule<F> {
 
     fn update(c: &SgdCoeffs<F>, decay: bool, params: &mut [F], grads: &[F], state: [&mut [F]; 1]) {
         let wd = if decay { c.weight_decay } else { F::ZERO };
+        let [buf] = state;
+        sgd_loop(c, wd, params, grads, buf);
+    }
+}
+
+multiversion! {
+    /// The SGD loop over one tensor.
+    fn sgd_loop<F: Float>(c: &SgdCoeffs<F>, wd: F, params: &mut [F], grads: &[F], buf: &mut [F]) {
         let has_wd = wd != F::ZERO;
         let (lr, mu, damp1) = (c.lr, c.momentum, c.one_minus_dampening);
-        let [buf] = state;
         if !c.use_momentum {
             for (w, &g) in params.iter_mut().zip(grads) {
                 let d = if has_wd { g + wd * *w } else { g };

@@ -5,8 +5,8 @@ use nn_core::{Dense, Params};
 use nn_optim::{
     AdaMaxConfig, AdaMaxRule, AdadeltaConfig, AdadeltaRule, AdagradConfig, AdagradRule, Adam,
     AdamConfig, AdamRule, AdamW, AdamWConfig, AdamWRule, ConfigError, NAdamConfig, NAdamRule,
-    RmsPropConfig, RmsPropRule, Rule, Sgd, SgdConfig, SgdRule, StepError, decay_except_biases,
-    first_non_finite,
+    Optimizer, RmsPropConfig, RmsPropRule, Rule, Sgd, SgdConfig, SgdRule, StepError,
+    decay_except_biases, first_non_finite,
 };
 
 fn out_of_range(name: &'static str) -> Result<(), ConfigError> {
@@ -431,40 +431,88 @@ fn slice_step_checks_lengths_of_used_state_only() {
     assert_eq!(w, [-1.0, -2.0, -3.0]);
 }
 
+type Layer = Dense<f64, 3, 2>;
+
+/// Five steps through the network API and through the slice API (check every
+/// tensor, one `begin_step`, `update` per tensor) give the same bits.
+fn apis_agree<R: Rule<K, Float = f64>, const K: usize>(config: R::Config) {
+    let mut net = Layer::from_parts([[0.1, -0.2, 0.3], [0.4, 0.5, -0.6]], [0.7, -0.8]);
+    let mut opt = Optimizer::<R, Layer, K>::new(config, &net).unwrap();
+    let mut rule = R::new(config).unwrap();
+    let mut w = net.weight.as_flattened().to_vec();
+    let mut b = net.bias.to_vec();
+    let mut sw: [Vec<f64>; K] = core::array::from_fn(|_| vec![0.0; 6]);
+    let mut sb: [Vec<f64>; K] = core::array::from_fn(|_| vec![0.0; 2]);
+    for step in 0..5 {
+        let k = step as f64;
+        let grads = Layer::from_parts(
+            [[1.0 - k, 0.5, -0.25 * k], [2.0, -1.0 + k, 0.125]],
+            [0.3 * k, -0.7],
+        );
+        opt.step(&mut net, &grads).unwrap();
+        rule.check(0, 6, grads.weight.as_flattened(), [6; K])
+            .unwrap();
+        rule.check(1, 2, &grads.bias, [2; K]).unwrap();
+        let c = rule.begin_step();
+        R::update(
+            &c,
+            true,
+            &mut w,
+            grads.weight.as_flattened(),
+            sw.each_mut().map(|s| &mut s[..]),
+        );
+        R::update(
+            &c,
+            true,
+            &mut b,
+            &grads.bias,
+            sb.each_mut().map(|s| &mut s[..]),
+        );
+    }
+    assert_eq!(net.weight.as_flattened(), &w[..]);
+    assert_eq!(&net.bias[..], &b[..]);
+    assert_eq!(opt.steps(), 5);
+}
+
 #[test]
 fn network_and_slice_apis_agree_bit_for_bit() {
-    let config = AdamConfig {
+    apis_agree::<SgdRule<f64>, 1>(SgdConfig {
+        lr: 0.1,
+        momentum: 0.9,
+        nesterov: true,
+        weight_decay: 0.01,
+        ..SgdConfig::default()
+    });
+    apis_agree::<AdagradRule<f64>, 1>(AdagradConfig {
+        lr_decay: 0.1,
+        initial_accumulator_value: 0.5,
+        ..AdagradConfig::default()
+    });
+    apis_agree::<AdadeltaRule<f64>, 2>(AdadeltaConfig {
+        weight_decay: 0.01,
+        ..AdadeltaConfig::default()
+    });
+    apis_agree::<RmsPropRule<f64>, 3>(RmsPropConfig {
+        centered: true,
+        momentum: 0.5,
+        ..RmsPropConfig::default()
+    });
+    apis_agree::<AdamRule<f64>, 3>(AdamConfig {
         lr: 0.05,
         weight_decay: 0.01,
         amsgrad: true,
         ..AdamConfig::default()
-    };
-    let mut net = Dense::<f64, 3, 2>::from_parts([[0.1, -0.2, 0.3], [0.4, 0.5, -0.6]], [0.7, -0.8]);
-    let mut adam = Adam::new(config, &net).unwrap();
-    let mut rule = AdamRule::<f64>::new(config).unwrap();
-    let mut w = *net.weight.as_flattened().first_chunk::<6>().unwrap();
-    let mut b = net.bias;
-    let mut sw = [[0.0; 6]; 3];
-    let mut sb = [[0.0; 2]; 3];
-    for step in 0..5 {
-        let k = step as f64;
-        let grads = Dense::<f64, 3, 2>::from_parts(
-            [[1.0 - k, 0.5, -0.25 * k], [2.0, -1.0 + k, 0.125]],
-            [0.3 * k, -0.7],
-        );
-        adam.step(&mut net, &grads).unwrap();
-        // The slice API on the same tensors: check both, one step, update both.
-        let [s0, s1, s2] = &mut sw;
-        let [t0, t1, t2] = &mut sb;
-        rule.check(0, 6, grads.weight.as_flattened(), [6, 6, 6])
-            .unwrap();
-        rule.check(1, 2, &grads.bias, [2, 2, 2]).unwrap();
-        let c = rule.begin_step();
-        AdamRule::update(&c, true, &mut w, grads.weight.as_flattened(), [s0, s1, s2]);
-        AdamRule::update(&c, true, &mut b, &grads.bias, [t0, t1, t2]);
-    }
-    assert_eq!(net.weight.as_flattened(), &w[..]);
-    assert_eq!(net.bias, b);
+    });
+    apis_agree::<AdamWRule<f64>, 3>(AdamWConfig {
+        lr: 0.05,
+        ..AdamWConfig::default()
+    });
+    apis_agree::<AdaMaxRule<f64>, 2>(AdaMaxConfig::default());
+    apis_agree::<NAdamRule<f64>, 2>(NAdamConfig {
+        weight_decay: 0.1,
+        decoupled_weight_decay: true,
+        ..NAdamConfig::default()
+    });
 }
 
 #[test]

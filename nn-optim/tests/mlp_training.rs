@@ -1,15 +1,10 @@
-//! `mlp_training.json`: small typed networks trained for 10 full-batch steps
-//! with the network API ([`Sgd`] and [`Adam`]), compared with PyTorch in f64
-//! and f32 (trajectory tolerances).
-//!
-//! The tanh/sigmoid activations and the MSE / softmax cross-entropy losses are
-//! written here, in the test, on nn-core's `Elementwise` trait: nn-core's own
-//! are being written elsewhere and were not on `main` when this test was
-//! written. A case whose shape, activation, loss or optimizer is not mapped fails.
+//! `mlp_training.json`: typed networks (nn-core's `Dense`, `Tanh`, `Sigmoid`,
+//! `Mse`, `CrossEntropy`) trained for 10 full-batch steps with the network API
+//! ([`Sgd`] and [`Adam`]), compared with PyTorch in f64 and f32 (trajectory
+//! tolerances). A case whose shape, activation, loss or optimizer is not
+//! mapped fails.
 
-use nn_core::kernels::activation::Elementwise;
-use nn_core::kernels::{elementwise_backward, elementwise_forward};
-use nn_core::{Dense, Float, Module, Param, ParamMut, Params, Seq};
+use nn_core::{CrossEntropy, Dense, Float, Loss, Module, Mse, Params, Seq, Sigmoid, Tanh};
 use nn_optim::{Adam, AdamConfig, Sgd, SgdConfig};
 use serde_json::Value;
 
@@ -20,74 +15,8 @@ const PATH: &str = concat!(
 
 const B: usize = 4;
 
-/// A batch-only layer for an `Elementwise` type. (nn-core's
-/// `elementwise_module!` also implements the per-sample form, and outside
-/// nn-core the two impls are refused as overlapping, E0119.)
-macro_rules! batch_layer {
-    ($ty:ty) => {
-        impl<F: Float, const N: usize> Module<[[F; N]; B]> for $ty {
-            type Output = [[F; N]; B];
-            type Cache = [[F; N]; B];
-            fn forward(&self, x: &[[F; N]; B]) -> [[F; N]; B] {
-                let mut y = [[F::ZERO; N]; B];
-                elementwise_forward(self, x.as_flattened(), y.as_flattened_mut());
-                y
-            }
-            fn forward_train(&self, x: &[[F; N]; B]) -> ([[F; N]; B], [[F; N]; B]) {
-                (self.forward(x), *x)
-            }
-            fn backward(&self, x: &[[F; N]; B], dy: &[[F; N]; B], _: &mut Self) -> [[F; N]; B] {
-                let mut dx = [[F::ZERO; N]; B];
-                elementwise_backward(
-                    self,
-                    x.as_flattened(),
-                    dy.as_flattened(),
-                    dx.as_flattened_mut(),
-                );
-                dx
-            }
-        }
-        impl<F: Float> Params<F> for $ty {
-            fn params(&self) -> impl Iterator<Item = Param<'_, F>> {
-                core::iter::empty()
-            }
-            fn params_mut(&mut self) -> impl Iterator<Item = ParamMut<'_, F>> {
-                core::iter::empty()
-            }
-        }
-    };
-}
-
-/// `tanh`, for this test.
-#[derive(Clone, Copy, Debug, Default)]
-struct TestTanh;
-impl<F: Float> Elementwise<F> for TestTanh {
-    fn apply(&self, x: F) -> F {
-        x.tanh()
-    }
-    fn derivative(&self, x: F) -> F {
-        let t = x.tanh();
-        F::ONE - t * t
-    }
-}
-batch_layer!(TestTanh);
-
-/// The logistic sigmoid, for this test.
-#[derive(Clone, Copy, Debug, Default)]
-struct TestSigmoid;
-impl<F: Float> Elementwise<F> for TestSigmoid {
-    fn apply(&self, x: F) -> F {
-        F::ONE / (F::ONE + (-x).exp())
-    }
-    fn derivative(&self, x: F) -> F {
-        let s = self.apply(x);
-        s * (F::ONE - s)
-    }
-}
-batch_layer!(TestSigmoid);
-
-type TanhNet<F> = Seq![Dense<F, 2, 4>, TestTanh, Dense<F, 4, 1>];
-type SigmoidNet<F> = Seq![Dense<F, 2, 4>, TestSigmoid, Dense<F, 4, 2>];
+type TanhNet<F> = Seq![Dense<F, 2, 4>, Tanh, Dense<F, 4, 1>];
+type SigmoidNet<F> = Seq![Dense<F, 2, 4>, Sigmoid, Dense<F, 4, 2>];
 
 fn f64s(v: &Value) -> Result<Vec<f64>, String> {
     v.as_array()
@@ -140,39 +69,6 @@ fn inputs<F: Float>(case: &Value) -> Result<[[F; 2]; B], String> {
     Ok(x)
 }
 
-/// Mean over all `B·O` elements of the squared error, and its gradient.
-fn mse<F: Float, const O: usize>(y: &[[F; O]; B], t: &[[F; O]; B]) -> (F, [[F; O]; B]) {
-    let n = F::from_usize(B * O);
-    let mut loss = F::ZERO;
-    let mut dy = [[F::ZERO; O]; B];
-    for b in 0..B {
-        for o in 0..O {
-            let r = y[b][o] - t[b][o];
-            loss += r * r;
-            dy[b][o] = F::TWO * r / n;
-        }
-    }
-    (loss / n, dy)
-}
-
-/// Softmax cross-entropy with class indices, mean over the batch.
-fn cross_entropy<F: Float, const C: usize>(z: &[[F; C]; B], t: &[usize; B]) -> (F, [[F; C]; B]) {
-    let mut loss = F::ZERO;
-    let mut dz = [[F::ZERO; C]; B];
-    for b in 0..B {
-        let max = z[b].iter().fold(F::NEG_INFINITY, |a, &v| a.max(v));
-        let sum: F = z[b].iter().map(|&v| (v - max).exp()).sum();
-        let lse = max + sum.ln();
-        loss += lse - z[b][t[b]];
-        for c in 0..C {
-            let p = (z[b][c] - lse).exp();
-            let onehot = if c == t[b] { F::ONE } else { F::ZERO };
-            dz[b][c] = (p - onehot) / F::from_usize(B);
-        }
-    }
-    (loss / F::from_usize(B), dz)
-}
-
 /// One optimizer step on a network and its gradients.
 type StepFn<'a, N> = dyn FnMut(&mut N, &N) -> Result<(), String> + 'a;
 
@@ -186,7 +82,7 @@ struct Run {
 fn train<F, N, const O: usize>(
     mut net: N,
     x: &[[F; 2]; B],
-    loss: impl Fn(&[[F; O]; B]) -> (F, [[F; O]; B]),
+    loss: impl Fn(&[[F; O]; B]) -> Result<(F, [[F; O]; B]), String>,
     case: &Value,
 ) -> Result<Run, String>
 where
@@ -244,12 +140,12 @@ where
     for _ in 0..steps {
         grads.fill(F::ZERO);
         let (y, cache) = net.forward_train(x);
-        let (l, dy) = loss(&y);
+        let (l, dy) = loss(&y)?;
         losses.push(l.to_f64());
         let _dx: [[F; 2]; B] = net.backward(&cache, &dy, &mut grads);
         step(&mut net, &grads)?;
     }
-    let final_loss = loss(&net.forward(x)).0.to_f64();
+    let final_loss = loss(&net.forward(x))?.0.to_f64();
     // Parameter tensors come in order weight, bias, weight, bias.
     let tensors: Vec<Vec<f64>> = net
         .params()
@@ -287,17 +183,21 @@ fn run_case<F: Float>(case: &Value) -> Result<Run, String> {
     );
     match key {
         ([2, 4, 1], "tanh", "mse") => {
-            let net: TanhNet<F> = nn_core::seq![dense(&layers[0])?, TestTanh, dense(&layers[1])?];
+            let net: TanhNet<F> = nn_core::seq![dense(&layers[0])?, Tanh, dense(&layers[1])?];
             let rows = case["target"].as_array().ok_or("target missing")?;
             let mut t = [[F::ZERO; 1]; B];
             for (b, row) in rows.iter().enumerate().take(B) {
                 t[b][0] = F::from_f64(f64s(row)?.first().copied().ok_or("empty target row")?);
             }
-            train(net, &x, |y| mse(y, &t), case)
+            train(
+                net,
+                &x,
+                |y| Mse.loss_and_grad(y, &t).map_err(|e| e.to_string()),
+                case,
+            )
         }
         ([2, 4, 2], "sigmoid", "softmax_cross_entropy") => {
-            let net: SigmoidNet<F> =
-                nn_core::seq![dense(&layers[0])?, TestSigmoid, dense(&layers[1])?];
+            let net: SigmoidNet<F> = nn_core::seq![dense(&layers[0])?, Sigmoid, dense(&layers[1])?];
             let idx: Vec<usize> = case["target"]
                 .as_array()
                 .ok_or("target missing")?
@@ -308,7 +208,12 @@ fn run_case<F: Float>(case: &Value) -> Result<Run, String> {
             if t.iter().any(|&c| c >= 2) {
                 return Err("class index out of range".into());
             }
-            train(net, &x, |z| cross_entropy(z, &t), case)
+            train(
+                net,
+                &x,
+                |z| CrossEntropy.loss_and_grad(z, &t).map_err(|e| e.to_string()),
+                case,
+            )
         }
         other => Err(format!("case shape {other:?} cannot be mapped")),
     }

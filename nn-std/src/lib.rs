@@ -3,7 +3,13 @@
 //! - [`runtime`]: networks whose shape is known only at run time, built from
 //!   nn-core's shared slice kernels.
 //! - [`reference`](mod@reference): checks the library against the PyTorch reference vectors.
+//! - [`data`]: data sets (embedded Iris and Digits, synthetic tasks, CSV and
+//!   IDX loaders), splits, shuffling, mini-batches, scaling.
+//! - [`metrics`]: loss averages, accuracy, confusion matrix, per-class
+//!   precision, recall and F1.
 #![deny(missing_docs)]
 
+pub mod data;
+pub mod metrics;
 pub mod reference;
 pub mod runtime;
