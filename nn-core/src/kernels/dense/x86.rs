@@ -274,8 +274,12 @@ unsafe fn forward_avx2(d: Dims, w: *const f32, b: *const f32, x: *const f32, y: 
 
 #[target_feature(enable = "avx2,avx512f,avx512vl")]
 unsafe fn forward_avx512(d: Dims, w: *const f32, b: *const f32, x: *const f32, y: *mut f32) {
-    // SAFETY: the contract of this function is the contract of `forward`.
-    unsafe { forward::<5, 4>(d, w, b, x, y) }
+    if d.rows < ROWS_512 {
+        // SAFETY: the contract of this function is the contract of `forward`.
+        return unsafe { forward::<5, 4>(d, w, b, x, y) };
+    }
+    // SAFETY: the contract of this function is the contract of `forward_zmm`.
+    unsafe { forward_zmm(d, w, b, x, y) }
 }
 
 #[target_feature(enable = "avx2")]
@@ -437,6 +441,120 @@ unsafe fn block<const R: usize, const O: usize>(
                 *yr.add(o) = hsum1(acc_r[o]) + *b.add(o);
                 o += 1;
             }
+        }
+    }
+}
+
+/// Rows per block of the 512-bit forward kernel.
+const ROWS_512: usize = 8;
+
+/// The AVX-512 forward driver: blocks of [`ROWS_512`] rows × 4 outputs in
+/// 512-bit registers, the edges with the 256-bit blocks.
+///
+/// # Safety
+/// As [`forward`], with AVX-512F available.
+#[target_feature(enable = "avx2,avx512f,avx512vl")]
+#[inline]
+unsafe fn forward_zmm(d: Dims, w: *const f32, b: *const f32, x: *const f32, y: *mut f32) {
+    let Dims { rows, n_in, n_out } = d;
+    let mut r = 0;
+    // SAFETY (whole body): as in `forward`, every block stays inside the
+    // rows and outputs it is given.
+    unsafe {
+        while r + ROWS_512 <= rows {
+            let mut o = 0;
+            while o + 4 <= n_out {
+                block_zmm::<ROWS_512>(
+                    d,
+                    w.add(o * n_in),
+                    b.add(o),
+                    x.add(r * n_in),
+                    y.add(r * n_out + o),
+                );
+                o += 4;
+            }
+            while o < n_out {
+                block::<ROWS_512, 1>(
+                    d,
+                    w.add(o * n_in),
+                    b.add(o),
+                    x.add(r * n_in),
+                    y.add(r * n_out + o),
+                );
+                o += 1;
+            }
+            r += ROWS_512;
+        }
+        if r < rows {
+            let rest = Dims {
+                rows: rows - r,
+                ..d
+            };
+            forward::<5, 4>(rest, w, b, x.add(r * n_in), y.add(r * n_out));
+        }
+    }
+}
+
+/// `R` rows × 4 outputs with 512-bit registers: each register holds the
+/// eight partial sums of two outputs side by side (lanes 0–7 and 8–15), the
+/// input row is broadcast to both halves. Per lane the operations are those
+/// of [`block`]; the masked tail and the reduction run on the 256-bit halves.
+///
+/// # Safety
+/// As [`block`] with `O = 4`, and AVX-512F available.
+#[target_feature(enable = "avx2,avx512f,avx512vl")]
+#[inline]
+#[allow(clippy::needless_range_loop)] // `acc[r][p]` indexed like the math; fully unrolled
+unsafe fn block_zmm<const R: usize>(
+    d: Dims,
+    w: *const f32,
+    b: *const f32,
+    x: *const f32,
+    y: *mut f32,
+) {
+    let n_in = d.n_in;
+    let nb = n_in / LANES;
+    let rem = n_in % LANES;
+    let mut acc = [[_mm512_setzero_ps(); 2]; R];
+    // SAFETY (whole body): offsets j·8 + lane < n_in within each row; the
+    // tail uses masked loads of the `rem` lanes in bounds.
+    unsafe {
+        for j in 0..nb {
+            let mut wv = [_mm512_setzero_ps(); 2];
+            for (p, v) in wv.iter_mut().enumerate() {
+                let lo = _mm256_loadu_pd(w.add(2 * p * n_in + j * LANES).cast());
+                let hi = _mm256_loadu_pd(w.add((2 * p + 1) * n_in + j * LANES).cast());
+                *v = _mm512_castpd_ps(_mm512_insertf64x4::<1>(_mm512_castpd256_pd512(lo), hi));
+            }
+            for r in 0..R {
+                let xv = _mm512_castpd_ps(_mm512_broadcast_f64x4(_mm256_loadu_pd(
+                    x.add(r * n_in + j * LANES).cast(),
+                )));
+                for p in 0..2 {
+                    acc[r][p] = _mm512_add_ps(acc[r][p], _mm512_mul_ps(wv[p], xv));
+                }
+            }
+        }
+        let m = tail_mask(rem);
+        let keep = _mm256_castsi256_ps(m);
+        for r in 0..R {
+            // The four outputs' accumulators as 256-bit halves.
+            let mut a = [_mm256_setzero_ps(); 4];
+            for p in 0..2 {
+                let z = _mm512_castps_pd(acc[r][p]);
+                a[2 * p] = _mm256_castpd_ps(_mm512_castpd512_pd256(z));
+                a[2 * p + 1] = _mm256_castpd_ps(_mm512_extractf64x4_pd::<1>(z));
+            }
+            if rem != 0 {
+                let xv = _mm256_maskload_ps(x.add(r * n_in + nb * LANES), m);
+                for (o, a) in a.iter_mut().enumerate() {
+                    let wv = _mm256_maskload_ps(w.add(o * n_in + nb * LANES), m);
+                    let sum = _mm256_add_ps(*a, _mm256_mul_ps(wv, xv));
+                    *a = _mm256_blendv_ps(*a, sum, keep);
+                }
+            }
+            let s = hsum4(a[0], a[1], a[2], a[3]);
+            _mm_storeu_ps(y.add(r * d.n_out), _mm_add_ps(s, _mm_loadu_ps(b)));
         }
     }
 }
