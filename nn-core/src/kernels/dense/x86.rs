@@ -296,8 +296,8 @@ unsafe fn backward_avx2(d: Dims, p: BackPtrs) {
 
 #[target_feature(enable = "avx2,avx512f,avx512vl")]
 unsafe fn backward_avx512(d: Dims, p: BackPtrs) {
-    // SAFETY: the contract of this function is the contract of `backward`.
-    unsafe { backward::<8, 3, 6, 4>(d, p) }
+    // SAFETY: the contract of this function is the contract of `backward_zmm`.
+    unsafe { backward_zmm::<6, 3, 6, 3>(d, p) }
 }
 
 // ---------------------------------------------------------------------------
@@ -833,6 +833,201 @@ unsafe fn dx_tile<const R: usize, const V: usize>(
         for (k, acc_k) in acc.iter().enumerate() {
             for (v, &a) in acc_k.iter().enumerate() {
                 store(p.dx.add((r + k) * n_in + i + v * LANES), a, rem, m);
+            }
+        }
+    }
+}
+
+// ---------------------------------------------------------------------------
+// Backward with 512-bit vectors. Both products are element-wise along the
+// inputs (each element's sum runs over rows or outputs in order), so 16
+// lanes per register change nothing in the operations of any element.
+
+/// Floats per 512-bit register.
+const LANES16: usize = 16;
+
+/// The first `rem` lanes (all 16 when `rem == 0`).
+#[inline]
+fn mask16(rem: usize) -> __mmask16 {
+    if rem == 0 {
+        u16::MAX
+    } else {
+        (1u16 << rem) - 1
+    }
+}
+
+/// # Safety
+/// As [`backward`], with AVX-512F available.
+#[target_feature(enable = "avx2,avx512f,avx512vl")]
+#[inline]
+unsafe fn backward_zmm<const OW: usize, const VW: usize, const RX: usize, const VX: usize>(
+    d: Dims,
+    p: BackPtrs,
+) {
+    // SAFETY: the kernels' contracts follow from this function's.
+    unsafe {
+        let n_in = d.n_in;
+        let mut i = 0;
+        while i + VW * LANES16 <= n_in {
+            dw_cols_zmm::<OW, VW>(d, p, i, 0);
+            i += VW * LANES16;
+        }
+        while i < n_in {
+            let rem = if i + LANES16 <= n_in { 0 } else { n_in - i };
+            dw_cols_zmm::<OW, 1>(d, p, i, rem);
+            i += LANES16;
+        }
+        let mut i = 0;
+        if d.rows == 1 {
+            // One sample: wide tiles keep enough sums in flight.
+            while i + 8 * LANES16 <= n_in {
+                dx_tile_zmm::<1, 8>(d, p, 0, i, 0);
+                i += 8 * LANES16;
+            }
+            while i < n_in {
+                let rem = if i + LANES16 <= n_in { 0 } else { n_in - i };
+                dx_tile_zmm::<1, 1>(d, p, 0, i, rem);
+                i += LANES16;
+            }
+            return;
+        }
+        while i + VX * LANES16 <= n_in {
+            dx_rows_zmm::<RX, VX>(d, p, i, 0);
+            i += VX * LANES16;
+        }
+        while i < n_in {
+            let rem = if i + LANES16 <= n_in { 0 } else { n_in - i };
+            dx_rows_zmm::<RX, 1>(d, p, i, rem);
+            i += LANES16;
+        }
+    }
+}
+
+/// All outputs of one block of input columns (`rem != 0` only with `V == 1`).
+///
+/// # Safety
+/// As [`backward_zmm`], with the columns inside the matrix.
+#[target_feature(enable = "avx2,avx512f,avx512vl")]
+#[inline]
+unsafe fn dw_cols_zmm<const O: usize, const V: usize>(d: Dims, p: BackPtrs, i: usize, rem: usize) {
+    let mut o = 0;
+    // SAFETY: tiles cover outputs o..o+O' <= n_out.
+    unsafe {
+        while o + O <= d.n_out {
+            dw_tile_zmm::<O, V>(d, p, o, i, rem);
+            o += O;
+        }
+        while o + 2 <= d.n_out {
+            dw_tile_zmm::<2, V>(d, p, o, i, rem);
+            o += 2;
+        }
+        if o < d.n_out {
+            dw_tile_zmm::<1, V>(d, p, o, i, rem);
+        }
+    }
+}
+
+/// One `O × V` tile of `dw` (16-lane vectors) at output `o`, input `i`.
+///
+/// # Safety
+/// As [`backward_zmm`], with the tile inside the matrix.
+#[target_feature(enable = "avx2,avx512f,avx512vl")]
+#[inline]
+unsafe fn dw_tile_zmm<const O: usize, const V: usize>(
+    d: Dims,
+    p: BackPtrs,
+    o: usize,
+    i: usize,
+    rem: usize,
+) {
+    let Dims { rows, n_in, n_out } = d;
+    let k = mask16(rem);
+    let mut acc = [[_mm512_setzero_ps(); V]; O];
+    // SAFETY: the tile is in bounds by this function's contract; masked
+    // loads and stores touch only the `rem` lanes in bounds.
+    unsafe {
+        for (q, acc_q) in acc.iter_mut().enumerate() {
+            for (v, a) in acc_q.iter_mut().enumerate() {
+                *a = _mm512_maskz_loadu_ps(k, p.dw.add((o + q) * n_in + i + v * LANES16));
+            }
+        }
+        for r in 0..rows {
+            let mut xv = [_mm512_setzero_ps(); V];
+            for (v, xv) in xv.iter_mut().enumerate() {
+                *xv = _mm512_maskz_loadu_ps(k, p.x.add(r * n_in + i + v * LANES16));
+            }
+            for (q, acc_q) in acc.iter_mut().enumerate() {
+                let g = _mm512_set1_ps(*p.dy.add(r * n_out + o + q));
+                for (a, &xv) in acc_q.iter_mut().zip(&xv) {
+                    *a = _mm512_add_ps(*a, _mm512_mul_ps(g, xv));
+                }
+            }
+        }
+        for (q, acc_q) in acc.iter().enumerate() {
+            for (v, &a) in acc_q.iter().enumerate() {
+                _mm512_mask_storeu_ps(p.dw.add((o + q) * n_in + i + v * LANES16), k, a);
+            }
+        }
+    }
+}
+
+/// All rows of one block of input columns (`rem != 0` only with `V == 1`).
+///
+/// # Safety
+/// As [`backward_zmm`], with the columns inside the matrix.
+#[target_feature(enable = "avx2,avx512f,avx512vl")]
+#[inline]
+unsafe fn dx_rows_zmm<const R: usize, const V: usize>(d: Dims, p: BackPtrs, i: usize, rem: usize) {
+    let mut r = 0;
+    // SAFETY: tiles cover rows r..r+R' <= rows.
+    unsafe {
+        while r + R <= d.rows {
+            dx_tile_zmm::<R, V>(d, p, r, i, rem);
+            r += R;
+        }
+        while r + 2 <= d.rows {
+            dx_tile_zmm::<2, V>(d, p, r, i, rem);
+            r += 2;
+        }
+        if r < d.rows {
+            dx_tile_zmm::<1, V>(d, p, r, i, rem);
+        }
+    }
+}
+
+/// One `R × V` tile of `dx` (16-lane vectors) at row `r`, input `i`.
+///
+/// # Safety
+/// As [`backward_zmm`], with the tile inside the matrix.
+#[target_feature(enable = "avx2,avx512f,avx512vl")]
+#[inline]
+unsafe fn dx_tile_zmm<const R: usize, const V: usize>(
+    d: Dims,
+    p: BackPtrs,
+    r: usize,
+    i: usize,
+    rem: usize,
+) {
+    let Dims { n_in, n_out, .. } = d;
+    let k = mask16(rem);
+    let mut acc = [[_mm512_setzero_ps(); V]; R];
+    // SAFETY: as in `dw_tile_zmm`.
+    unsafe {
+        for o in 0..n_out {
+            let mut wv = [_mm512_setzero_ps(); V];
+            for (v, wv) in wv.iter_mut().enumerate() {
+                *wv = _mm512_maskz_loadu_ps(k, p.w.add(o * n_in + i + v * LANES16));
+            }
+            for (q, acc_q) in acc.iter_mut().enumerate() {
+                let g = _mm512_set1_ps(*p.dy.add((r + q) * n_out + o));
+                for (a, &wv) in acc_q.iter_mut().zip(&wv) {
+                    *a = _mm512_add_ps(*a, _mm512_mul_ps(wv, g));
+                }
+            }
+        }
+        for (q, acc_q) in acc.iter().enumerate() {
+            for (v, &a) in acc_q.iter().enumerate() {
+                _mm512_mask_storeu_ps(p.dx.add((r + q) * n_in + i + v * LANES16), k, a);
             }
         }
     }
