@@ -200,3 +200,65 @@ fn selected_tier_never_exceeds_the_cpu() {
     set_isa(best);
     assert_eq!(isa(), best);
 }
+
+/// Long rows (several input chunks of the blocked kernels), many outputs
+/// (several panels) and row counts around the block sizes, bit for bit.
+#[cfg(target_arch = "x86_64")]
+#[test]
+fn long_rows_are_bit_identical_to_portable() {
+    extern crate std;
+    use std::vec;
+    let detected = x86::detect();
+    let mut g = Gen(11);
+    for (n_in, n_out, rows) in [
+        (300, 9, 8),
+        (517, 6, 17),
+        (784, 70, 9),
+        (263, 257, 8),
+        (263, 261, 8),
+    ] {
+        let mut v = |n: usize| (0..n).map(|_| g.next()).collect::<std::vec::Vec<f32>>();
+        let (w, b, x, dy, dw0) = (
+            v(n_in * n_out),
+            v(n_out),
+            v(rows * n_in),
+            v(rows * n_out),
+            v(n_in * n_out),
+        );
+        let mut y_ref = vec![0.0f32; rows * n_out];
+        let (mut dw_ref, mut db_ref, mut dx_ref) =
+            (dw0.clone(), vec![0.5f32; n_out], vec![0.0f32; rows * n_in]);
+        for r in 0..rows {
+            let xr = &x[r * n_in..][..n_in];
+            portable::forward(&w, &b, xr, &mut y_ref[r * n_out..][..n_out]);
+            let dyr = &dy[r * n_out..][..n_out];
+            portable::backward(
+                &w,
+                xr,
+                dyr,
+                &mut dw_ref,
+                &mut db_ref,
+                &mut dx_ref[r * n_in..][..n_in],
+            );
+        }
+        for tier in [Isa::Avx2, Isa::Avx512]
+            .into_iter()
+            .filter(|&t| t <= detected)
+        {
+            let mut y = vec![0.0f32; rows * n_out];
+            assert!(x86::forward_batch_on(tier, &w, &b, &x, &mut y));
+            assert!(
+                bits(&y).eq(bits(&y_ref)),
+                "forward {tier:?} {n_in}x{n_out} rows={rows}"
+            );
+            let (mut dw, mut db, mut dx) =
+                (dw0.clone(), vec![0.5f32; n_out], vec![1.0f32; rows * n_in]);
+            assert!(x86::backward_batch_on(
+                tier, &w, &x, &dy, &mut dw, &mut db, &mut dx
+            ));
+            assert!(bits(&dw).eq(bits(&dw_ref)), "dw {tier:?} {n_in}x{n_out}");
+            assert!(bits(&db).eq(bits(&db_ref)), "db {tier:?} {n_in}x{n_out}");
+            assert!(bits(&dx).eq(bits(&dx_ref)), "dx {tier:?} {n_in}x{n_out}");
+        }
+    }
+}

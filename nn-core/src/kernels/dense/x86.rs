@@ -454,8 +454,20 @@ unsafe fn block<const R: usize, const O: usize>(
 /// Rows per block of the 512-bit forward kernel.
 const ROWS_512: usize = 8;
 
+/// Inputs per chunk of the blocked 512-bit forward kernel (a multiple of 8):
+/// eight rows of a chunk stay in L1 while the weight panel streams past.
+const CHUNK_512: usize = 256;
+/// Most 4-output blocks whose partial sums the blocked kernel keeps on the stack.
+const MAX_BLOCKS_512: usize = 64;
+
+/// Partial sums of [`ROWS_512`] rows × 4 outputs: two outputs per register.
+type Acc512 = [[__m512; 2]; ROWS_512];
+
 /// The AVX-512 forward driver: blocks of [`ROWS_512`] rows × 4 outputs in
-/// 512-bit registers, the edges with the 256-bit blocks.
+/// 512-bit registers, the edges with the 256-bit blocks. Long rows are cut
+/// into chunks of [`CHUNK_512`] inputs so that the row block stays in L1;
+/// between chunks the partial sums wait on the stack, bit for bit, so the
+/// order of operations of every output is unchanged.
 ///
 /// # Safety
 /// As [`forward`], with AVX-512F available.
@@ -463,55 +475,109 @@ const ROWS_512: usize = 8;
 #[inline]
 unsafe fn forward_zmm(d: Dims, w: *const f32, b: *const f32, x: *const f32, y: *mut f32) {
     let Dims { rows, n_in, n_out } = d;
-    let mut r = 0;
+    let full = rows / ROWS_512 * ROWS_512;
+    let blocks = n_out / 4;
+    let nb = n_in / LANES;
+    let chunk = if blocks <= MAX_BLOCKS_512 {
+        CHUNK_512 / LANES
+    } else {
+        nb.max(1)
+    };
+    let mut saved = [[[_mm512_setzero_ps(); 2]; ROWS_512]; MAX_BLOCKS_512];
     // SAFETY (whole body): as in `forward`, every block stays inside the
-    // rows and outputs it is given.
+    // rows and outputs it is given; `saved` is indexed below `blocks` only
+    // when `blocks <= MAX_BLOCKS_512` (otherwise there is a single chunk).
     unsafe {
-        while r + ROWS_512 <= rows {
-            let mut o = 0;
-            while o + 4 <= n_out {
-                block_zmm::<ROWS_512>(
-                    d,
-                    w.add(o * n_in),
-                    b.add(o),
-                    x.add(r * n_in),
-                    y.add(r * n_out + o),
-                );
-                o += 4;
+        let mut r = 0;
+        while r < full {
+            let (xr, yr) = (x.add(r * n_in), y.add(r * n_out));
+            let mut j0 = 0;
+            loop {
+                let j1 = (j0 + chunk).min(nb);
+                let (first, last) = (j0 == 0, j1 == nb);
+                for ob in 0..blocks {
+                    let o = 4 * ob;
+                    let mut acc = if first {
+                        [[_mm512_setzero_ps(); 2]; ROWS_512]
+                    } else {
+                        saved[ob]
+                    };
+                    zmm_steps(&mut acc, w.add(o * n_in), xr, n_in, j0, j1);
+                    if last {
+                        zmm_finish(&acc, d, w.add(o * n_in), b.add(o), xr, yr.add(o));
+                    } else {
+                        saved[ob] = acc;
+                    }
+                }
+                if last {
+                    break;
+                }
+                j0 = j1;
             }
-            while o < n_out {
-                block::<ROWS_512, 1>(
-                    d,
-                    w.add(o * n_in),
-                    b.add(o),
-                    x.add(r * n_in),
-                    y.add(r * n_out + o),
-                );
-                o += 1;
+            for o in blocks * 4..n_out {
+                block::<ROWS_512, 1>(d, w.add(o * n_in), b.add(o), xr, yr.add(o));
             }
             r += ROWS_512;
         }
-        if r < rows {
+        if full < rows {
             let rest = Dims {
-                rows: rows - r,
+                rows: rows - full,
                 ..d
             };
-            forward::<5, 4>(rest, w, b, x.add(r * n_in), y.add(r * n_out));
+            forward::<5, 4>(rest, w, b, x.add(full * n_in), y.add(full * n_out));
         }
     }
 }
 
-/// `R` rows × 4 outputs with 512-bit registers: each register holds the
-/// eight partial sums of two outputs side by side (lanes 0–7 and 8–15), the
-/// input row is broadcast to both halves. Per lane the operations are those
-/// of [`block`]; the masked tail and the reduction run on the 256-bit halves.
+/// Steps `j0..j1` (of 8 inputs each) for [`ROWS_512`] rows × 4 outputs: each
+/// register holds the eight partial sums of two outputs side by side (lanes
+/// 0–7 and 8–15), the input row is broadcast to both halves. Per lane the
+/// operations are those of [`block`].
 ///
 /// # Safety
-/// As [`block`] with `O = 4`, and AVX-512F available.
+/// AVX-512F available; `w` has 4 rows and `x` [`ROWS_512`] rows of `n_in`
+/// floats (row stride `n_in`), `j1 <= n_in / 8`.
 #[target_feature(enable = "avx2,avx512f,avx512vl")]
 #[inline]
 #[allow(clippy::needless_range_loop)] // `acc[r][p]` indexed like the math; fully unrolled
-unsafe fn block_zmm<const R: usize>(
+unsafe fn zmm_steps(
+    acc: &mut Acc512,
+    w: *const f32,
+    x: *const f32,
+    n_in: usize,
+    j0: usize,
+    j1: usize,
+) {
+    // SAFETY: offsets j·8 + lane < n_in within each row by the contract.
+    unsafe {
+        for j in j0..j1 {
+            let mut wv = [_mm512_setzero_ps(); 2];
+            for (p, v) in wv.iter_mut().enumerate() {
+                let lo = _mm256_loadu_pd(w.add(2 * p * n_in + j * LANES).cast());
+                let hi = _mm256_loadu_pd(w.add((2 * p + 1) * n_in + j * LANES).cast());
+                *v = _mm512_castpd_ps(_mm512_insertf64x4::<1>(_mm512_castpd256_pd512(lo), hi));
+            }
+            for r in 0..ROWS_512 {
+                let xv = _mm512_castpd_ps(_mm512_broadcast_f64x4(_mm256_loadu_pd(
+                    x.add(r * n_in + j * LANES).cast(),
+                )));
+                for p in 0..2 {
+                    acc[r][p] = _mm512_add_ps(acc[r][p], _mm512_mul_ps(wv[p], xv));
+                }
+            }
+        }
+    }
+}
+
+/// The masked tail step (on the 256-bit halves), the reduction and the bias
+/// of a [`zmm_steps`] block; writes `y` (row stride `d.n_out`).
+///
+/// # Safety
+/// As [`zmm_steps`], plus `b` 4 floats and `y` [`ROWS_512`] rows of 4 writable floats.
+#[target_feature(enable = "avx2,avx512f,avx512vl")]
+#[inline]
+unsafe fn zmm_finish(
+    acc: &Acc512,
     d: Dims,
     w: *const f32,
     b: *const f32,
@@ -521,33 +587,15 @@ unsafe fn block_zmm<const R: usize>(
     let n_in = d.n_in;
     let nb = n_in / LANES;
     let rem = n_in % LANES;
-    let mut acc = [[_mm512_setzero_ps(); 2]; R];
-    // SAFETY (whole body): offsets j·8 + lane < n_in within each row; the
-    // tail uses masked loads of the `rem` lanes in bounds.
+    let m = tail_mask(rem);
+    let keep = _mm256_castsi256_ps(m);
+    // SAFETY: the tail's masked loads touch only the `rem` lanes in bounds.
     unsafe {
-        for j in 0..nb {
-            let mut wv = [_mm512_setzero_ps(); 2];
-            for (p, v) in wv.iter_mut().enumerate() {
-                let lo = _mm256_loadu_pd(w.add(2 * p * n_in + j * LANES).cast());
-                let hi = _mm256_loadu_pd(w.add((2 * p + 1) * n_in + j * LANES).cast());
-                *v = _mm512_castpd_ps(_mm512_insertf64x4::<1>(_mm512_castpd256_pd512(lo), hi));
-            }
-            for r in 0..R {
-                let xv = _mm512_castpd_ps(_mm512_broadcast_f64x4(_mm256_loadu_pd(
-                    x.add(r * n_in + j * LANES).cast(),
-                )));
-                for p in 0..2 {
-                    acc[r][p] = _mm512_add_ps(acc[r][p], _mm512_mul_ps(wv[p], xv));
-                }
-            }
-        }
-        let m = tail_mask(rem);
-        let keep = _mm256_castsi256_ps(m);
-        for r in 0..R {
+        for (r, acc_r) in acc.iter().enumerate() {
             // The four outputs' accumulators as 256-bit halves.
             let mut a = [_mm256_setzero_ps(); 4];
-            for p in 0..2 {
-                let z = _mm512_castps_pd(acc[r][p]);
+            for (p, &z) in acc_r.iter().enumerate() {
+                let z = _mm512_castps_pd(z);
                 a[2 * p] = _mm256_castpd_ps(_mm512_castpd512_pd256(z));
                 a[2 * p + 1] = _mm256_castpd_ps(_mm512_extractf64x4_pd::<1>(z));
             }
