@@ -473,6 +473,7 @@ type Acc512 = [[__m512; 2]; ROWS_512];
 /// As [`forward`], with AVX-512F available.
 #[target_feature(enable = "avx2,avx512f,avx512vl")]
 #[inline]
+#[allow(clippy::needless_range_loop)] // `saved` is touched only when it covers every block
 unsafe fn forward_zmm(d: Dims, w: *const f32, b: *const f32, x: *const f32, y: *mut f32) {
     let Dims { rows, n_in, n_out } = d;
     let full = rows / ROWS_512 * ROWS_512;
