@@ -18,10 +18,11 @@
 //!
 //! The portable kernels are plain generic Rust (the compiler vectorizes the
 //! eight partial sums). On x86_64 the `f32` kernels additionally dispatch at
-//! run time to AVX2 or AVX-512VL code (detected with `cpuid`, no std, cached
-//! in an atomic; see [`isa`] and [`set_isa`]) that is register-blocked over
-//! several rows and outputs but performs the very same operations, which the
-//! tests check bit for bit against the portable kernels. Fused multiply-add
+//! run time to AVX2 or AVX-512 code (detected with `cpuid` and `xgetbv`, no
+//! std, cached in an atomic; see [`isa`] and [`set_isa`]) that is
+//! register-blocked over several rows and outputs but performs the very same
+//! operations on every element, which the tests check bit for bit against the
+//! portable kernels for every tier, edge and tail. Fused multiply-add
 //! is left out on purpose: it would make x86_64 results differ from a
 //! Cortex-M0 or from the portable build, and on AMD Zen separate multiply and
 //! add run on separate pipes at the same throughput (see `docs/BENCHMARKS.md`).
@@ -42,7 +43,10 @@ pub enum Isa {
     Portable,
     /// x86_64 AVX2 with register-blocked micro-kernels.
     Avx2,
-    /// x86_64 AVX-512F/VL: the AVX2 code with 32 vector registers and larger blocks.
+    /// x86_64 AVX-512F/VL: 512-bit registers, each holding the eight partial
+    /// sums of two outputs side by side (forward) or 16 inputs (backward,
+    /// element-wise), 32 registers for larger blocks, inputs cut into
+    /// L1-sized chunks.
     Avx512,
 }
 
