@@ -9,6 +9,7 @@ extern crate alloc;
 extern crate std;
 
 mod float;
+pub mod format;
 pub mod gradcheck;
 pub mod kernels;
 pub mod layers;

@@ -3,6 +3,8 @@
 //! - [`runtime`]: networks whose shape is known only at run time, built from
 //!   nn-core's shared slice kernels.
 //! - [`reference`](mod@reference): checks the library against the PyTorch reference vectors.
+//! - [`model_file`], [`export_rs`], [`safetensors_io`]: model files (`docs/FORMAT.md`),
+//!   Rust-source export for flash, and PyTorch interoperability.
 //! - [`data`]: data sets (embedded Iris and Digits, synthetic tasks, CSV and
 //!   IDX loaders), splits, shuffling, mini-batches, scaling.
 //! - [`metrics`]: loss averages, accuracy, confusion matrix, per-class
@@ -13,3 +15,7 @@ pub mod data;
 pub mod metrics;
 pub mod reference;
 pub mod runtime;
+
+pub mod export_rs;
+pub mod model_file;
+pub mod safetensors_io;

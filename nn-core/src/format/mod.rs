@@ -1,0 +1,33 @@
+//! The model file format (see `docs/FORMAT.md`): reading and validating
+//! without allocation, loading into typed networks, and describing networks
+//! for a writer.
+//!
+//! A file is a 24-byte header (magic `NNMF`, version, scalar type, input
+//! scaler, length, layer count), one 16-byte descriptor per layer, the
+//! layers' values (little-endian), the scaler's values and a CRC-32 of all
+//! preceding bytes. [`ModelView::parse`] checks all of it and gives views in
+//! place; [`Loadable`] fills a network of a matching type; [`Saveable`]
+//! describes a network to a writer (nn-std's `model_file`).
+
+mod crc32;
+mod error;
+mod layer;
+mod load;
+mod save;
+mod scalar;
+mod scaler;
+mod view;
+mod write;
+
+pub use crc32::{Crc32, crc32};
+pub use error::LoadError;
+pub use layer::{LayerDesc, LayerKind};
+pub use load::{Loadable, expect_desc, next_layer, read_params, read_plain, read_scalar};
+pub use save::{LayerRecord, Saveable, visit_params, visit_plain};
+pub use scalar::{FileScalar, ScalarType, Values};
+pub use scaler::FileScaler;
+pub use view::{
+    CRC_LEN, DESC_LEN, HEADER_LEN, LayerView, Layers, MAGIC, ModelView, ScalerKind, ScalerView,
+    VERSION,
+};
+pub use write::{ScalerParts, WriteError, encoded_len, write_model};

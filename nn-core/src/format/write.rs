@@ -1,0 +1,191 @@
+//! Writing a model file into a caller's buffer, without allocation (so a
+//! device can save a network it trained).
+
+use core::fmt;
+
+use super::{
+    CRC_LEN, Crc32, DESC_LEN, FileScalar, HEADER_LEN, LoadError, MAGIC, ModelView, Saveable,
+    ScalerKind, VERSION,
+};
+
+/// A fitted input scaler to store with a network: the network's input is
+/// `(x - offset) * factor` per feature (as `nn_core::scale::Scaler::apply`).
+#[derive(Clone, Copy, Debug)]
+pub struct ScalerParts<'a, F> {
+    /// Standardization or min-max.
+    pub kind: ScalerKind,
+    /// Per-feature mean (standardize) or minimum (min-max).
+    pub offset: &'a [F],
+    /// Per-feature factor: 1 / standard deviation (standardize) or 1 / range (min-max).
+    pub factor: &'a [F],
+}
+
+/// Why a network could not be written.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum WriteError {
+    /// The output buffer is too small.
+    BufferTooSmall {
+        /// Bytes the file needs.
+        needed: usize,
+        /// Bytes available.
+        available: usize,
+    },
+    /// The file would exceed 4 GiB or 2³² layers.
+    TooLarge,
+    /// The scaler's `offset` and `scale` differ in length or are empty.
+    ScalerLength {
+        /// Length of `offset`.
+        offset: usize,
+        /// Length of `factor`.
+        factor: usize,
+    },
+    /// The written file does not validate (for example the scaler's width
+    /// differs from the network's input width).
+    Invalid(LoadError),
+}
+
+impl fmt::Display for WriteError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            WriteError::BufferTooSmall { needed, available } => write!(
+                f,
+                "buffer too small: the model needs {needed} bytes, {available} available"
+            ),
+            WriteError::TooLarge => f.write_str("model too large for the file format"),
+            WriteError::ScalerLength { offset, factor } => write!(
+                f,
+                "scaler offset has {offset} values and factor {factor}; they must be equal and non-zero"
+            ),
+            WriteError::Invalid(e) => write!(f, "the written model does not validate: {e}"),
+        }
+    }
+}
+
+impl core::error::Error for WriteError {}
+
+fn scaler_width<F>(scaler: &Option<ScalerParts<'_, F>>) -> Result<u32, WriteError> {
+    match scaler {
+        None => Ok(0),
+        Some(s) if s.offset.len() == s.factor.len() && !s.offset.is_empty() => {
+            u32::try_from(s.offset.len()).map_err(|_| WriteError::TooLarge)
+        }
+        Some(s) => Err(WriteError::ScalerLength {
+            offset: s.offset.len(),
+            factor: s.factor.len(),
+        }),
+    }
+}
+
+/// Number of bytes the model file of `net` (and `scaler`) takes.
+pub fn encoded_len<F: FileScalar, N: Saveable<F>>(
+    net: &N,
+    scaler: Option<ScalerParts<'_, F>>,
+) -> Result<usize, WriteError> {
+    let width = scaler_width(&scaler)?;
+    let (mut layers, mut values) = (0usize, 0usize);
+    net.visit_layers(width, &mut |rec| {
+        layers += 1;
+        values += rec.values[0].len() + rec.values[1].len();
+    });
+    let total = layers
+        .checked_mul(DESC_LEN)
+        .and_then(|d| d.checked_add(HEADER_LEN + CRC_LEN))
+        .and_then(|t| {
+            let v = values.checked_add(2 * width as usize)?;
+            t.checked_add(v.checked_mul(F::BYTES)?)
+        })
+        .ok_or(WriteError::TooLarge)?;
+    if total > u32::MAX as usize {
+        return Err(WriteError::TooLarge);
+    }
+    Ok(total)
+}
+
+/// Appends bytes to a slice and feeds them to the CRC.
+struct Cursor<'a> {
+    out: &'a mut [u8],
+    at: usize,
+    crc: Crc32,
+}
+
+impl Cursor<'_> {
+    fn put(&mut self, bytes: &[u8]) {
+        // `write_model` sized the buffer with `encoded_len` first, so this
+        // never goes past the end; `get_mut` keeps it panic-free regardless.
+        if let Some(dst) = self.out.get_mut(self.at..self.at + bytes.len()) {
+            dst.copy_from_slice(bytes);
+            self.crc.update(bytes);
+        }
+        self.at += bytes.len();
+    }
+
+    fn put_values<F: FileScalar>(&mut self, values: &[F]) {
+        for &v in values {
+            self.put(v.to_le().as_ref());
+        }
+    }
+}
+
+/// Writes the model file of `net` (and `scaler`) into `out` and returns its
+/// length. The written bytes are parsed back before returning, so `Ok` means
+/// the file loads.
+///
+/// ```
+/// use nn_core::{seq, Dense, Relu, Seq};
+/// use nn_core::format::{encoded_len, write_model, Loadable};
+/// type Net = Seq![Dense<f32, 2, 1>, Relu];
+/// let net: Net = seq![Dense::from_parts([[1.0, -2.0]], [0.5]), Relu];
+/// let mut buf = [0u8; 128];
+/// let n = write_model(&net, None, &mut buf).unwrap();
+/// assert_eq!(n, encoded_len(&net, None).unwrap());
+/// assert_eq!(Net::load(&buf[..n]).unwrap(), net);
+/// ```
+pub fn write_model<F: FileScalar, N: Saveable<F>>(
+    net: &N,
+    scaler: Option<ScalerParts<'_, F>>,
+    out: &mut [u8],
+) -> Result<usize, WriteError> {
+    let total = encoded_len(net, scaler)?;
+    if out.len() < total {
+        return Err(WriteError::BufferTooSmall {
+            needed: total,
+            available: out.len(),
+        });
+    }
+    let width = scaler_width(&scaler)?;
+    let mut layers = 0u32;
+    net.visit_layers(width, &mut |_| layers = layers.saturating_add(1));
+    let mut c = Cursor {
+        out: &mut out[..total],
+        at: 0,
+        crc: Crc32::new(),
+    };
+    c.put(&MAGIC);
+    c.put(&VERSION.to_le_bytes());
+    c.put(&[F::TYPE.code(), scaler.map_or(0, |s| s.kind.code())]);
+    c.put(&(total as u32).to_le_bytes());
+    c.put(&layers.to_le_bytes());
+    c.put(&width.to_le_bytes());
+    c.put(&0u32.to_le_bytes());
+    net.visit_layers(width, &mut |rec| {
+        c.put(&rec.desc.kind.code().to_le_bytes());
+        c.put(&0u16.to_le_bytes());
+        for d in rec.desc.dims {
+            c.put(&d.to_le_bytes());
+        }
+    });
+    net.visit_layers(width, &mut |rec| {
+        for part in rec.values {
+            c.put_values(part);
+        }
+    });
+    if let Some(s) = scaler {
+        c.put_values(s.offset);
+        c.put_values(s.factor);
+    }
+    let crc = c.crc.finish();
+    c.put(&crc.to_le_bytes());
+    ModelView::parse(&out[..total]).map_err(WriteError::Invalid)?;
+    Ok(total)
+}

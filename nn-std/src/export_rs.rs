@@ -1,0 +1,291 @@
+//! Rust-source export: a model file becomes a Rust module with the network's
+//! type and a `static` built by `const fn` constructors, so the weights live
+//! in flash (`.rodata`) and use no RAM.
+//!
+//! ```
+//! use nn_core::{seq, Dense, Relu};
+//! use nn_std::export_rs::{export_rs_net, ExportOptions};
+//! let net = seq![Dense::<f32, 2, 1>::from_parts([[0.5, -1.0]], [0.25]), Relu];
+//! let src = export_rs_net(&net, None, &ExportOptions::default()).unwrap();
+//! assert!(src.contains("pub type Net = nn_core::Seq![nn_core::Dense<f32, 2, 1>, nn_core::Relu];"));
+//! assert!(src.contains("pub static MODEL: Net = nn_core::seq!["));
+//! assert!(src.contains("[[0.5, -1.0]],\n        [0.25],"));
+//! ```
+
+use std::fmt::{self, Write as _};
+
+use nn_core::format::{
+    FileScalar, LayerKind, LayerView, LoadError, ModelView, Saveable, ScalarType, ScalerKind,
+    Values,
+};
+
+use crate::model_file::{SaveError, ScalerParts, save_with_scaler};
+
+/// Names used in the generated source.
+#[derive(Clone, Debug)]
+pub struct ExportOptions {
+    /// Name of the type alias (default `Net`).
+    pub type_name: String,
+    /// Name of the network static (default `MODEL`).
+    pub static_name: String,
+    /// Path of the nn-core crate in the generated code (default `nn_core`).
+    pub crate_path: String,
+    /// Name of the input-scaler static, written when the model has one
+    /// (default `SCALER`).
+    pub scaler_name: String,
+}
+
+impl Default for ExportOptions {
+    fn default() -> Self {
+        ExportOptions {
+            type_name: "Net".into(),
+            static_name: "MODEL".into(),
+            crate_path: "nn_core".into(),
+            scaler_name: "SCALER".into(),
+        }
+    }
+}
+
+/// Why a model could not be exported.
+#[derive(Debug)]
+#[non_exhaustive]
+pub enum ExportError {
+    /// The model file is invalid.
+    Load(LoadError),
+    /// The network could not be serialized.
+    Save(SaveError),
+    /// The model has no layers.
+    Empty,
+    /// A layer kind has no Rust-source form yet.
+    UnsupportedLayer {
+        /// Index of the layer.
+        layer: usize,
+        /// Its kind.
+        kind: LayerKind,
+    },
+}
+
+impl fmt::Display for ExportError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            ExportError::Load(e) => write!(f, "invalid model file: {e}"),
+            ExportError::Save(e) => write!(f, "{e}"),
+            ExportError::Empty => f.write_str("the model has no layers"),
+            ExportError::UnsupportedLayer { layer, kind } => {
+                write!(
+                    f,
+                    "layer {layer}: {kind} cannot be exported as Rust source yet"
+                )
+            }
+        }
+    }
+}
+
+impl std::error::Error for ExportError {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        match self {
+            ExportError::Load(e) => Some(e),
+            ExportError::Save(e) => Some(e),
+            _ => None,
+        }
+    }
+}
+
+/// A Rust literal that evaluates to exactly `v` (same bits): the shortest
+/// round-trip decimal for finite values, `from_bits` for NaN and infinities.
+pub fn float_literal<F: FileScalar>(v: F) -> String {
+    let x = v.to_f64();
+    if v.is_finite() {
+        match F::TYPE {
+            ScalarType::F32 => format!("{:?}", x as f32),
+            ScalarType::F64 => format!("{x:?}"),
+        }
+    } else {
+        match F::TYPE {
+            ScalarType::F32 => format!("f32::from_bits({:#010x})", v.to_bits_u64() as u32),
+            ScalarType::F64 => format!("f64::from_bits({:#018x})", v.to_bits_u64()),
+        }
+    }
+}
+
+fn push_list<F: FileScalar>(out: &mut String, values: impl Iterator<Item = F>) {
+    out.push('[');
+    for (i, v) in values.enumerate() {
+        if i > 0 {
+            out.push_str(", ");
+        }
+        out.push_str(&float_literal(v));
+    }
+    out.push(']');
+}
+
+fn push_matrix<F: FileScalar>(out: &mut String, v: &Values<'_, F>, rows: usize, cols: usize) {
+    out.push('[');
+    for r in 0..rows {
+        if r > 0 {
+            out.push_str(",\n        ");
+        }
+        push_list(out, v.iter().skip(r * cols).take(cols));
+    }
+    out.push(']');
+}
+
+/// The type and the constructor expression of one layer.
+fn layer_source<F: FileScalar>(
+    layer: &LayerView<'_>,
+    krate: &str,
+) -> Result<(String, String), ExportError> {
+    let values = layer.values::<F>().map_err(ExportError::Load)?;
+    let [a, b, _] = layer.desc.dims.map(|d| d as usize);
+    let f = F::TYPE.name();
+    match layer.desc.kind {
+        LayerKind::Dense => {
+            let mut e = format!("{krate}::Dense::from_parts(\n        ");
+            push_matrix(&mut e, &values, b, a);
+            e.push_str(",\n        ");
+            push_list(&mut e, values.iter().skip(a * b));
+            e.push_str(",\n    )");
+            Ok((format!("{krate}::Dense<{f}, {a}, {b}>"), e))
+        }
+        LayerKind::Maxout => {
+            let (units, k) = (b, layer.desc.dims[2] as usize);
+            let mut e = format!("{krate}::Maxout::from_parts(\n        [");
+            for u in 0..units {
+                if u > 0 {
+                    e.push_str(",\n        ");
+                }
+                let unit = values.slice(u * k * a, k * a).ok_or(ExportError::Load(
+                    LoadError::BadDescriptor { layer: layer.index },
+                ))?;
+                push_matrix(&mut e, &unit, k, a);
+            }
+            e.push_str("],\n        ");
+            let bias = values
+                .slice(units * k * a, units * k)
+                .ok_or(ExportError::Load(LoadError::BadDescriptor {
+                    layer: layer.index,
+                }))?;
+            push_matrix(&mut e, &bias, units, k);
+            e.push_str(",\n    )");
+            Ok((format!("{krate}::Maxout<{f}, {a}, {units}, {k}>"), e))
+        }
+        LayerKind::LeakyRelu | LayerKind::Prelu | LayerKind::Elu => {
+            let name = match layer.desc.kind {
+                LayerKind::LeakyRelu => "LeakyRelu",
+                LayerKind::Prelu => "Prelu",
+                _ => "Elu",
+            };
+            let v = values
+                .get(0)
+                .ok_or(ExportError::Load(LoadError::BadDescriptor {
+                    layer: layer.index,
+                }))?;
+            Ok((
+                format!("{krate}::{name}<{f}>"),
+                format!("{krate}::{name}::new({})", float_literal(v)),
+            ))
+        }
+        kind => {
+            let name = match kind {
+                LayerKind::Identity => "Identity",
+                LayerKind::Relu => "Relu",
+                LayerKind::Sigmoid => "Sigmoid",
+                LayerKind::Tanh => "Tanh",
+                LayerKind::Softmax => "Softmax",
+                LayerKind::LogSoftmax => "LogSoftmax",
+                _ => {
+                    return Err(ExportError::UnsupportedLayer {
+                        layer: layer.index,
+                        kind,
+                    });
+                }
+            };
+            Ok((format!("{krate}::{name}"), format!("{krate}::{name}")))
+        }
+    }
+}
+
+fn export_typed<F: FileScalar>(
+    view: &ModelView<'_>,
+    opts: &ExportOptions,
+) -> Result<String, ExportError> {
+    let krate = &opts.crate_path;
+    let mut types = Vec::new();
+    let mut exprs = Vec::new();
+    for layer in view.layers() {
+        let (t, e) = layer_source::<F>(&layer, krate)?;
+        types.push(t);
+        exprs.push(e);
+    }
+    if types.is_empty() {
+        return Err(ExportError::Empty);
+    }
+    let f = F::TYPE.name();
+    let mut out = String::new();
+    let _ = writeln!(
+        out,
+        "// Generated by nn-std's export_rs from a model file (format version {}, {f}, {} layers, {} parameters, CRC-32 {:#010x}).\n// Do not edit; regenerate with `nn export-rs MODEL.bin -o FILE.rs`.\n",
+        view.version(),
+        view.layer_count(),
+        view.param_count(),
+        view.checksum()
+    );
+    let _ = writeln!(out, "/// The network's type.");
+    let _ = writeln!(
+        out,
+        "pub type {} = {krate}::Seq![{}];\n",
+        opts.type_name,
+        types.join(", ")
+    );
+    let _ = writeln!(out, "/// The trained network, a `static` in flash.");
+    let _ = writeln!(
+        out,
+        "pub static {}: {} = {krate}::seq![\n    {},\n];",
+        opts.static_name,
+        opts.type_name,
+        exprs.join(",\n    ")
+    );
+    if let Some(s) = view.scaler() {
+        let w = s.width;
+        let offset = s.offset::<F>().map_err(ExportError::Load)?;
+        let factor = s.factor::<F>().map_err(ExportError::Load)?;
+        let ty = match s.kind {
+            ScalerKind::Standardize => "Standardize",
+            ScalerKind::MinMax => "MinMax",
+        };
+        let _ = writeln!(
+            out,
+            "\n/// The fitted input scaler ({}): the network's input is `{}.apply(&x)`.",
+            s.kind, opts.scaler_name
+        );
+        let _ = write!(
+            out,
+            "pub static {}: {krate}::scale::{ty}<{f}, {w}> = {krate}::scale::{ty}::from_parts(\n    ",
+            opts.scaler_name
+        );
+        push_list(&mut out, offset.iter());
+        out.push_str(",\n    ");
+        push_list(&mut out, factor.iter());
+        out.push_str(",\n);\n");
+    }
+    Ok(out)
+}
+
+/// Rust source for the network stored in `bytes` (a model file).
+pub fn export_rs(bytes: &[u8], opts: &ExportOptions) -> Result<String, ExportError> {
+    let view = ModelView::parse(bytes).map_err(ExportError::Load)?;
+    match view.scalar_type() {
+        ScalarType::F32 => export_typed::<f32>(&view, opts),
+        ScalarType::F64 => export_typed::<f64>(&view, opts),
+    }
+}
+
+/// Rust source for a typed network (and optional scaler).
+pub fn export_rs_net<F: FileScalar, N: Saveable<F>>(
+    net: &N,
+    scaler: Option<ScalerParts<'_, F>>,
+    opts: &ExportOptions,
+) -> Result<String, ExportError> {
+    let bytes = save_with_scaler(net, scaler).map_err(ExportError::Save)?;
+    export_rs(&bytes, opts)
+}
