@@ -43,10 +43,9 @@ pub enum Isa {
     Portable,
     /// x86_64 AVX2 with register-blocked micro-kernels.
     Avx2,
-    /// x86_64 AVX-512F/VL: 512-bit registers, each holding the eight partial
-    /// sums of two outputs side by side (forward) or 16 inputs (backward,
-    /// element-wise), 32 registers for larger blocks, inputs cut into
-    /// L1-sized chunks.
+    /// x86_64 AVX-512F/VL: the forward pass with 256-bit vectors but 32
+    /// registers (larger blocks), the backward pass with 512-bit vectors
+    /// (element-wise along the inputs).
     Avx512,
 }
 

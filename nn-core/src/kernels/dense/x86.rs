@@ -6,7 +6,9 @@
 //! results are bit-identical to the portable build on any target. The speed
 //! comes from register blocking (several rows and outputs share each load),
 //! 256-bit vectors, and, in the AVX-512 tier, the 32 vector registers of
-//! AVX-512VL that allow larger blocks. FMA is deliberately not used: fused
+//! AVX-512VL that allow larger blocks plus 512-bit vectors in the backward
+//! pass (element-wise there, so wider vectors change no element's
+//! operations). FMA is deliberately not used: fused
 //! rounding would break bit-identity with devices, and on AMD Zen the
 //! separate multiply and add pipes give the same throughput.
 //!
@@ -280,12 +282,10 @@ unsafe fn forward_avx2(d: Dims, w: *const f32, b: *const f32, x: *const f32, y: 
 
 #[target_feature(enable = "avx2,avx512f,avx512vl")]
 unsafe fn forward_avx512(d: Dims, w: *const f32, b: *const f32, x: *const f32, y: *mut f32) {
-    if d.rows < ROWS_512 {
-        // SAFETY: the contract of this function is the contract of `forward`.
-        return unsafe { forward::<5, 4>(d, w, b, x, y) };
-    }
-    // SAFETY: the contract of this function is the contract of `forward_zmm`.
-    unsafe { forward_zmm(d, w, b, x, y) }
+    // 256-bit vectors with 32 registers: 4 rows × 4 outputs. (Two outputs per
+    // 512-bit register measured slower on Zen 4, which splits 512-bit ops.)
+    // SAFETY: the contract of this function is the contract of `forward`.
+    unsafe { forward::<4, 4>(d, w, b, x, y) }
 }
 
 #[target_feature(enable = "avx2")]
@@ -447,169 +447,6 @@ unsafe fn block<const R: usize, const O: usize>(
                 *yr.add(o) = hsum1(acc_r[o]) + *b.add(o);
                 o += 1;
             }
-        }
-    }
-}
-
-/// Rows per block of the 512-bit forward kernel.
-const ROWS_512: usize = 8;
-
-/// Inputs per chunk of the blocked 512-bit forward kernel (a multiple of 8):
-/// eight rows of a chunk stay in L1 while the weight panel streams past.
-const CHUNK_512: usize = 256;
-/// Most 4-output blocks whose partial sums the blocked kernel keeps on the stack.
-const MAX_BLOCKS_512: usize = 64;
-
-/// Partial sums of [`ROWS_512`] rows × 4 outputs: two outputs per register.
-type Acc512 = [[__m512; 2]; ROWS_512];
-
-/// The AVX-512 forward driver: blocks of [`ROWS_512`] rows × 4 outputs in
-/// 512-bit registers, the edges with the 256-bit blocks. Long rows are cut
-/// into chunks of [`CHUNK_512`] inputs so that the row block stays in L1;
-/// between chunks the partial sums wait on the stack, bit for bit, so the
-/// order of operations of every output is unchanged.
-///
-/// # Safety
-/// As [`forward`], with AVX-512F available.
-#[target_feature(enable = "avx2,avx512f,avx512vl")]
-#[inline]
-#[allow(clippy::needless_range_loop)] // `saved` is touched only when it covers every block
-unsafe fn forward_zmm(d: Dims, w: *const f32, b: *const f32, x: *const f32, y: *mut f32) {
-    let Dims { rows, n_in, n_out } = d;
-    let full = rows / ROWS_512 * ROWS_512;
-    let blocks = n_out / 4;
-    let nb = n_in / LANES;
-    let chunk = if blocks <= MAX_BLOCKS_512 {
-        CHUNK_512 / LANES
-    } else {
-        nb.max(1)
-    };
-    let mut saved = [[[_mm512_setzero_ps(); 2]; ROWS_512]; MAX_BLOCKS_512];
-    // SAFETY (whole body): as in `forward`, every block stays inside the
-    // rows and outputs it is given; `saved` is indexed below `blocks` only
-    // when `blocks <= MAX_BLOCKS_512` (otherwise there is a single chunk).
-    unsafe {
-        let mut r = 0;
-        while r < full {
-            let (xr, yr) = (x.add(r * n_in), y.add(r * n_out));
-            let mut j0 = 0;
-            loop {
-                let j1 = (j0 + chunk).min(nb);
-                let (first, last) = (j0 == 0, j1 == nb);
-                for ob in 0..blocks {
-                    let o = 4 * ob;
-                    let mut acc = if first {
-                        [[_mm512_setzero_ps(); 2]; ROWS_512]
-                    } else {
-                        saved[ob]
-                    };
-                    zmm_steps(&mut acc, w.add(o * n_in), xr, n_in, j0, j1);
-                    if last {
-                        zmm_finish(&acc, d, w.add(o * n_in), b.add(o), xr, yr.add(o));
-                    } else {
-                        saved[ob] = acc;
-                    }
-                }
-                if last {
-                    break;
-                }
-                j0 = j1;
-            }
-            for o in blocks * 4..n_out {
-                block::<ROWS_512, 1>(d, w.add(o * n_in), b.add(o), xr, yr.add(o));
-            }
-            r += ROWS_512;
-        }
-        if full < rows {
-            let rest = Dims {
-                rows: rows - full,
-                ..d
-            };
-            forward::<5, 4>(rest, w, b, x.add(full * n_in), y.add(full * n_out));
-        }
-    }
-}
-
-/// Steps `j0..j1` (of 8 inputs each) for [`ROWS_512`] rows × 4 outputs: each
-/// register holds the eight partial sums of two outputs side by side (lanes
-/// 0–7 and 8–15), the input row is broadcast to both halves. Per lane the
-/// operations are those of [`block`].
-///
-/// # Safety
-/// AVX-512F available; `w` has 4 rows and `x` [`ROWS_512`] rows of `n_in`
-/// floats (row stride `n_in`), `j1 <= n_in / 8`.
-#[target_feature(enable = "avx2,avx512f,avx512vl")]
-#[inline]
-#[allow(clippy::needless_range_loop)] // `acc[r][p]` indexed like the math; fully unrolled
-unsafe fn zmm_steps(
-    acc: &mut Acc512,
-    w: *const f32,
-    x: *const f32,
-    n_in: usize,
-    j0: usize,
-    j1: usize,
-) {
-    // SAFETY: offsets j·8 + lane < n_in within each row by the contract.
-    unsafe {
-        for j in j0..j1 {
-            let mut wv = [_mm512_setzero_ps(); 2];
-            for (p, v) in wv.iter_mut().enumerate() {
-                let lo = _mm256_loadu_pd(w.add(2 * p * n_in + j * LANES).cast());
-                let hi = _mm256_loadu_pd(w.add((2 * p + 1) * n_in + j * LANES).cast());
-                *v = _mm512_castpd_ps(_mm512_insertf64x4::<1>(_mm512_castpd256_pd512(lo), hi));
-            }
-            for r in 0..ROWS_512 {
-                let xv = _mm512_castpd_ps(_mm512_broadcast_f64x4(_mm256_loadu_pd(
-                    x.add(r * n_in + j * LANES).cast(),
-                )));
-                for p in 0..2 {
-                    acc[r][p] = _mm512_add_ps(acc[r][p], _mm512_mul_ps(wv[p], xv));
-                }
-            }
-        }
-    }
-}
-
-/// The masked tail step (on the 256-bit halves), the reduction and the bias
-/// of a [`zmm_steps`] block; writes `y` (row stride `d.n_out`).
-///
-/// # Safety
-/// As [`zmm_steps`], plus `b` 4 floats and `y` [`ROWS_512`] rows of 4 writable floats.
-#[target_feature(enable = "avx2,avx512f,avx512vl")]
-#[inline]
-unsafe fn zmm_finish(
-    acc: &Acc512,
-    d: Dims,
-    w: *const f32,
-    b: *const f32,
-    x: *const f32,
-    y: *mut f32,
-) {
-    let n_in = d.n_in;
-    let nb = n_in / LANES;
-    let rem = n_in % LANES;
-    let m = tail_mask(rem);
-    let keep = _mm256_castsi256_ps(m);
-    // SAFETY: the tail's masked loads touch only the `rem` lanes in bounds.
-    unsafe {
-        for (r, acc_r) in acc.iter().enumerate() {
-            // The four outputs' accumulators as 256-bit halves.
-            let mut a = [_mm256_setzero_ps(); 4];
-            for (p, &z) in acc_r.iter().enumerate() {
-                let z = _mm512_castps_pd(z);
-                a[2 * p] = _mm256_castpd_ps(_mm512_castpd512_pd256(z));
-                a[2 * p + 1] = _mm256_castpd_ps(_mm512_extractf64x4_pd::<1>(z));
-            }
-            if rem != 0 {
-                let xv = _mm256_maskload_ps(x.add(r * n_in + nb * LANES), m);
-                for (o, a) in a.iter_mut().enumerate() {
-                    let wv = _mm256_maskload_ps(w.add(o * n_in + nb * LANES), m);
-                    let sum = _mm256_add_ps(*a, _mm256_mul_ps(wv, xv));
-                    *a = _mm256_blendv_ps(*a, sum, keep);
-                }
-            }
-            let s = hsum4(a[0], a[1], a[2], a[3]);
-            _mm_storeu_ps(y.add(r * d.n_out), _mm_add_ps(s, _mm_loadu_ps(b)));
         }
     }
 }
