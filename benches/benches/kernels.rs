@@ -1,6 +1,6 @@
 #![allow(missing_docs)]
 //! The hot loops on their own: dense forward and backward per sample and
-//! batched on every instruction-set tier, and the activations.
+//! batched on every instruction-set tier, each activation and each loss.
 //! Throughput is in flops (2 per multiply-add) for the dense kernels.
 //!
 //! `cargo bench -p nn-benches --bench kernels`
@@ -13,12 +13,13 @@ use std::time::Duration;
 use common::Lcg;
 use common::clock::Clock;
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
-use nn_core::Relu;
+use nn_core::kernels::activation::Elementwise;
 use nn_core::kernels::dense::{Isa, isa, set_isa};
 use nn_core::kernels::{
     dense_backward, dense_backward_batch, dense_forward, dense_forward_batch, elementwise_backward,
-    elementwise_forward,
+    elementwise_forward, loss,
 };
+use nn_core::{Elu, LeakyRelu, Prelu, Relu, Sigmoid, Tanh};
 
 type C = Criterion<Clock>;
 
@@ -84,21 +85,65 @@ fn dense(c: &mut C) {
     }
 }
 
-fn activations(c: &mut C) {
+/// Forward and backward of one element-wise activation over 128 × 64 values.
+fn activation<A: Elementwise<f32>>(c: &mut C, name: &str, act: A) {
     let n = 128 * 64;
     let mut g = Lcg::new(4);
-    let x = g.vec(n, -1.0, 1.0);
+    let x = g.vec(n, -3.0, 3.0);
     let dy = g.vec(n, -1.0, 1.0);
     let mut y = vec![0.0f32; n];
-    let mut grp = c.benchmark_group("relu 128x64 (elements)");
+    let mut grp = c.benchmark_group(format!("activation {name} 128x64 (elements)"));
     grp.warm_up_time(Duration::from_millis(300));
     grp.measurement_time(Duration::from_secs(1));
     grp.throughput(Throughput::Elements(n as u64));
     grp.bench_function("forward", |b| {
-        b.iter(|| elementwise_forward(&Relu, black_box(&x), &mut y))
+        b.iter(|| elementwise_forward(&act, black_box(&x), &mut y))
     });
     grp.bench_function("backward", |b| {
-        b.iter(|| elementwise_backward(&Relu, black_box(&x), &dy, &mut y))
+        b.iter(|| elementwise_backward(&act, black_box(&x), &dy, &mut y))
+    });
+    grp.finish();
+}
+
+fn activations(c: &mut C) {
+    activation(c, "relu", Relu);
+    activation(c, "sigmoid", Sigmoid);
+    activation(c, "tanh", Tanh);
+    activation(c, "leaky_relu", LeakyRelu::<f32>::default());
+    activation(c, "elu", Elu::<f32>::default());
+    activation(c, "prelu", Prelu::<f32>::default());
+}
+
+/// Loss and gradient of a batch of 32 samples × 10 classes / outputs.
+fn losses(c: &mut C) {
+    let (b, k) = (32usize, 10usize);
+    let mut g = Lcg::new(5);
+    let z = g.vec(b * k, -3.0, 3.0);
+    let t = g.vec(b * k, 0.0, 1.0);
+    let labels: Vec<usize> = (0..b).map(|i| (i * 7) % k).collect();
+    let signs: Vec<f32> = t
+        .iter()
+        .map(|&v| if v < 0.5 { -1.0 } else { 1.0 })
+        .collect();
+    let mut grad = vec![0.0f32; b * k];
+    let mut grp = c.benchmark_group("loss and gradient 32x10 (samples)");
+    grp.warm_up_time(Duration::from_millis(300));
+    grp.measurement_time(Duration::from_secs(1));
+    grp.throughput(Throughput::Elements(b as u64));
+    grp.bench_function("cross_entropy", |bch| {
+        bch.iter(|| loss::cross_entropy(black_box(&z), k, &labels, Some(&mut grad)).unwrap())
+    });
+    grp.bench_function("mse", |bch| {
+        bch.iter(|| loss::mse(black_box(&z), &t, Some(&mut grad)).unwrap())
+    });
+    grp.bench_function("huber", |bch| {
+        bch.iter(|| loss::huber(1.0, black_box(&z), &t, Some(&mut grad)).unwrap())
+    });
+    grp.bench_function("bce_with_logits", |bch| {
+        bch.iter(|| loss::bce_with_logits(black_box(&z), &t, Some(&mut grad)).unwrap())
+    });
+    grp.bench_function("hinge", |bch| {
+        bch.iter(|| loss::hinge(1.0, black_box(&z), &signs, Some(&mut grad)).unwrap())
     });
     grp.finish();
 }
@@ -110,6 +155,6 @@ fn config() -> C {
 criterion_group! {
     name = benches;
     config = config();
-    targets = dense, activations
+    targets = dense, activations, losses
 }
 criterion_main!(benches);
