@@ -250,7 +250,6 @@ pub fn tail_batch(n: usize) -> usize {
         .unwrap_or(1)
 }
 
-#[allow(clippy::incompatible_msrv)] // benches build with the pinned toolchain
 pub fn as_rows<const N: usize>(x: &[f32]) -> &[[f32; N]] {
     let (rows, rest) = x.as_chunks::<N>();
     assert!(rest.is_empty());

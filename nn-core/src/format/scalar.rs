@@ -113,7 +113,7 @@ pub struct Values<'a, F> {
 impl<'a, F: FileScalar> Values<'a, F> {
     /// A view of `bytes`, or `None` unless its length is a multiple of `F::BYTES`.
     pub fn new(bytes: &'a [u8]) -> Option<Self> {
-        if bytes.len() % F::BYTES == 0 {
+        if bytes.len().is_multiple_of(F::BYTES) {
             Some(Values {
                 bytes,
                 _f: PhantomData,

@@ -186,14 +186,14 @@ impl<'a> ModelView<'a> {
                 .value_count()
                 .and_then(|c| values.checked_add(c))
                 .ok_or(mismatch(usize::MAX))?;
-            if let (Some(expected), Some(found)) = (width, desc.input_width()) {
-                if expected != found {
-                    return Err(LoadError::WidthMismatch {
-                        layer,
-                        expected,
-                        found,
-                    });
-                }
+            if let (Some(expected), Some(found)) = (width, desc.input_width())
+                && expected != found
+            {
+                return Err(LoadError::WidthMismatch {
+                    layer,
+                    expected,
+                    found,
+                });
             }
             width = desc.output_width().or(width);
         }

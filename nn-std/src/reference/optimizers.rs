@@ -143,10 +143,10 @@ impl<'a> Hyper<'a> {
     /// The group, refused if an implementation flag is on.
     fn new(fields: Fields<'a>) -> Result<Self, CaseError> {
         for key in IMPLEMENTATION_FLAGS {
-            if let Ok(v) = fields.get(key) {
-                if !(v.is_null() || v.as_bool() == Some(false)) {
-                    return Err(format!("`{key}: {v}` is not supported"));
-                }
+            if let Ok(v) = fields.get(key)
+                && !(v.is_null() || v.as_bool() == Some(false))
+            {
+                return Err(format!("`{key}: {v}` is not supported"));
             }
         }
         Ok(Hyper {

@@ -86,7 +86,7 @@ impl<F: Float> LossSpec<F> {
         target: Target<'_, F>,
         grad: Option<&mut [F]>,
     ) -> Result<F, NetworkError> {
-        if width == 0 || pred.len() % width != 0 {
+        if width == 0 || !pred.len().is_multiple_of(width) {
             return Err(NetworkError::BatchLength {
                 width,
                 found: pred.len(),

@@ -259,7 +259,7 @@ impl<F: Float> Network<F> {
     /// Number of samples in `x`, or an error when its length is not a
     /// multiple of the input width.
     fn batch_of(&self, x: &[F]) -> Result<usize, NetworkError> {
-        if x.len() % self.inputs != 0 {
+        if !x.len().is_multiple_of(self.inputs) {
             return Err(NetworkError::BatchLength {
                 width: self.inputs,
                 found: x.len(),
@@ -380,7 +380,7 @@ impl<F: Float> Layer<F> {
                 (outputs, vec![weight, bias])
             }
             LayerSpec::Maxout { k } => {
-                if k == 0 || inputs % k != 0 {
+                if k == 0 || !inputs.is_multiple_of(k) {
                     return Err(NetworkError::MaxoutGroups {
                         layer: index,
                         width: inputs,

@@ -77,10 +77,10 @@ impl<'a, M, const B: usize, S: Schedule> Trainer<'a, M, B, S> {
         {
             return bad("early_stopping", "patience >= 1 and min_delta >= 0");
         }
-        if let Some(Clip::Norm(t) | Clip::Value(t)) = c.clip {
-            if t.is_nan() || t < 0.0 {
-                return bad("clip", "a threshold >= 0");
-            }
+        if let Some(Clip::Norm(t) | Clip::Value(t)) = c.clip
+            && (t.is_nan() || t < 0.0)
+        {
+            return bad("clip", "a threshold >= 0");
         }
         Ok(())
     }

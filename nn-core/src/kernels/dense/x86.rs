@@ -17,12 +17,9 @@
 //! detection, a slice cast from a generic `F` proven to be `f32`, and vector
 //! loads and stores through pointers whose ranges are checked up front.
 //!
-//! Needs Rust 1.89 (AVX-512 intrinsics and `target_feature` 1.1); the
-//! workspace's declared `rust-version` must say so.
+//! Needs Rust 1.89 (AVX-512 intrinsics and `target_feature` 1.1), the
+//! workspace's declared `rust-version`.
 #![allow(unsafe_code)]
-// The AVX-512 intrinsics and safe `__cpuid` are newer than the declared MSRV;
-// see the note above.
-#![allow(clippy::incompatible_msrv)]
 
 use core::any::TypeId;
 use core::arch::x86_64::*;
