@@ -8,6 +8,11 @@ use crate::{Float, Param, ParamMut, Params};
 /// implements both and computes the same numbers either way. A module is its
 /// own gradient type: [`backward`](Module::backward) accumulates `dL/dθ` into a
 /// value of `Self` whose parameters play the role of gradients.
+#[diagnostic::on_unimplemented(
+    message = "layer `{Self}` does not take `{X}` as its input",
+    label = "this input does not fit `{Self}`",
+    note = "in a chain, each layer's input must be the previous layer's output: compare the sizes of `{Self}` with the layer before it"
+)]
 pub trait Module<X> {
     /// What `forward` produces.
     type Output;
@@ -31,6 +36,24 @@ pub trait Module<X> {
 /// a layer whose input size differs from the previous output is a compile
 /// error. Build chains with [`seq!`](crate::seq) and name their types with
 /// [`Seq!`](crate::Seq).
+///
+/// A size mismatch does not compile; the error names the layer that rejects
+/// its input and the input it was given (here `Dense<f32, 7, 3>` and
+/// `[f32; 8]`, the output of `Dense<f32, 4, 8>` after `Relu`):
+/// ```compile_fail,E0277
+/// use nn_core::{Dense, Module, Relu, Seq};
+/// type Net = Seq![Dense<f32, 4, 8>, Relu, Dense<f32, 7, 3>];
+/// let y = Net::default().forward(&[0.0f32; 4]);
+/// ```
+/// The check can also sit where the network is declared, with no call:
+/// ```
+/// use nn_core::{Dense, Module, Relu, Seq};
+/// type Net = Seq![Dense<f32, 4, 8>, Relu, Dense<f32, 8, 3>];
+/// const _: () = {
+///     const fn maps<M: Module<[f32; 4], Output = [f32; 3]>>() {}
+///     maps::<Net>()
+/// };
+/// ```
 #[derive(Clone, Copy, Debug, Default, PartialEq)]
 pub struct Chain<A, B> {
     /// The first module.
