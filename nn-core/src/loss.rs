@@ -101,6 +101,12 @@ pub enum LossError {
     },
     /// Nothing to average over.
     Empty,
+    /// A hyper-parameter of the loss is outside its domain (for example a
+    /// Huber `delta` that is not positive).
+    InvalidParameter {
+        /// The parameter's name.
+        name: &'static str,
+    },
 }
 
 impl fmt::Display for LossError {
@@ -122,6 +128,9 @@ impl fmt::Display for LossError {
                 write!(f, "expected {expected} target elements, found {found}")
             }
             LossError::Empty => f.write_str("nothing to average over: empty prediction"),
+            LossError::InvalidParameter { name } => {
+                write!(f, "loss parameter `{name}` is outside its domain")
+            }
         }
     }
 }

@@ -31,13 +31,15 @@ pub fn mse<F: Float>(pred: &[F], target: &[F], grad: Option<&mut [F]>) -> Result
 }
 
 /// PyTorch's `HuberLoss`: with `r = pred − target`, `0.5·r²` if `|r| < delta`,
-/// otherwise `delta·(|r| − 0.5·delta)`, averaged over all elements.
+/// otherwise `delta·(|r| − 0.5·delta)`, averaged over all elements. `delta`
+/// must be positive and finite, as in PyTorch.
 ///
 /// ```
 /// use nn_core::kernels::loss::huber;
 /// let mut g = [0.0f32; 2];
 /// assert_eq!(huber(1.0, &[0.5, 3.0], &[0.0, 0.0], Some(&mut g)), Ok((0.125 + 2.5) / 2.0));
 /// assert_eq!(g, [0.25, 0.5]);
+/// assert!(huber(-1.0f32, &[0.5], &[0.0], None).is_err());
 /// ```
 pub fn huber<F: Float>(
     delta: F,
@@ -45,6 +47,9 @@ pub fn huber<F: Float>(
     target: &[F],
     grad: Option<&mut [F]>,
 ) -> Result<F, LossError> {
+    if !(delta > F::ZERO && delta.is_finite()) {
+        return Err(LossError::InvalidParameter { name: "delta" });
+    }
     elementwise(
         pred,
         target,
