@@ -9,12 +9,17 @@
 //!   IDX loaders), splits, shuffling, mini-batches, scaling.
 //! - [`metrics`]: loss averages, accuracy, confusion matrix, per-class
 //!   precision, recall and F1.
+//! - [`train`]: the training loop, evaluation, callbacks, progress bar.
+//! - [`history`] and [`plot`]: every epoch's figures as CSV and SVG curves.
 #![deny(missing_docs)]
 
 pub mod data;
+pub mod history;
 pub mod metrics;
+pub mod plot;
 pub mod reference;
 pub mod runtime;
+pub mod train;
 
 pub mod export_rs;
 pub mod model_file;

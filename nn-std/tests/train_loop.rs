@@ -1,0 +1,461 @@
+//! The training loop's guarantees: divergence guard, early stopping with the
+//! best weights restored, determinism, thread-count independence, callbacks,
+//! the partial-batch path and the schedule.
+
+use nn_core::{CrossEntropy, Dense, Loss, Params, Relu, Seq, seq};
+use nn_init::{Init, SplitMix64};
+use nn_optim::{Adam, AdamConfig, Sgd, SgdConfig, StepDecay};
+use nn_std::data::{Dataset, synthetic};
+use nn_std::history::EpochRecord;
+use nn_std::train::{Callback, Control, EarlyStopping, TrainConfig, TrainError, Trainer};
+
+type Net = Seq![Dense<f64, 2, 8>, Relu, Dense<f64, 8, 2>];
+
+fn net(seed: u64) -> Net {
+    let mut m: Net = seq![Dense::zeros(), Relu, Dense::zeros()];
+    Init::he_uniform()
+        .apply(&mut m, &mut SplitMix64::new(seed))
+        .unwrap();
+    m
+}
+
+fn bits(m: &Net) -> Vec<u64> {
+    m.params()
+        .flat_map(|p| p.values.iter().map(|v| v.to_bits()).collect::<Vec<_>>())
+        .collect()
+}
+
+fn moons() -> Dataset<f64, 2, usize> {
+    synthetic::moons(90, 0.1, 3).unwrap()
+}
+
+fn quiet<const B: usize>(epochs: usize, seed: u64) -> TrainConfig<B> {
+    TrainConfig {
+        epochs,
+        seed,
+        progress: false,
+        ..TrainConfig::default()
+    }
+}
+
+fn adam(m: &Net) -> Adam<f64, Net> {
+    Adam::new(
+        AdamConfig {
+            lr: 0.01,
+            ..AdamConfig::default()
+        },
+        m,
+    )
+    .unwrap()
+}
+
+fn train_adam<const B: usize>(config: TrainConfig<B>, data: &Dataset<f64, 2, usize>) -> Net {
+    let mut m = net(1);
+    let mut opt = adam(&m);
+    Trainer::new(config)
+        .fit(&mut m, &mut opt, &CrossEntropy, data, None)
+        .unwrap();
+    m
+}
+
+#[test]
+fn learns_moons() {
+    let data = moons();
+    let mut m = net(1);
+    let mut opt = adam(&m);
+    let h = Trainer::new(quiet::<8>(40, 0))
+        .fit(&mut m, &mut opt, &CrossEntropy, &data, Some(&data))
+        .unwrap();
+    let first = h.records[0];
+    let last = *h.last().unwrap();
+    assert!(
+        last.train_loss < first.train_loss / 2.0,
+        "{first:?} {last:?}"
+    );
+    assert!(last.val_accuracy.unwrap() > 0.85, "{last:?}");
+    assert_eq!(h.samples, 40 * 90);
+    assert_eq!(h.to_csv().lines().count(), 41);
+}
+
+#[test]
+fn divergence_guard_stops_with_a_clear_error() {
+    let data = moons();
+    let mut m = net(1);
+    let mut sgd = Sgd::new(
+        SgdConfig {
+            lr: 1e200,
+            ..SgdConfig::default()
+        },
+        &m,
+    )
+    .unwrap();
+    let err = Trainer::new(quiet::<8>(5, 0))
+        .fit(&mut m, &mut sgd, &CrossEntropy, &data, None)
+        .unwrap_err();
+    match err {
+        TrainError::Diverged { epoch, batch, loss } => {
+            assert!(!loss.is_finite());
+            assert!(epoch == 1 && batch >= 2, "{err}");
+        }
+        other => panic!("expected Diverged, got {other:?}"),
+    }
+    assert!(err.to_string().contains("diverged"));
+}
+
+/// Records the weights after every epoch.
+#[derive(Default)]
+struct Snapshots(Vec<Vec<u64>>);
+
+impl Callback<Net> for Snapshots {
+    fn on_epoch_end(&mut self, _r: &EpochRecord, model: &Net) -> Control {
+        self.0.push(bits(model));
+        Control::Continue
+    }
+}
+
+#[test]
+fn early_stopping_restores_the_best_weights() {
+    let train = moons();
+    // The validation labels are the opposite of the training labels: as the
+    // network learns, the validation loss rises, so the best epoch is early.
+    let flipped: Vec<usize> = train.targets().iter().map(|&t| 1 - t).collect();
+    let val = Dataset::classification(train.features().to_vec(), flipped, 2).unwrap();
+    let mut m = net(1);
+    let mut opt = adam(&m);
+    let mut snaps = Snapshots::default();
+    let config = TrainConfig::<8> {
+        early_stopping: Some(EarlyStopping {
+            patience: 2,
+            ..EarlyStopping::default()
+        }),
+        ..quiet(50, 0)
+    };
+    let h = Trainer::new(config)
+        .callback(&mut snaps)
+        .fit(&mut m, &mut opt, &CrossEntropy, &train, Some(&val))
+        .unwrap();
+    let best = h.best_epoch.unwrap();
+    assert!(h.stopped_early);
+    assert_eq!(
+        h.epochs(),
+        best + 2,
+        "stops `patience` epochs after the best"
+    );
+    let losses: Vec<f64> = h.records.iter().map(|r| r.val_loss.unwrap()).collect();
+    let min = losses.iter().cloned().fold(f64::INFINITY, f64::min);
+    assert_eq!(losses[best - 1], min);
+    assert_eq!(
+        bits(&m),
+        snaps.0[best - 1],
+        "the best epoch's weights are back"
+    );
+    assert_ne!(bits(&m), *snaps.0.last().unwrap());
+}
+
+#[test]
+fn same_seed_same_weights_other_seed_other_weights() {
+    let data = moons();
+    let a = train_adam(quiet::<8>(5, 11), &data);
+    let b = train_adam(quiet::<8>(5, 11), &data);
+    let c = train_adam(quiet::<8>(5, 12), &data);
+    assert_eq!(bits(&a), bits(&b));
+    assert_ne!(bits(&a), bits(&c));
+}
+
+#[test]
+fn parallel_result_does_not_depend_on_the_thread_count() {
+    let data = moons();
+    let config = TrainConfig::<16> {
+        parallel_chunk: Some(3),
+        ..quiet(4, 5)
+    };
+    let run = |threads| {
+        rayon::ThreadPoolBuilder::new()
+            .num_threads(threads)
+            .build()
+            .unwrap()
+            .install(|| bits(&train_adam(config, &data)))
+    };
+    let one = run(1);
+    assert_eq!(one, run(2));
+    assert_eq!(one, run(3));
+    // And it trains like the batched path (same maths, other summation order).
+    let batched = bits(&train_adam(quiet::<16>(4, 5), &data));
+    let close = one
+        .iter()
+        .zip(&batched)
+        .all(|(a, b)| (f64::from_bits(*a) - f64::from_bits(*b)).abs() < 1e-9);
+    assert!(close);
+}
+
+/// Counts every hook and stops after epoch 2.
+#[derive(Default)]
+struct Counter {
+    begin: usize,
+    epoch_begin: Vec<usize>,
+    batches: usize,
+    epoch_end: usize,
+    end: usize,
+}
+
+impl Callback<Net> for Counter {
+    fn on_train_begin(&mut self, _: &Net) {
+        self.begin += 1;
+    }
+    fn on_epoch_begin(&mut self, epoch: usize) {
+        self.epoch_begin.push(epoch);
+    }
+    fn on_batch_end(&mut self, _: usize, _: usize, loss: f64) {
+        assert!(loss.is_finite());
+        self.batches += 1;
+    }
+    fn on_epoch_end(&mut self, r: &EpochRecord, _: &Net) -> Control {
+        self.epoch_end += 1;
+        if r.epoch == 2 {
+            Control::Stop
+        } else {
+            Control::Continue
+        }
+    }
+    fn on_train_end(&mut self, h: &nn_std::history::History, _: &Net) {
+        assert_eq!(h.epochs(), 2);
+        self.end += 1;
+    }
+}
+
+#[test]
+fn callbacks_are_called_and_can_stop() {
+    let data = moons(); // 90 samples: 11 full batches of 8 and one of 2
+    let mut m = net(1);
+    let mut opt = adam(&m);
+    let mut c = Counter::default();
+    let h = Trainer::new(quiet::<8>(10, 0))
+        .callback(&mut c)
+        .fit(&mut m, &mut opt, &CrossEntropy, &data, None)
+        .unwrap();
+    assert!(h.stopped_early);
+    assert_eq!((c.begin, c.epoch_end, c.end), (1, 2, 1));
+    assert_eq!(c.epoch_begin, vec![1, 2]);
+    assert_eq!(c.batches, 2 * 12);
+    assert_eq!(opt.steps(), 24);
+}
+
+#[test]
+fn partial_batch_takes_the_mean_gradient() {
+    // 3 samples, B = 4: one partial batch through the per-sample path. With
+    // plain SGD (lr 1) the step must be minus the mean gradient, computed
+    // here independently from the batched loss over exactly 3 rows.
+    let data = Dataset::classification(
+        vec![[0.5, -1.0], [2.0, 0.25], [-1.5, 1.0]],
+        vec![0, 1, 1],
+        2,
+    )
+    .unwrap();
+    let m0 = net(4);
+    let x: [[f64; 2]; 3] = [[0.5, -1.0], [2.0, 0.25], [-1.5, 1.0]];
+    let (out, cache) = <Net as nn_core::Module<[[f64; 2]; 3]>>::forward_train(&m0, &x);
+    let (_, dy) = CrossEntropy.loss_and_grad(&out, &[0, 1, 1]).unwrap();
+    let mut g = m0.zeroed();
+    let _: [[f64; 2]; 3] = nn_core::Module::backward(&m0, &cache, &dy, &mut g);
+    let mut m = m0;
+    let mut sgd = Sgd::new(
+        SgdConfig {
+            lr: 1.0,
+            ..SgdConfig::default()
+        },
+        &m,
+    )
+    .unwrap();
+    let config = TrainConfig::<4> {
+        shuffle: false,
+        ..quiet(1, 0)
+    };
+    Trainer::new(config)
+        .fit(&mut m, &mut sgd, &CrossEntropy, &data, None)
+        .unwrap();
+    for ((p, p0), gr) in m.params().zip(m0.params()).zip(g.params()) {
+        for ((&v, &v0), &gv) in p.values.iter().zip(p0.values).zip(gr.values) {
+            assert!((v - (v0 - gv)).abs() < 1e-12, "{v} vs {}", v0 - gv);
+        }
+    }
+}
+
+#[test]
+fn schedule_sets_the_rate_of_every_step() {
+    let data = moons(); // 12 batches of 8 per epoch
+    let mut m = net(1);
+    let mut sgd = Sgd::new(SgdConfig::default(), &m).unwrap();
+    let s = StepDecay {
+        base: 0.1,
+        gamma: 0.5,
+        every: 12,
+    };
+    let h = Trainer::new(quiet::<8>(3, 0))
+        .schedule(s)
+        .fit(&mut m, &mut sgd, &CrossEntropy, &data, None)
+        .unwrap();
+    let lrs: Vec<f64> = h.records.iter().map(|r| r.lr).collect();
+    assert_eq!(lrs, vec![0.1, 0.05, 0.025]);
+}
+
+#[test]
+fn bad_settings_are_refused() {
+    let data = moons();
+    let mut m = net(1);
+    let mut opt = adam(&m);
+    let err = Trainer::new(quiet::<8>(0, 0))
+        .fit(&mut m, &mut opt, &CrossEntropy, &data, None)
+        .unwrap_err();
+    assert!(matches!(
+        err,
+        TrainError::InvalidConfig { name: "epochs", .. }
+    ));
+    let config = TrainConfig::<8> {
+        parallel_chunk: Some(0),
+        ..quiet(1, 0)
+    };
+    let err = Trainer::new(config)
+        .fit(&mut m, &mut opt, &CrossEntropy, &data, None)
+        .unwrap_err();
+    assert!(matches!(
+        err,
+        TrainError::InvalidConfig {
+            name: "parallel_chunk",
+            ..
+        }
+    ));
+}
+
+#[test]
+fn clip_norm_bounds_every_step() {
+    // Plain SGD with lr 1: each step is minus the clipped gradient, so no
+    // step may move the weights by more than the clipping norm.
+    let data = moons();
+    let mut m = net(1);
+    let mut sgd = Sgd::new(
+        SgdConfig {
+            lr: 1.0,
+            ..SgdConfig::default()
+        },
+        &m,
+    )
+    .unwrap();
+    struct Steps {
+        last: Vec<f64>,
+        max_move: f64,
+    }
+    impl Callback<Net> for Steps {
+        fn on_epoch_end(&mut self, _: &EpochRecord, m: &Net) -> Control {
+            let now: Vec<f64> = m.params().flat_map(|p| p.values.to_vec()).collect();
+            let d: f64 = now
+                .iter()
+                .zip(&self.last)
+                .map(|(a, b)| (a - b) * (a - b))
+                .sum();
+            self.max_move = self.max_move.max(d.sqrt());
+            self.last = now;
+            Control::Continue
+        }
+    }
+    let mut steps = Steps {
+        last: m.params().flat_map(|p| p.values.to_vec()).collect(),
+        max_move: 0.0,
+    };
+    // One batch per epoch (B = 90 = the whole set), so epochs are steps.
+    let config = TrainConfig::<90> {
+        clip: Some(nn_std::train::Clip::Norm(0.01)),
+        ..quiet(5, 0)
+    };
+    Trainer::new(config)
+        .callback(&mut steps)
+        .fit(&mut m, &mut sgd, &CrossEntropy, &data, None)
+        .unwrap();
+    assert!(steps.max_move <= 0.01 + 1e-12, "{}", steps.max_move);
+    assert!(
+        steps.max_move > 0.009,
+        "the gradient was clipped, not zeroed"
+    );
+}
+
+#[test]
+fn regression_targets_train_with_mse_and_have_no_accuracy() {
+    // y = 2 x0 - x1 on a grid: a linear model learns it with Adam.
+    let xs: Vec<[f64; 2]> = (0..50)
+        .map(|i| [(i % 10) as f64 / 10.0, (i / 10) as f64 / 5.0])
+        .collect();
+    let ys: Vec<[f64; 1]> = xs.iter().map(|x| [2.0 * x[0] - x[1]]).collect();
+    let data = Dataset::<f64, 2, [f64; 1]>::regression(xs, ys).unwrap();
+    let mut m = Dense::<f64, 2, 1>::zeros();
+    let mut opt = Adam::new(
+        AdamConfig {
+            lr: 0.05,
+            ..AdamConfig::default()
+        },
+        &m,
+    )
+    .unwrap();
+    let h = Trainer::new(quiet::<10>(200, 0))
+        .fit(&mut m, &mut opt, &nn_core::Mse, &data, Some(&data))
+        .unwrap();
+    let last = h.last().unwrap();
+    assert_eq!((last.train_accuracy, last.val_accuracy), (None, None));
+    assert!(last.val_loss.unwrap() < 1e-4, "{last:?}");
+    assert!((m.weight[0][0] - 2.0).abs() < 0.02 && (m.weight[0][1] + 1.0).abs() < 0.02);
+}
+
+#[test]
+fn wrapped_last_batch_goes_through_the_batched_layers() {
+    // 6 samples, B = 4, no shuffle: batches [0 1 2 3] and [4 5 0 1]. With
+    // plain SGD (lr 1) each step is minus the batched mean gradient of its 4 rows.
+    let xs = [
+        [0.5, -1.0],
+        [2.0, 0.25],
+        [-1.5, 1.0],
+        [0.1, 0.2],
+        [1.0, -2.0],
+        [-0.3, 0.7],
+    ];
+    let ys = [0usize, 1, 1, 0, 1, 0];
+    let data = Dataset::classification(xs.to_vec(), ys.to_vec(), 2).unwrap();
+    let step = |m: &mut Net, rows: [usize; 4]| {
+        let x = rows.map(|r| xs[r]);
+        let (out, cache) = <Net as nn_core::Module<[[f64; 2]; 4]>>::forward_train(m, &x);
+        let (_, dy) = CrossEntropy
+            .loss_and_grad(&out, &rows.map(|r| ys[r]))
+            .unwrap();
+        let mut g = m.zeroed();
+        let _: [[f64; 2]; 4] = nn_core::Module::backward(m, &cache, &dy, &mut g);
+        for (p, gr) in m.params_mut().zip(g.params()) {
+            p.values
+                .iter_mut()
+                .zip(gr.values)
+                .for_each(|(v, g)| *v -= g);
+        }
+    };
+    let mut expected = net(4);
+    step(&mut expected, [0, 1, 2, 3]);
+    step(&mut expected, [4, 5, 0, 1]);
+    let mut m = net(4);
+    let mut sgd = Sgd::new(
+        SgdConfig {
+            lr: 1.0,
+            ..SgdConfig::default()
+        },
+        &m,
+    )
+    .unwrap();
+    let config = TrainConfig::<4> {
+        shuffle: false,
+        last_batch: nn_std::data::LastBatch::Wrap,
+        ..quiet(1, 0)
+    };
+    let h = Trainer::new(config)
+        .fit(&mut m, &mut sgd, &CrossEntropy, &data, None)
+        .unwrap();
+    assert_eq!(h.samples, 8);
+    for (p, e) in m.params().zip(expected.params()) {
+        for (&v, &w) in p.values.iter().zip(e.values) {
+            assert!((v - w).abs() < 1e-12, "{v} vs {w}");
+        }
+    }
+}
