@@ -3,11 +3,18 @@
 //! 2. Runs the shared network (`src/net.rs`) on the host with nn-core and
 //!    writes the bit patterns of every result into `$OUT_DIR/expected.rs`,
 //!    which the firmware includes and compares against its own results.
+//! 3. Runs the Digits program's computations (`src/digits_net.rs`) on the
+//!    host and writes `$OUT_DIR/digits_expected.rs` for the `digits` binary;
+//!    enables `cfg(fw_train)` (on-device training) when the `train` feature
+//!    is on and the target has more than the microbit's 16 KiB of RAM.
 use std::fmt::Write as _;
 use std::path::PathBuf;
 
 #[path = "src/net.rs"]
 mod net;
+
+#[path = "src/digits_net.rs"]
+mod digits_net;
 
 /// `pub const NAME: [u64; N] = [...];` with the results' bit patterns.
 fn expected<F: nn_core::Float>(name: &str) -> String {
@@ -26,6 +33,37 @@ fn expected<F: nn_core::Float>(name: &str) -> String {
     s
 }
 
+/// `digits_expected.rs`: the bits of every logit of the embedded samples,
+/// how many the host classifies correctly, and the bits of the losses and
+/// weights of the on-device training steps.
+fn digits_expected() -> String {
+    let mut logits = Vec::new();
+    let mut correct = 0u32;
+    for (i, (_, label)) in digits_net::samples::EVAL.iter().enumerate() {
+        let y = digits_net::logits(i);
+        correct += u32::from(digits_net::argmax(&y) == usize::from(*label));
+        logits.extend(y.iter().map(|v| u64::from(v.to_bits())));
+    }
+    let mut trained = Vec::new();
+    digits_net::train(&mut |_what, values| trained.extend(values.iter().map(|v| u64::from(v.to_bits()))))
+        .unwrap_or_else(|e| panic!("the library refused the Digits training steps: {e}"));
+    let mut s = String::new();
+    for (name, doc, bits) in [
+        ("LOGITS", "Bits of the logits of every `EVAL` sample", &logits),
+        ("TRAINED", "Bits of the losses and weights of the training steps", &trained),
+    ] {
+        writeln!(s, "/// {doc}, computed on the host.").unwrap();
+        // Only the training build reads TRAINED.
+        writeln!(s, "#[allow(dead_code)]\npub static {name}: [u64; {}] = [", bits.len()).unwrap();
+        for b in bits {
+            writeln!(s, "    {b:#010x},").unwrap();
+        }
+        s.push_str("];\n");
+    }
+    writeln!(s, "/// `EVAL` samples the host classifies correctly.\npub const HOST_CORRECT: u32 = {correct};").unwrap();
+    s
+}
+
 fn main() {
     let target = std::env::var("TARGET").unwrap();
     let out = PathBuf::from(std::env::var_os("OUT_DIR").unwrap());
@@ -39,7 +77,17 @@ fn main() {
     println!("cargo:rustc-env=FW_TARGET={target}");
     println!("cargo:rerun-if-changed={layout}");
     println!("cargo:rerun-if-changed=src/net.rs");
+    for f in ["src/digits_net.rs", "model/model.rs", "model/samples.rs"] {
+        println!("cargo:rerun-if-changed={f}");
+    }
+    println!("cargo::rustc-check-cfg=cfg(fw_train)");
+    // Training needs the network, its gradients and Adam's state in RAM
+    // (about 50 KB): not on the microbit's 16 KiB.
+    if std::env::var_os("CARGO_FEATURE_TRAIN").is_some() && target != "thumbv6m-none-eabi" {
+        println!("cargo::rustc-cfg=fw_train");
+    }
 
     let code = expected::<f32>("EXPECTED_F32") + &expected::<f64>("EXPECTED_F64");
     std::fs::write(out.join("expected.rs"), code).unwrap();
+    std::fs::write(out.join("digits_expected.rs"), digits_expected()).unwrap();
 }
