@@ -45,16 +45,31 @@ fn digits_expected() -> String {
         logits.extend(y.iter().map(|v| u64::from(v.to_bits())));
     }
     let mut trained = Vec::new();
-    digits_net::train(&mut |_what, values| trained.extend(values.iter().map(|v| u64::from(v.to_bits()))))
-        .unwrap_or_else(|e| panic!("the library refused the Digits training steps: {e}"));
+    digits_net::train(&mut |_what, values| {
+        trained.extend(values.iter().map(|v| u64::from(v.to_bits())))
+    })
+    .unwrap_or_else(|e| panic!("the library refused the Digits training steps: {e}"));
     let mut s = String::new();
     for (name, doc, bits) in [
-        ("LOGITS", "Bits of the logits of every `EVAL` sample", &logits),
-        ("TRAINED", "Bits of the losses and weights of the training steps", &trained),
+        (
+            "LOGITS",
+            "Bits of the logits of every `EVAL` sample",
+            &logits,
+        ),
+        (
+            "TRAINED",
+            "Bits of the losses and weights of the training steps",
+            &trained,
+        ),
     ] {
         writeln!(s, "/// {doc}, computed on the host.").unwrap();
         // Only the training build reads TRAINED.
-        writeln!(s, "#[allow(dead_code)]\npub static {name}: [u64; {}] = [", bits.len()).unwrap();
+        writeln!(
+            s,
+            "#[allow(dead_code)]\npub static {name}: [u64; {}] = [",
+            bits.len()
+        )
+        .unwrap();
         for b in bits {
             writeln!(s, "    {b:#010x},").unwrap();
         }
@@ -80,7 +95,6 @@ fn main() {
     for f in ["src/digits_net.rs", "model/model.rs", "model/samples.rs"] {
         println!("cargo:rerun-if-changed={f}");
     }
-    println!("cargo::rustc-check-cfg=cfg(fw_train)");
     // Training needs the network, its gradients and Adam's state in RAM
     // (about 50 KB): not on the microbit's 16 KiB.
     if std::env::var_os("CARGO_FEATURE_TRAIN").is_some() && target != "thumbv6m-none-eabi" {

@@ -112,7 +112,8 @@ fn batch(
 /// The library refused the data or settings.
 #[inline(never)]
 pub fn train(report: &mut dyn FnMut(&str, &[f32])) -> Result<(), TrainError> {
-    let mut net: Net = MODEL.clone();
+    // A RAM copy of the model in flash.
+    let mut net: Net = MODEL;
     let config = nn_optim::AdamConfig {
         lr: LR,
         ..nn_optim::AdamConfig::default()

@@ -172,7 +172,11 @@ impl Checker {
     pub fn exit(mut self, stack_ok: bool) -> ! {
         self.failed += u32::from(!stack_ok);
         hprintln!("{} passed, {} failed", self.passed, self.failed);
-        exit_with(if self.failed == 0 && self.passed > 0 { 0 } else { 1 })
+        exit_with(if self.failed == 0 && self.passed > 0 {
+            0
+        } else {
+            1
+        })
     }
 }
 

@@ -70,7 +70,9 @@ fn main() -> ! {
     #[cfg(fw_train)]
     training(&mut c);
     #[cfg(not(fw_train))]
-    hprintln!("training: not in this build (needs the `train` feature and more than 16 KiB of RAM)");
+    hprintln!(
+        "training: not in this build (needs the `train` feature and more than 16 KiB of RAM)"
+    );
     let stack_ok = stack::report();
     c.exit(stack_ok)
 }
