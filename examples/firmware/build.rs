@@ -33,6 +33,16 @@ fn expected<F: nn_core::Float>(name: &str) -> String {
     s
 }
 
+/// Bits of everything that one of the Digits training functions reports.
+fn training_bits(
+    train: fn(&mut dyn FnMut(&str, &[f32])) -> Result<(), digits_net::TrainError>,
+) -> Vec<u64> {
+    let mut bits = Vec::new();
+    train(&mut |_what, values| bits.extend(values.iter().map(|v| u64::from(v.to_bits()))))
+        .unwrap_or_else(|e| panic!("the library refused the Digits training steps: {e}"));
+    bits
+}
+
 /// `digits_expected.rs`: the bits of every logit of the embedded samples,
 /// how many the host classifies correctly, and the bits of the losses and
 /// weights of the on-device training steps.
@@ -44,11 +54,8 @@ fn digits_expected() -> String {
         correct += u32::from(digits_net::argmax(&y) == usize::from(*label));
         logits.extend(y.iter().map(|v| u64::from(v.to_bits())));
     }
-    let mut trained = Vec::new();
-    digits_net::train(&mut |_what, values| {
-        trained.extend(values.iter().map(|v| u64::from(v.to_bits())))
-    })
-    .unwrap_or_else(|e| panic!("the library refused the Digits training steps: {e}"));
+    let trained = training_bits(digits_net::train);
+    let trained_head = training_bits(digits_net::train_head);
     let mut s = String::new();
     for (name, doc, bits) in [
         (
@@ -61,9 +68,14 @@ fn digits_expected() -> String {
             "Bits of the losses and weights of the training steps",
             &trained,
         ),
+        (
+            "TRAINED_HEAD",
+            "Bits of the losses and last-layer weights of the head-only training steps",
+            &trained_head,
+        ),
     ] {
         writeln!(s, "/// {doc}, computed on the host.").unwrap();
-        // Only the training build reads TRAINED.
+        // Only the training builds read TRAINED and TRAINED_HEAD.
         writeln!(
             s,
             "#[allow(dead_code)]\npub static {name}: [u64; {}] = [",
@@ -95,10 +107,14 @@ fn main() {
     for f in ["src/digits_net.rs", "model/model.rs", "model/samples.rs"] {
         println!("cargo:rerun-if-changed={f}");
     }
-    // Training needs the network, its gradients and Adam's state in RAM
-    // (about 50 KB): not on the microbit's 16 KiB.
-    if std::env::var_os("CARGO_FEATURE_TRAIN").is_some() && target != "thumbv6m-none-eabi" {
+    // Training the whole network needs it, its gradients and Adam's state in
+    // RAM (about 115 KB of stack as written): not on the microbit's 16 KiB,
+    // which trains the last layer only.
+    if std::env::var_os("CARGO_FEATURE_TRAIN").is_some() {
         println!("cargo::rustc-cfg=fw_train");
+        if target != "thumbv6m-none-eabi" {
+            println!("cargo::rustc-cfg=fw_train_full");
+        }
     }
 
     let code = expected::<f32>("EXPECTED_F32") + &expected::<f64>("EXPECTED_F64");

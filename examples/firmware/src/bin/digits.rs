@@ -1,8 +1,9 @@
 //! The Digits program: classifies embedded Digits test samples (raw pixels,
 //! scaled on the device with the exported scaler) with the exported
-//! 64-32-10 model in flash, and, where the RAM allows (`fw_train`: the
-//! `train` feature on a target other than the 16 KiB microbit), fine-tunes a
-//! RAM copy with a few Adam steps on a ring buffer of recent samples.
+//! 64-32-10 model in flash, and, with the `train` feature, fine-tunes a RAM
+//! copy with a few Adam steps on a ring buffer of recent samples: the last
+//! layer on every target (`fw_train`), the whole network where the RAM
+//! allows (`fw_train_full`: not the 16 KiB microbit).
 //! Compares every logit, loss and updated weight bit for bit with the host's
 //! (`build.rs` runs `src/digits_net.rs` there), prints the accuracy on the
 //! embedded samples and `N passed, M failed`; exits 0 only when every value
@@ -49,16 +50,22 @@ fn inference(c: &mut Checker) {
     }
 }
 
-/// A few Adam steps on the device; checks the losses and every weight.
+/// A few Adam steps on the device with `train`; checks the losses and every
+/// updated weight against `expected`.
 #[cfg(fw_train)]
 #[inline(never)]
-fn training(c: &mut Checker) {
-    c.start(&expected::TRAINED);
-    if let Err(e) = digits_net::train(&mut |what, values| c.check("adam", what, values)) {
-        hprintln!("FAIL training: {}", e);
+fn training(
+    c: &mut Checker,
+    group: &str,
+    train: fn(&mut dyn FnMut(&str, &[f32])) -> Result<(), digits_net::TrainError>,
+    expected: &'static [u64],
+) {
+    c.start(expected);
+    if let Err(e) = train(&mut |what, values| c.check(group, what, values)) {
+        hprintln!("FAIL {}: {}", group, e);
         c.failed += 1;
     }
-    c.finish("training");
+    c.finish(group);
 }
 
 #[entry]
@@ -68,11 +75,18 @@ fn main() -> ! {
     let mut c = Checker::new();
     inference(&mut c);
     #[cfg(fw_train)]
-    training(&mut c);
-    #[cfg(not(fw_train))]
-    hprintln!(
-        "training: not in this build (needs the `train` feature and more than 16 KiB of RAM)"
+    training(
+        &mut c,
+        "adam last layer",
+        digits_net::train_head,
+        &expected::TRAINED_HEAD,
     );
+    #[cfg(fw_train_full)]
+    training(&mut c, "adam", digits_net::train, &expected::TRAINED);
+    #[cfg(not(fw_train))]
+    hprintln!("training: not in this build (feature `train`)");
+    #[cfg(all(fw_train, not(fw_train_full)))]
+    hprintln!("training the whole network: not on this target (16 KiB of RAM)");
     let stack_ok = stack::report();
     c.exit(stack_ok)
 }
