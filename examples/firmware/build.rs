@@ -34,9 +34,7 @@ fn expected<F: nn_core::Float>(name: &str) -> String {
 }
 
 /// Bits of everything that one of the Digits training functions reports.
-fn training_bits(
-    train: fn(&mut dyn FnMut(&str, &[f32])) -> Result<(), digits_net::TrainError>,
-) -> Vec<u64> {
+fn training_bits(train: digits_net::TrainFn) -> Vec<u64> {
     let mut bits = Vec::new();
     train(&mut |_what, values| bits.extend(values.iter().map(|v| u64::from(v.to_bits()))))
         .unwrap_or_else(|e| panic!("the library refused the Digits training steps: {e}"));

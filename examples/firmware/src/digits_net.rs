@@ -74,6 +74,9 @@ pub type Head = Dense<f32, HIDDEN, CLASSES>;
 /// Hidden units (the last layer's inputs).
 pub const HIDDEN: usize = 32;
 
+/// A training function: [`train`] or [`train_head`].
+pub type TrainFn = fn(&mut dyn FnMut(&str, &[f32])) -> Result<(), TrainError>;
+
 /// Why on-device training stopped: the library refused something.
 #[derive(Clone, Copy, Debug)]
 pub enum TrainError {

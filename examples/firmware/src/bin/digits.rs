@@ -54,12 +54,7 @@ fn inference(c: &mut Checker) {
 /// updated weight against `expected`.
 #[cfg(fw_train)]
 #[inline(never)]
-fn training(
-    c: &mut Checker,
-    group: &str,
-    train: fn(&mut dyn FnMut(&str, &[f32])) -> Result<(), digits_net::TrainError>,
-    expected: &'static [u64],
-) {
+fn training(c: &mut Checker, group: &str, train: digits_net::TrainFn, expected: &'static [u64]) {
     c.start(expected);
     if let Err(e) = train(&mut |what, values| c.check(group, what, values)) {
         hprintln!("FAIL {}: {}", group, e);
