@@ -33,7 +33,11 @@ fn inference(c: &mut Checker) {
     let mut correct = 0;
     for (i, (_, label)) in EVAL.iter().enumerate() {
         let y: [f32; CLASSES] = logits(i);
+        let failed = c.failed;
         c.check("inference", "logits", &y);
+        if c.failed != failed {
+            hprintln!("     (the logits above are those of EVAL[{}])", i);
+        }
         correct += u32::from(argmax(&y) == usize::from(*label));
     }
     c.finish("inference");
