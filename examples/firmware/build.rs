@@ -47,8 +47,8 @@ fn training_bits(train: digits_net::TrainFn) -> Vec<u64> {
 fn digits_expected() -> String {
     let mut logits = Vec::new();
     let mut correct = 0u32;
-    for (i, (_, label)) in digits_net::samples::EVAL.iter().enumerate() {
-        let y = digits_net::logits(i);
+    for (pixels, label) in &digits_net::samples::EVAL {
+        let y = digits_net::logits(pixels);
         correct += u32::from(digits_net::argmax(&y) == usize::from(*label));
         logits.extend(y.iter().map(|v| u64::from(v.to_bits())));
     }

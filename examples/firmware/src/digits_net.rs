@@ -24,7 +24,7 @@ pub mod samples {
 }
 
 use model::{MODEL, Net, SCALER};
-use samples::{EVAL, STREAM};
+use samples::STREAM;
 
 /// Pixels per sample (8x8).
 pub const PIXELS: usize = 64;
@@ -36,10 +36,10 @@ pub fn scaled(pixels: &[u8; PIXELS]) -> [f32; PIXELS] {
     SCALER.apply(&pixels.map(f32::from))
 }
 
-/// The exported model's logits for embedded sample `i` of `EVAL`.
+/// The exported model's logits for raw pixels: the whole inference path.
 #[inline(never)]
-pub fn logits(i: usize) -> [f32; CLASSES] {
-    MODEL.forward(&scaled(&EVAL[i].0))
+pub fn logits(pixels: &[u8; PIXELS]) -> [f32; CLASSES] {
+    MODEL.forward(&scaled(pixels))
 }
 
 /// Index of the largest logit (the first one on ties).

@@ -31,8 +31,8 @@ mod expected {
 fn inference(c: &mut Checker) {
     c.start(&expected::LOGITS);
     let mut correct = 0;
-    for (i, (_, label)) in EVAL.iter().enumerate() {
-        let y: [f32; CLASSES] = logits(i);
+    for (i, (pixels, label)) in EVAL.iter().enumerate() {
+        let y: [f32; CLASSES] = logits(pixels);
         let failed = c.failed;
         c.check("inference", "logits", &y);
         if c.failed != failed {
