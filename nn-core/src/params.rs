@@ -108,3 +108,61 @@ pub trait Params<F: Float> {
             .all(|p| p.values.iter().all(|v| v.is_finite()))
     }
 }
+
+/// The two tensors of an affine layer, a weight `[fan_out][fan_in]` and a
+/// bias, in [`Params`] order (shared by [`Dense`](crate::Dense) and
+/// [`Maxout`](crate::Maxout)).
+pub(crate) fn affine<'a, F>(
+    weight: &'a [F],
+    bias: &'a [F],
+    fan_in: usize,
+    fan_out: usize,
+) -> impl Iterator<Item = Param<'a, F>> {
+    [
+        Param {
+            values: weight,
+            kind: ParamKind::Weight { fan_in, fan_out },
+        },
+        Param {
+            values: bias,
+            kind: ParamKind::Bias { fan_in },
+        },
+    ]
+    .into_iter()
+}
+
+/// [`affine`], mutable.
+pub(crate) fn affine_mut<'a, F>(
+    weight: &'a mut [F],
+    bias: &'a mut [F],
+    fan_in: usize,
+    fan_out: usize,
+) -> impl Iterator<Item = ParamMut<'a, F>> {
+    [
+        ParamMut {
+            values: weight,
+            kind: ParamKind::Weight { fan_in, fan_out },
+        },
+        ParamMut {
+            values: bias,
+            kind: ParamKind::Bias { fan_in },
+        },
+    ]
+    .into_iter()
+}
+
+/// Implements an empty [`Params`] for a layer without parameters.
+macro_rules! no_params {
+    ($ty:ty) => {
+        impl<F: $crate::Float> $crate::Params<F> for $ty {
+            fn params(&self) -> impl Iterator<Item = $crate::Param<'_, F>> {
+                core::iter::empty()
+            }
+            fn params_mut(&mut self) -> impl Iterator<Item = $crate::ParamMut<'_, F>> {
+                core::iter::empty()
+            }
+        }
+    };
+}
+
+pub(crate) use no_params;

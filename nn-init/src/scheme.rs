@@ -190,9 +190,13 @@ impl Init {
     /// assert_eq!(d, Distribution::Uniform { low: -0.2, high: 0.2 });
     /// ```
     pub fn distribution(&self, fan_in: usize, fan_out: usize) -> Result<Distribution, InitError> {
-        let sum_fans = || match fan_in + fan_out {
-            0 => Err(InitError::ZeroFan),
-            n => Ok(n as f64),
+        // Summed in f64: `fan_in + fan_out` may overflow a usize.
+        let sum_fans = || {
+            if fan_in == 0 && fan_out == 0 {
+                Err(InitError::ZeroFan)
+            } else {
+                Ok(fan_in as f64 + fan_out as f64)
+            }
         };
         let symmetric_uniform = |bound: f64| Distribution::Uniform {
             low: -bound,
@@ -344,6 +348,7 @@ mod tests {
             Init::xavier_uniform().distribution(0, 0),
             Err(InitError::ZeroFan)
         );
+        assert!(Init::xavier_normal().distribution(usize::MAX, 1).is_ok());
         assert_eq!(
             Init::XavierUniform { gain: f64::NAN }.distribution(1, 1),
             Err(InitError::InvalidParameter { name: "gain" })

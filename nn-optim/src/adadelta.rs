@@ -81,16 +81,6 @@ pub struct AdadeltaCoeffs<F> {
     weight_decay: F,
 }
 
-impl<F: Float> AdadeltaRule<F> {
-    fn from_valid(config: AdadeltaConfig) -> Self {
-        AdadeltaRule {
-            config,
-            t: 0,
-            _float: PhantomData,
-        }
-    }
-}
-
 impl<F: Float> Rule<2> for AdadeltaRule<F> {
     type Float = F;
     type Config = AdadeltaConfig;

@@ -93,16 +93,6 @@ pub struct AdagradCoeffs<F> {
     first: bool,
 }
 
-impl<F: Float> AdagradRule<F> {
-    fn from_valid(config: AdagradConfig) -> Self {
-        AdagradRule {
-            config,
-            t: 0,
-            _float: PhantomData,
-        }
-    }
-}
-
 impl<F: Float> Rule<1> for AdagradRule<F> {
     type Float = F;
     type Config = AdagradConfig;

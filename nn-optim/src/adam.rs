@@ -23,7 +23,7 @@ use core::marker::PhantomData;
 
 use nn_core::Float;
 
-use crate::error::{ConfigError, check_beta, check_eps, check_lr, check_weight_decay};
+use crate::error::{ConfigError, check_betas, check_eps, check_lr, check_weight_decay};
 use crate::macros::multiversion;
 use crate::macros::rule_common;
 use crate::optimizer::Optimizer;
@@ -62,8 +62,7 @@ impl AdamConfig {
     /// Checks every hyper-parameter (as [`AdamRule::new`] does).
     pub fn validate(&self) -> Result<(), ConfigError> {
         check_lr(self.lr)?;
-        check_beta(self.betas.0, "beta1")?;
-        check_beta(self.betas.1, "beta2")?;
+        check_betas(self.betas)?;
         check_eps(self.eps)?;
         check_weight_decay(self.weight_decay)
     }
@@ -94,6 +93,7 @@ impl Default for AdamWConfig {
     }
 }
 
+/// The same fields; only the meaning of `weight_decay` differs.
 impl From<AdamConfig> for AdamWConfig {
     fn from(c: AdamConfig) -> Self {
         AdamWConfig {
@@ -106,20 +106,23 @@ impl From<AdamConfig> for AdamWConfig {
     }
 }
 
+/// The same fields; only the meaning of `weight_decay` differs.
+impl From<AdamWConfig> for AdamConfig {
+    fn from(c: AdamWConfig) -> Self {
+        AdamConfig {
+            lr: c.lr,
+            betas: c.betas,
+            eps: c.eps,
+            weight_decay: c.weight_decay,
+            amsgrad: c.amsgrad,
+        }
+    }
+}
+
 impl AdamWConfig {
     /// Checks every hyper-parameter (as [`AdamWRule::new`] does).
     pub fn validate(&self) -> Result<(), ConfigError> {
-        self.as_adam().validate()
-    }
-
-    fn as_adam(&self) -> AdamConfig {
-        AdamConfig {
-            lr: self.lr,
-            betas: self.betas,
-            eps: self.eps,
-            weight_decay: self.weight_decay,
-            amsgrad: self.amsgrad,
-        }
+        AdamConfig::from(*self).validate()
     }
 }
 
@@ -173,7 +176,10 @@ pub struct AdamCoeffs<F> {
     amsgrad: bool,
 }
 
-fn adam_coeffs<F: Float>(c: &AdamConfig, t: u64, decoupled: bool) -> AdamCoeffs<F> {
+/// The scalars of step `t` (counted from 1); `decoupled` puts the weight decay
+/// into `shrink` (AdamW) instead of `l2` (Adam).
+fn adam_coeffs<F: Float>(c: impl Into<AdamConfig>, t: u64, decoupled: bool) -> AdamCoeffs<F> {
+    let c: AdamConfig = c.into();
     let t = t as f64;
     let (b1, b2) = c.betas;
     let bc1 = 1.0 - libm::pow(b1, t);
@@ -195,67 +201,41 @@ fn adam_coeffs<F: Float>(c: &AdamConfig, t: u64, decoupled: bool) -> AdamCoeffs<
     }
 }
 
-impl<F: Float> AdamRule<F> {
-    fn from_valid(config: AdamConfig) -> Self {
-        AdamRule {
-            config,
-            t: 0,
-            _float: PhantomData,
+/// The [`Rule`] impl of Adam (`decoupled = false`) or AdamW (`true`); they
+/// differ only in where weight decay goes.
+macro_rules! adam_rule {
+    ($rule:ident, $config:ty, decoupled = $decoupled:literal) => {
+        impl<F: Float> Rule<3> for $rule<F> {
+            type Float = F;
+            type Config = $config;
+            type Coeffs = AdamCoeffs<F>;
+
+            rule_common!();
+
+            fn uses_slot(&self, slot: usize) -> bool {
+                slot < 2 || (slot == 2 && self.config.amsgrad)
+            }
+
+            fn begin_step(&mut self) -> AdamCoeffs<F> {
+                self.t += 1;
+                adam_coeffs(self.config, self.t, $decoupled)
+            }
+
+            fn update(
+                c: &AdamCoeffs<F>,
+                decay: bool,
+                params: &mut [F],
+                grads: &[F],
+                state: [&mut [F]; 3],
+            ) {
+                adam_update(c, decay, params, grads, state);
+            }
         }
-    }
+    };
 }
 
-impl<F: Float> AdamWRule<F> {
-    fn from_valid(config: AdamWConfig) -> Self {
-        AdamWRule {
-            config,
-            t: 0,
-            _float: PhantomData,
-        }
-    }
-}
-
-impl<F: Float> Rule<3> for AdamRule<F> {
-    type Float = F;
-    type Config = AdamConfig;
-    type Coeffs = AdamCoeffs<F>;
-
-    rule_common!();
-
-    fn uses_slot(&self, slot: usize) -> bool {
-        slot < 2 || (slot == 2 && self.config.amsgrad)
-    }
-
-    fn begin_step(&mut self) -> AdamCoeffs<F> {
-        self.t += 1;
-        adam_coeffs(&self.config, self.t, false)
-    }
-
-    fn update(c: &AdamCoeffs<F>, decay: bool, params: &mut [F], grads: &[F], state: [&mut [F]; 3]) {
-        adam_update(c, decay, params, grads, state);
-    }
-}
-
-impl<F: Float> Rule<3> for AdamWRule<F> {
-    type Float = F;
-    type Config = AdamWConfig;
-    type Coeffs = AdamCoeffs<F>;
-
-    rule_common!();
-
-    fn uses_slot(&self, slot: usize) -> bool {
-        slot < 2 || (slot == 2 && self.config.amsgrad)
-    }
-
-    fn begin_step(&mut self) -> AdamCoeffs<F> {
-        self.t += 1;
-        adam_coeffs(&self.config.as_adam(), self.t, true)
-    }
-
-    fn update(c: &AdamCoeffs<F>, decay: bool, params: &mut [F], grads: &[F], state: [&mut [F]; 3]) {
-        adam_update(c, decay, params, grads, state);
-    }
-}
+adam_rule!(AdamRule, AdamConfig, decoupled = false);
+adam_rule!(AdamWRule, AdamWConfig, decoupled = true);
 
 /// The one Adam/AdamW loop, dispatched to a branch-free copy per variant.
 #[inline]

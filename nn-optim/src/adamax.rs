@@ -14,7 +14,7 @@ use core::marker::PhantomData;
 
 use nn_core::Float;
 
-use crate::error::{ConfigError, check_beta, check_eps, check_lr, check_weight_decay};
+use crate::error::{ConfigError, check_betas, check_eps, check_lr, check_weight_decay};
 use crate::macros::multiversion;
 use crate::macros::rule_common;
 use crate::optimizer::Optimizer;
@@ -49,8 +49,7 @@ impl AdaMaxConfig {
     /// Checks every hyper-parameter (as [`AdaMaxRule::new`] does).
     pub fn validate(&self) -> Result<(), ConfigError> {
         check_lr(self.lr)?;
-        check_beta(self.betas.0, "beta1")?;
-        check_beta(self.betas.1, "beta2")?;
+        check_betas(self.betas)?;
         check_eps(self.eps)?;
         check_weight_decay(self.weight_decay)
     }
@@ -77,16 +76,6 @@ pub struct AdaMaxCoeffs<F> {
     beta2: F,
     eps: F,
     weight_decay: F,
-}
-
-impl<F: Float> AdaMaxRule<F> {
-    fn from_valid(config: AdaMaxConfig) -> Self {
-        AdaMaxRule {
-            config,
-            t: 0,
-            _float: PhantomData,
-        }
-    }
 }
 
 impl<F: Float> Rule<2> for AdaMaxRule<F> {

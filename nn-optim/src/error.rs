@@ -112,3 +112,9 @@ pub(crate) fn check_weight_decay(wd: f64) -> Result<(), ConfigError> {
 pub(crate) fn check_beta(beta: f64, name: &'static str) -> Result<(), ConfigError> {
     ensure((0.0..1.0).contains(&beta), name, "[0, 1)")
 }
+
+/// Adam's `(beta1, beta2)`: each in `[0, 1)`.
+pub(crate) fn check_betas((beta1, beta2): (f64, f64)) -> Result<(), ConfigError> {
+    check_beta(beta1, "beta1")?;
+    check_beta(beta2, "beta2")
+}

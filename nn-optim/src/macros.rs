@@ -1,11 +1,19 @@
 //! Boilerplate shared by every [`Rule`](crate::Rule) implementation.
 
 /// The `Rule` methods that only read or write `self.config` and `self.t`.
+///
+/// The rule must be a struct of `config`, `t`, `_float: PhantomData<F>` and
+/// the fields given as `field: initial value` (NAdam's running product).
 macro_rules! rule_common {
-    () => {
+    ($($field:ident: $init:expr),* $(,)?) => {
         fn new(config: Self::Config) -> Result<Self, $crate::ConfigError> {
             config.validate()?;
-            Ok(Self::from_valid(config))
+            Ok(Self {
+                config,
+                t: 0,
+                $($field: $init,)*
+                _float: core::marker::PhantomData,
+            })
         }
         fn config(&self) -> &Self::Config {
             &self.config

@@ -16,7 +16,7 @@ use core::marker::PhantomData;
 
 use nn_core::Float;
 
-use crate::error::{ConfigError, check_beta, check_eps, check_lr, check_weight_decay, ensure};
+use crate::error::{ConfigError, check_betas, check_eps, check_lr, check_weight_decay, ensure};
 use crate::macros::multiversion;
 use crate::macros::rule_common;
 use crate::optimizer::Optimizer;
@@ -59,8 +59,7 @@ impl NAdamConfig {
     /// Checks every hyper-parameter (as [`NAdamRule::new`] does).
     pub fn validate(&self) -> Result<(), ConfigError> {
         check_lr(self.lr)?;
-        check_beta(self.betas.0, "beta1")?;
-        check_beta(self.betas.1, "beta2")?;
+        check_betas(self.betas)?;
         check_eps(self.eps)?;
         check_weight_decay(self.weight_decay)?;
         ensure(
@@ -101,23 +100,12 @@ pub struct NAdamCoeffs<F> {
     shrink: F,
 }
 
-impl<F: Float> NAdamRule<F> {
-    fn from_valid(config: NAdamConfig) -> Self {
-        NAdamRule {
-            config,
-            t: 0,
-            mu_product: 1.0,
-            _float: PhantomData,
-        }
-    }
-}
-
 impl<F: Float> Rule<2> for NAdamRule<F> {
     type Float = F;
     type Config = NAdamConfig;
     type Coeffs = NAdamCoeffs<F>;
 
-    rule_common!();
+    rule_common!(mu_product: 1.0);
 
     fn uses_slot(&self, slot: usize) -> bool {
         slot < 2

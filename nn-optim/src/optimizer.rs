@@ -57,14 +57,29 @@ where
 
     /// One step: `model -= update(grads)`. Every gradient is checked first;
     /// on error nothing (model, state, step count) has changed.
+    ///
+    /// For a runtime-shaped `M`, a gradient tensor that is missing counts as
+    /// empty and an extra one as a tensor the model lacks: both are a
+    /// [`StepError::LengthMismatch`].
     pub fn step(&mut self, model: &mut M, grads: &M) -> Result<(), StepError> {
         {
             let mut states = self.state.each_ref().map(|s| s.params());
-            for (tensor, (p, g)) in model.params().zip(grads.params()).enumerate() {
+            let mut grad_tensors = grads.params();
+            let mut tensors = 0;
+            for (tensor, p) in model.params().enumerate() {
+                let g = grad_tensors.next().map_or(&[][..], |g| g.values);
                 let lens = states
                     .each_mut()
                     .map(|it| it.next().map_or(0, |s| s.values.len()));
-                self.rule.check(tensor, p.values.len(), g.values, lens)?;
+                self.rule.check(tensor, p.values.len(), g, lens)?;
+                tensors = tensor + 1;
+            }
+            if let Some(extra) = grad_tensors.next() {
+                return Err(StepError::LengthMismatch {
+                    tensor: tensors,
+                    expected: 0,
+                    found: extra.values.len(),
+                });
             }
         }
         let coeffs = self.rule.begin_step();
@@ -101,5 +116,74 @@ where
     /// The state copies (for example `[m, v, vmax]` for Adam).
     pub fn state(&self) -> &[M; K] {
         &self.state
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use nn_core::{Param, ParamKind, ParamMut, Params};
+
+    use crate::{SgdConfig, SgdRule, StepError};
+
+    use super::Optimizer;
+
+    /// A runtime-shaped model: the first `count` of two tensors of 2 values.
+    #[derive(Clone, Debug)]
+    struct Ragged {
+        tensors: [[f64; 2]; 2],
+        count: usize,
+    }
+
+    impl Params<f64> for Ragged {
+        fn params(&self) -> impl Iterator<Item = Param<'_, f64>> {
+            self.tensors[..self.count].iter().map(|t| Param {
+                values: t,
+                kind: ParamKind::Other,
+            })
+        }
+        fn params_mut(&mut self) -> impl Iterator<Item = ParamMut<'_, f64>> {
+            self.tensors[..self.count].iter_mut().map(|t| ParamMut {
+                values: t,
+                kind: ParamKind::Other,
+            })
+        }
+    }
+
+    #[test]
+    fn missing_or_extra_gradient_tensors_are_errors() {
+        let mut model = Ragged {
+            tensors: [[1.0; 2]; 2],
+            count: 2,
+        };
+        let mut sgd = Optimizer::<SgdRule<f64>, _, 1>::new(SgdConfig::default(), &model).unwrap();
+        let short = Ragged {
+            count: 1,
+            ..model.clone()
+        };
+        assert_eq!(
+            sgd.step(&mut model, &short),
+            Err(StepError::LengthMismatch {
+                tensor: 1,
+                expected: 2,
+                found: 0
+            })
+        );
+        let mut small = Ragged {
+            count: 1,
+            ..model.clone()
+        };
+        let mut sgd = Optimizer::<SgdRule<f64>, _, 1>::new(SgdConfig::default(), &small).unwrap();
+        assert_eq!(
+            sgd.step(&mut small, &model),
+            Err(StepError::LengthMismatch {
+                tensor: 1,
+                expected: 0,
+                found: 2
+            })
+        );
+        assert_eq!(
+            (model.tensors, small.tensors, sgd.steps()),
+            ([[1.0; 2]; 2], [[1.0; 2]; 2], 0)
+        );
     }
 }

@@ -94,16 +94,6 @@ pub struct RmsPropCoeffs<F> {
     use_momentum: bool,
 }
 
-impl<F: Float> RmsPropRule<F> {
-    fn from_valid(config: RmsPropConfig) -> Self {
-        RmsPropRule {
-            config,
-            t: 0,
-            _float: PhantomData,
-        }
-    }
-}
-
 impl<F: Float> Rule<3> for RmsPropRule<F> {
     type Float = F;
     type Config = RmsPropConfig;

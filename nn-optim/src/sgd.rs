@@ -110,16 +110,6 @@ pub struct SgdCoeffs<F> {
     first: bool,
 }
 
-impl<F: Float> SgdRule<F> {
-    fn from_valid(config: SgdConfig) -> Self {
-        SgdRule {
-            config,
-            t: 0,
-            _float: PhantomData,
-        }
-    }
-}
-
 impl<F: Float> Rule<1> for SgdRule<F> {
     type Float = F;
     type Config = SgdConfig;

@@ -24,3 +24,8 @@ pub mod train;
 pub mod export_rs;
 pub mod model_file;
 pub mod safetensors_io;
+
+/// The workspace README's Rust examples, compiled and run as doctests.
+#[cfg(doctest)]
+#[doc = include_str!("../../README.md")]
+pub struct WorkspaceReadme;

@@ -26,6 +26,11 @@ pub enum MetricsError {
     Empty,
     /// A confusion matrix needs at least one class.
     NoClasses,
+    /// A confusion matrix of this many classes has more cells than a `usize` counts.
+    TooManyClasses {
+        /// The number of classes asked for.
+        classes: usize,
+    },
     /// Targets and predictions have different lengths.
     LengthMismatch {
         /// Number of targets.
@@ -56,6 +61,9 @@ impl fmt::Display for MetricsError {
         match *self {
             MetricsError::Empty => f.write_str("no samples to compute the metric over"),
             MetricsError::NoClasses => f.write_str("a confusion matrix needs at least one class"),
+            MetricsError::TooManyClasses { classes } => {
+                write!(f, "a confusion matrix of {classes} classes is too large")
+            }
             MetricsError::LengthMismatch {
                 targets,
                 predictions,
@@ -198,9 +206,12 @@ impl ConfusionMatrix {
         if classes == 0 {
             return Err(MetricsError::NoClasses);
         }
+        let cells = classes
+            .checked_mul(classes)
+            .ok_or(MetricsError::TooManyClasses { classes })?;
         Ok(Self {
             classes,
-            counts: vec![0; classes * classes],
+            counts: vec![0; cells],
             names: Vec::new(),
         })
     }

@@ -324,14 +324,26 @@ fn bad_batch_requests_are_refused() {
 }
 
 #[test]
+fn a_batch_with_len_above_b_shows_all_rows() {
+    let b = Batch::<f64, 1, usize, 2> {
+        x: [[1.0], [2.0]],
+        y: [0, 1],
+        len: 3,
+    };
+    assert_eq!((b.x(), b.y()), (&[[1.0], [2.0]][..], &[0, 1][..]));
+}
+
+#[test]
 fn gather_fills_a_caller_buffer() {
     let ds = small(6, 2);
     let mut x = Box::new([[9.0; 2]; 4]);
     let mut y = [7usize; 4];
-    assert_eq!(ds.gather(&[5, 1], &mut x, &mut y), 2);
+    assert_eq!(ds.gather(&[5, 1], &mut x, &mut y), Ok(2));
     assert_eq!(x[..2], [[5.0, 25.0], [1.0, 1.0]]);
     assert_eq!(x[2], [9.0; 2]);
     assert_eq!(y, [1, 1, 7, 7]);
+    assert!(ds.gather(&[0, 6], &mut x, &mut y).is_err());
+    assert_eq!(y, [1, 1, 7, 7], "a refused gather copies nothing");
 }
 
 #[test]

@@ -126,6 +126,10 @@ fn logits_merge_and_errors() {
     assert!(cm.merge(&ConfusionMatrix::new(3).unwrap()).is_err());
     assert_eq!(ConfusionMatrix::new(0), Err(MetricsError::NoClasses));
     assert_eq!(
+        ConfusionMatrix::new(1 << 40),
+        Err(MetricsError::TooManyClasses { classes: 1 << 40 })
+    );
+    assert_eq!(
         ConfusionMatrix::from_predictions(2, &[0], &[]),
         Err(MetricsError::LengthMismatch {
             targets: 1,

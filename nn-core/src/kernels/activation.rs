@@ -4,9 +4,67 @@ use crate::Float;
 
 /// A scalar function applied to every element, with its derivative.
 ///
-/// Implementing this for a zero-sized (or hyper-parameter-only) type and
-/// invoking [`elementwise_module!`](crate::elementwise_module) makes it a layer
-/// for any size and any batch.
+/// Every activation layer of nn-core (`Relu`, `Tanh`, `Elu`, ...) is an
+/// `Elementwise` type whose [`Module`](crate::Module) impls call
+/// [`elementwise_forward`] and [`elementwise_backward`]. A crate of your own
+/// can do the same for a concrete scalar (impls generic over `F: Float` would
+/// overlap outside nn-core, error E0119):
+///
+/// ```
+/// use nn_core::kernels::activation::{Elementwise, elementwise_backward, elementwise_forward};
+/// use nn_core::{Float, Module};
+///
+/// /// `softsign(x) = x / (1 + |x|)`.
+/// struct Softsign;
+///
+/// impl<F: Float> Elementwise<F> for Softsign {
+///     fn apply(&self, x: F) -> F {
+///         x / (F::ONE + x.abs())
+///     }
+///     fn derivative(&self, x: F) -> F {
+///         let d = F::ONE + x.abs();
+///         F::ONE / (d * d)
+///     }
+/// }
+///
+/// impl<const N: usize> Module<[f32; N]> for Softsign {
+///     type Output = [f32; N];
+///     type Cache = [f32; N];
+///     fn forward(&self, x: &[f32; N]) -> [f32; N] {
+///         let mut y = [0.0; N];
+///         elementwise_forward(self, x, &mut y);
+///         y
+///     }
+///     fn forward_train(&self, x: &[f32; N]) -> ([f32; N], [f32; N]) {
+///         (self.forward(x), *x)
+///     }
+///     fn backward(&self, x: &[f32; N], dy: &[f32; N], _grads: &mut Self) -> [f32; N] {
+///         let mut dx = [0.0; N];
+///         elementwise_backward(self, x, dy, &mut dx);
+///         dx
+///     }
+/// }
+///
+/// // The batch impl does not overlap with the one above: `f32` is not an array.
+/// impl<const N: usize, const B: usize> Module<[[f32; N]; B]> for Softsign {
+///     type Output = [[f32; N]; B];
+///     type Cache = [[f32; N]; B];
+///     fn forward(&self, x: &[[f32; N]; B]) -> [[f32; N]; B] {
+///         x.map(|row| self.forward(&row))
+///     }
+///     fn forward_train(&self, x: &[[f32; N]; B]) -> ([[f32; N]; B], [[f32; N]; B]) {
+///         (self.forward(x), *x)
+///     }
+///     fn backward(&self, x: &[[f32; N]; B], dy: &[[f32; N]; B], g: &mut Self) -> [[f32; N]; B] {
+///         core::array::from_fn(|b| self.backward(&x[b], &dy[b], g))
+///     }
+/// }
+///
+/// assert_eq!(Softsign.forward(&[1.0f32, -3.0]), [0.5, -0.75]);
+/// let dx: [f32; 1] = Softsign.backward(&[1.0f32], &[1.0], &mut Softsign);
+/// assert_eq!(dx, [0.25]);
+/// assert_eq!(Softsign.forward(&[[1.0f32], [-1.0]]), [[0.5], [-0.5]]);
+/// ```
 pub trait Elementwise<F: Float> {
     /// `f(x)`.
     fn apply(&self, x: F) -> F;

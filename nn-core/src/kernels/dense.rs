@@ -1,6 +1,94 @@
 //! Fully connected layer kernels: `y = W x + b` with `W` stored `[out][in]`.
+//!
+//! # Order of operations (the same bits on every target)
+//!
+//! The result of a kernel is defined by one fixed order of `f32`/`f64`
+//! operations, which every implementation follows exactly, so a host and a
+//! microcontroller compute the same bits:
+//!
+//! - **dot products** (`dense_forward`): element `i` of a row is multiplied
+//!   (`w·x`, rounded) and added (rounded) into partial sum `i % 8`, in
+//!   increasing `i`; the eight partial sums (starting at `+0`) are reduced as
+//!   `((a0+a4) + (a1+a5)) + ((a2+a6) + (a3+a7))`, then the bias is added.
+//!   No fused multiply-add anywhere.
+//! - **backward**: `dw[o][i] += dy[o]·x[i]` and `db[o] += dy[o]` for each
+//!   sample of a batch in order; `dx[i]` starts at `+0` and adds `w[o][i]·dy[o]`
+//!   for `o = 0, 1, …` in order.
+//! - a batch computes exactly what its rows compute one by one.
+//!
+//! The portable kernels are plain generic Rust (the compiler vectorizes the
+//! eight partial sums). On x86_64 the `f32` kernels additionally dispatch at
+//! run time to AVX2 or AVX-512 code (detected with `cpuid` and `xgetbv`, no
+//! std, cached in an atomic; see [`isa`] and [`set_isa`]) that is
+//! register-blocked over several rows and outputs but performs the very same
+//! operations on every element, which the tests check bit for bit against the
+//! portable kernels for every tier, edge and tail. Fused multiply-add
+//! is left out on purpose: it would make x86_64 results differ from a
+//! Cortex-M0 or from the portable build, and on AMD Zen separate multiply and
+//! add run on separate pipes at the same throughput (see `docs/BENCHMARKS.md`).
+
+mod portable;
+#[cfg(target_arch = "x86_64")]
+mod x86;
 
 use crate::Float;
+
+/// An instruction-set tier of the `f32` dense kernels.
+///
+/// All tiers give bit-identical results; they differ only in speed.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Isa {
+    /// Plain Rust, vectorized by the compiler for the build target
+    /// (SSE2 on a default x86_64 build). The only tier on other targets.
+    Portable,
+    /// x86_64 AVX2 with register-blocked micro-kernels.
+    Avx2,
+    /// x86_64 AVX-512F/VL: the forward pass with 256-bit vectors but 32
+    /// registers (larger blocks), the backward pass with 512-bit vectors
+    /// (element-wise along the inputs).
+    Avx512,
+}
+
+/// The tier the `f32` kernels use: the best one the CPU supports unless
+/// lowered with [`set_isa`].
+///
+/// ```
+/// use nn_core::kernels::dense::{isa, Isa};
+/// let tier = isa();
+/// assert!(tier >= Isa::Portable);
+/// ```
+pub fn isa() -> Isa {
+    #[cfg(target_arch = "x86_64")]
+    {
+        x86::selected()
+    }
+    #[cfg(not(target_arch = "x86_64"))]
+    {
+        Isa::Portable
+    }
+}
+
+/// Selects the tier for all later kernel calls (process-wide), capped at what
+/// the CPU supports; returns the tier now in use. Results do not change, only
+/// speed: this exists for benchmarks and tests.
+///
+/// ```
+/// use nn_core::kernels::dense::{isa, set_isa, Isa};
+/// let best = isa();
+/// assert_eq!(set_isa(Isa::Portable), Isa::Portable);
+/// set_isa(best);
+/// ```
+pub fn set_isa(requested: Isa) -> Isa {
+    #[cfg(target_arch = "x86_64")]
+    {
+        x86::set(requested)
+    }
+    #[cfg(not(target_arch = "x86_64"))]
+    {
+        let _ = requested;
+        Isa::Portable
+    }
+}
 
 /// `y[o] = b[o] + Σ_i w[o][i]·x[i]` for one sample.
 ///
@@ -14,39 +102,50 @@ use crate::Float;
 /// ```
 #[inline]
 pub fn dense_forward<F: Float>(w: &[F], b: &[F], x: &[F], y: &mut [F]) {
-    let n_in = x.len();
-    debug_assert_eq!(w.len(), b.len() * n_in);
+    debug_assert_eq!(w.len(), b.len() * x.len());
     debug_assert_eq!(y.len(), b.len());
-    if n_in == 0 {
-        y.copy_from_slice_prefix(b);
+    #[cfg(target_arch = "x86_64")]
+    if x86::forward_batch(w, b, x, y) {
         return;
     }
-    for ((yo, row), &bo) in y.iter_mut().zip(w.chunks_exact(n_in)).zip(b) {
-        let mut acc = F::ZERO;
-        for (&wi, &xi) in row.iter().zip(x) {
-            acc += wi * xi;
-        }
-        *yo = acc + bo;
-    }
+    portable::forward(w, b, x, y);
 }
 
 /// [`dense_forward`] on each row of a batch: `x` is `[batch][in]`, `y` is `[batch][out]`.
+///
+/// ```
+/// let w = [1.0f32, 2.0]; // one output, two inputs
+/// let mut y = [0.0f32; 2];
+/// nn_core::kernels::dense_forward_batch(&w, &[1.0], &[1.0, 1.0, 0.0, -1.0], &mut y);
+/// assert_eq!(y, [4.0, -1.0]);
+/// ```
 #[inline]
 pub fn dense_forward_batch<F: Float>(w: &[F], b: &[F], x: &[F], y: &mut [F]) {
+    #[cfg(target_arch = "x86_64")]
+    if x86::forward_batch(w, b, x, y) {
+        return;
+    }
     let (n_in, n_out) = (in_size(w, b), b.len());
     if n_in == 0 || n_out == 0 {
         for yr in y.chunks_exact_mut(n_out.max(1)) {
-            yr.copy_from_slice_prefix(b);
+            yr.iter_mut().zip(b).for_each(|(d, &s)| *d = s);
         }
         return;
     }
     for (xr, yr) in x.chunks_exact(n_in).zip(y.chunks_exact_mut(n_out)) {
-        dense_forward(w, b, xr, yr);
+        portable::forward(w, b, xr, yr);
     }
 }
 
 /// Backward pass for one sample: adds `dy ⊗ x` to `dw` and `dy` to `db`, and
 /// writes `dx[i] = Σ_o w[o][i]·dy[o]`.
+///
+/// ```
+/// // W = [[1, 2]], x = [3, 4], dy = [2]
+/// let (mut dw, mut db, mut dx) = ([0.0; 2], [0.0; 1], [0.0; 2]);
+/// nn_core::kernels::dense_backward(&[1.0, 2.0], &[3.0, 4.0], &[2.0], &mut dw, &mut db, &mut dx);
+/// assert_eq!((dw, db, dx), ([6.0, 8.0], [2.0], [2.0, 4.0]));
+/// ```
 #[inline]
 pub fn dense_backward<F: Float>(
     w: &[F],
@@ -56,33 +155,27 @@ pub fn dense_backward<F: Float>(
     db: &mut [F],
     dx: &mut [F],
 ) {
-    let n_in = x.len();
-    debug_assert_eq!(w.len(), dy.len() * n_in);
+    debug_assert_eq!(w.len(), dy.len() * x.len());
     debug_assert_eq!(dw.len(), w.len());
     debug_assert_eq!(db.len(), dy.len());
-    debug_assert_eq!(dx.len(), n_in);
-    dx.fill(F::ZERO);
-    if n_in == 0 {
-        db.iter_mut().zip(dy).for_each(|(d, &g)| *d += g);
+    debug_assert_eq!(dx.len(), x.len());
+    #[cfg(target_arch = "x86_64")]
+    if x86::backward_batch(w, x, dy, dw, db, dx) {
         return;
     }
-    for (((row, dw_row), db_o), &g) in w
-        .chunks_exact(n_in)
-        .zip(dw.chunks_exact_mut(n_in))
-        .zip(db.iter_mut())
-        .zip(dy)
-    {
-        *db_o += g;
-        for (((&wi, dwi), &xi), dxi) in row.iter().zip(dw_row.iter_mut()).zip(x).zip(dx.iter_mut())
-        {
-            *dwi += g * xi;
-            *dxi += wi * g;
-        }
-    }
+    portable::backward(w, x, dy, dw, db, dx);
 }
 
 /// [`dense_backward`] on each row of a batch, accumulating parameter gradients
 /// over the rows in order: `x` and `dx` are `[batch][in]`, `dy` is `[batch][out]`.
+///
+/// ```
+/// // W = [[1, 2]], two samples
+/// let (mut dw, mut db, mut dx) = ([0.0; 2], [0.0; 1], [0.0; 4]);
+/// let x = [3.0, 4.0, 1.0, 0.0];
+/// nn_core::kernels::dense_backward_batch(&[1.0, 2.0], &x, &[2.0, 1.0], &mut dw, &mut db, &mut dx);
+/// assert_eq!((dw, db, dx), ([7.0, 8.0], [3.0], [2.0, 4.0, 1.0, 2.0]));
+/// ```
 #[inline]
 pub fn dense_backward_batch<F: Float>(
     w: &[F],
@@ -92,6 +185,10 @@ pub fn dense_backward_batch<F: Float>(
     db: &mut [F],
     dx: &mut [F],
 ) {
+    #[cfg(target_arch = "x86_64")]
+    if x86::backward_batch(w, x, dy, dw, db, dx) {
+        return;
+    }
     let (n_in, n_out) = (in_size(w, db), db.len());
     if n_in == 0 || n_out == 0 {
         for dyr in dy.chunks_exact(n_out.max(1)) {
@@ -105,7 +202,7 @@ pub fn dense_backward_batch<F: Float>(
         .zip(dy.chunks_exact(n_out))
         .zip(dx.chunks_exact_mut(n_in))
     {
-        dense_backward(w, xr, dyr, dw, db, dxr);
+        portable::backward(w, xr, dyr, dw, db, dxr);
     }
 }
 
@@ -115,52 +212,5 @@ fn in_size<F>(w: &[F], b: &[F]) -> usize {
     w.len().checked_div(b.len()).unwrap_or(0)
 }
 
-/// `copy_from_slice` over the common prefix, which cannot panic.
-trait CopyPrefix<F> {
-    fn copy_from_slice_prefix(&mut self, src: &[F]);
-}
-
-impl<F: Copy> CopyPrefix<F> for [F] {
-    #[inline]
-    fn copy_from_slice_prefix(&mut self, src: &[F]) {
-        self.iter_mut().zip(src).for_each(|(d, &s)| *d = s);
-    }
-}
-
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn batch_equals_rows_bit_for_bit() {
-        let w = [0.3f32, -1.2, 0.7, 2.5, 0.1, -0.4];
-        let b = [0.05f32, -0.2];
-        let x = [1.0f32, 2.0, -3.0, 0.5, 0.25, -1.5];
-        let mut yb = [0.0f32; 4];
-        dense_forward_batch(&w, &b, &x, &mut yb);
-        for r in 0..2 {
-            let mut y = [0.0f32; 2];
-            dense_forward(&w, &b, &x[r * 3..r * 3 + 3], &mut y);
-            assert_eq!(y, yb[r * 2..r * 2 + 2]);
-        }
-    }
-
-    #[test]
-    fn backward_is_the_closed_form() {
-        // W = [[1, 2], [3, 4]], x = [5, 6], dy = [1, -1]
-        let w = [1.0f64, 2.0, 3.0, 4.0];
-        let (mut dw, mut db, mut dx) = ([0.0; 4], [0.0; 2], [9.0; 2]);
-        dense_backward(&w, &[5.0, 6.0], &[1.0, -1.0], &mut dw, &mut db, &mut dx);
-        assert_eq!(dw, [5.0, 6.0, -5.0, -6.0]);
-        assert_eq!(db, [1.0, -1.0]);
-        assert_eq!(dx, [1.0 - 3.0, 2.0 - 4.0]);
-    }
-
-    #[test]
-    fn inconsistent_sizes_do_not_panic_in_release_kernels() {
-        // The zero-input layer: y = b.
-        let mut y = [0.0f32; 2];
-        dense_forward(&[], &[1.0, 2.0], &[], &mut y);
-        assert_eq!(y, [1.0, 2.0]);
-    }
-}
+mod tests;

@@ -291,7 +291,8 @@ fn check_rows<F>(
     if rows == 0 || classes == 0 {
         return Err(LossError::Empty);
     }
-    same_len(rows * classes, pred.len())?;
+    // Saturating: an absurd `classes` is a shape mismatch, not an overflow.
+    same_len(rows.saturating_mul(classes), pred.len())?;
     match grad {
         Some(g) => same_len(pred.len(), g.len()),
         None => Ok(()),
@@ -398,6 +399,13 @@ mod tests {
         assert_eq!(
             cross_entropy::<f64>(&[], 3, &[], None),
             Err(LossError::Empty)
+        );
+        assert_eq!(
+            cross_entropy(&[1.0f32, 2.0], usize::MAX, &[0, 0], None),
+            Err(LossError::ShapeMismatch {
+                expected: usize::MAX,
+                found: 2
+            })
         );
         let mut short = [0.0f64; 1];
         assert_eq!(

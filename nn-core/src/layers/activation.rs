@@ -7,7 +7,12 @@ use crate::kernels::activation::Elementwise;
 /// Implements [`Module`](crate::Module) for one sample and for a batch, and an
 /// empty [`Params`](crate::Params), for a type that implements
 /// [`Elementwise`]. The cache is the layer's input.
-#[macro_export]
+///
+/// Crate-internal on purpose: the two impls are generic over `F: Float`, which
+/// is coherent only inside nn-core. In another crate, `[F; N]` and
+/// `[[F; N]; B]` could overlap (nn-core might implement `Float` for an array
+/// some day), so rustc refuses them with E0119. The [`Elementwise`] docs show
+/// how a downstream crate writes the impls for a concrete scalar instead.
 macro_rules! elementwise_module {
     ($ty:ty) => {
         impl<F: $crate::Float, const N: usize> $crate::Module<[F; N]> for $ty
@@ -74,14 +79,7 @@ macro_rules! elementwise_module {
             }
         }
 
-        impl<F: $crate::Float> $crate::Params<F> for $ty {
-            fn params(&self) -> impl Iterator<Item = $crate::Param<'_, F>> {
-                core::iter::empty()
-            }
-            fn params_mut(&mut self) -> impl Iterator<Item = $crate::ParamMut<'_, F>> {
-                core::iter::empty()
-            }
-        }
+        $crate::params::no_params!($ty);
     };
 }
 

@@ -1,7 +1,8 @@
 //! The fully connected layer.
 
 use crate::kernels::{dense_backward, dense_backward_batch, dense_forward, dense_forward_batch};
-use crate::{Float, Module, Param, ParamKind, ParamMut, Params};
+use crate::params;
+use crate::{Float, Module, Param, ParamMut, Params};
 
 /// A fully connected layer `y = W x + b` with `IN` inputs and `OUT` outputs.
 ///
@@ -114,41 +115,19 @@ impl<F: Float, const IN: usize, const OUT: usize, const B: usize> Module<[[F; IN
 
 impl<F: Float, const IN: usize, const OUT: usize> Params<F> for Dense<F, IN, OUT> {
     fn params(&self) -> impl Iterator<Item = Param<'_, F>> {
-        [
-            Param {
-                values: self.weight.as_flattened(),
-                kind: weight_kind(IN, OUT),
-            },
-            Param {
-                values: &self.bias[..],
-                kind: ParamKind::Bias { fan_in: IN },
-            },
-        ]
-        .into_iter()
+        params::affine(self.weight.as_flattened(), &self.bias, IN, OUT)
     }
 
     fn params_mut(&mut self) -> impl Iterator<Item = ParamMut<'_, F>> {
-        [
-            ParamMut {
-                values: self.weight.as_flattened_mut(),
-                kind: weight_kind(IN, OUT),
-            },
-            ParamMut {
-                values: &mut self.bias[..],
-                kind: ParamKind::Bias { fan_in: IN },
-            },
-        ]
-        .into_iter()
+        params::affine_mut(self.weight.as_flattened_mut(), &mut self.bias, IN, OUT)
     }
-}
-
-const fn weight_kind(fan_in: usize, fan_out: usize) -> ParamKind {
-    ParamKind::Weight { fan_in, fan_out }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::ParamKind;
+    use crate::layers::testing::{assert_batch_equals_samples, param_kinds};
 
     fn layer() -> Dense<f64, 3, 2> {
         Dense::from_parts([[0.1, -0.2, 0.3], [1.5, 0.25, -0.75]], [0.5, -0.5])
@@ -156,29 +135,15 @@ mod tests {
 
     #[test]
     fn batched_forward_and_backward_equal_per_sample_bit_for_bit() {
-        let l = layer();
         let xs = [[1.0, 2.0, 3.0], [-0.5, 0.25, 4.0]];
         let dys = [[0.3, -1.0], [2.0, 0.125]];
-        let (yb, cb) = l.forward_train(&xs);
-        let mut gb = l.zeroed();
-        let dxb: [[f64; 3]; 2] = l.backward(&cb, &dys, &mut gb);
-        let mut gs = l.zeroed();
-        for r in 0..2 {
-            let (y, c) = l.forward_train(&xs[r]);
-            assert_eq!(y, yb[r]);
-            let dx: [f64; 3] = l.backward(&c, &dys[r], &mut gs);
-            assert_eq!(dx, dxb[r]);
-        }
-        assert_eq!(gs, gb);
+        assert_batch_equals_samples(&layer(), &xs, &dys);
     }
 
     #[test]
     fn params_are_weight_then_bias_with_fans() {
         let l = layer();
-        let kinds: [ParamKind; 2] = {
-            let mut it = l.params().map(|p| p.kind);
-            [it.next().unwrap(), it.next().unwrap()]
-        };
+        let kinds: [ParamKind; 2] = param_kinds(&l);
         assert_eq!(
             kinds,
             [

@@ -5,7 +5,8 @@ use crate::kernels::{
     dense_backward, dense_backward_batch, dense_forward, dense_forward_batch, maxout_backward,
     maxout_forward,
 };
-use crate::{Float, Module, Param, ParamKind, ParamMut, Params};
+use crate::params;
+use crate::{Float, Module, Param, ParamMut, Params};
 
 /// `OUT` maxout units over `IN` inputs, each the maximum of `K` affine pieces:
 /// `y[o] = max_k (weight[o][k] · x + bias[o][k])`.
@@ -175,44 +176,20 @@ impl<F: Float, const IN: usize, const OUT: usize, const K: usize> Params<F>
     for Maxout<F, IN, OUT, K>
 {
     fn params(&self) -> impl Iterator<Item = Param<'_, F>> {
-        [
-            Param {
-                values: self.w(),
-                kind: weight_kind::<IN, OUT, K>(),
-            },
-            Param {
-                values: self.b(),
-                kind: ParamKind::Bias { fan_in: IN },
-            },
-        ]
-        .into_iter()
+        params::affine(self.w(), self.b(), IN, OUT * K)
     }
 
     fn params_mut(&mut self) -> impl Iterator<Item = ParamMut<'_, F>> {
-        [
-            ParamMut {
-                values: self.weight.as_flattened_mut().as_flattened_mut(),
-                kind: weight_kind::<IN, OUT, K>(),
-            },
-            ParamMut {
-                values: self.bias.as_flattened_mut(),
-                kind: ParamKind::Bias { fan_in: IN },
-            },
-        ]
-        .into_iter()
-    }
-}
-
-const fn weight_kind<const IN: usize, const OUT: usize, const K: usize>() -> ParamKind {
-    ParamKind::Weight {
-        fan_in: IN,
-        fan_out: OUT * K,
+        let weight = self.weight.as_flattened_mut().as_flattened_mut();
+        params::affine_mut(weight, self.bias.as_flattened_mut(), IN, OUT * K)
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::ParamKind;
+    use crate::layers::testing::{assert_batch_equals_samples, param_kinds};
 
     fn layer() -> Maxout<f64, 2, 2, 3> {
         Maxout::from_parts(
@@ -248,29 +225,15 @@ mod tests {
 
     #[test]
     fn batch_equals_per_sample_bit_for_bit() {
-        let l = layer();
         let xb = [[2.0, -1.0], [-0.5, 0.75], [0.0, 0.0]];
         let dyb = [[1.0, -2.0], [0.5, 0.25], [3.0, 1.0]];
-        let (yb, cb) = l.forward_train(&xb);
-        let mut gb = l.zeroed();
-        let dxb: [[f64; 2]; 3] = l.backward(&cb, &dyb, &mut gb);
-        let mut gs = l.zeroed();
-        for r in 0..3 {
-            let (y, c) = l.forward_train(&xb[r]);
-            assert_eq!(y, yb[r]);
-            let dx: [f64; 2] = l.backward(&c, &dyb[r], &mut gs);
-            assert_eq!(dx, dxb[r]);
-        }
-        assert_eq!(gs, gb);
+        assert_batch_equals_samples(&layer(), &xb, &dyb);
     }
 
     #[test]
     fn params_are_out_times_k_rows() {
         let l = layer();
-        let kinds: [ParamKind; 2] = {
-            let mut it = l.params().map(|p| p.kind);
-            [it.next().unwrap(), it.next().unwrap()]
-        };
+        let kinds: [ParamKind; 2] = param_kinds(&l);
         assert_eq!(
             kinds,
             [

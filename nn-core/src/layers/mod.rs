@@ -5,3 +5,52 @@ pub mod dense;
 pub mod maxout;
 pub mod prelu;
 pub mod softmax;
+
+/// Checks shared by the layers' unit tests.
+#[cfg(test)]
+pub(crate) mod testing {
+    use core::fmt::Debug;
+
+    use crate::{Float, Module, ParamKind, Params};
+
+    /// Asserts that `layer`'s batch impl computes exactly (bit for bit) what
+    /// its per-sample impl computes row by row: outputs, `dL/dx` and the
+    /// parameter gradients accumulated over the batch.
+    pub(crate) fn assert_batch_equals_samples<
+        M,
+        F,
+        const N: usize,
+        const O: usize,
+        const B: usize,
+    >(
+        layer: &M,
+        xs: &[[F; N]; B],
+        dys: &[[F; O]; B],
+    ) where
+        F: Float,
+        M: Module<[F; N], Output = [F; O]>
+            + Module<[[F; N]; B], Output = [[F; O]; B]>
+            + Params<F>
+            + Clone
+            + PartialEq
+            + Debug,
+    {
+        let (yb, cb) = Module::<[[F; N]; B]>::forward_train(layer, xs);
+        let mut gb = layer.zeroed();
+        let dxb: [[F; N]; B] = layer.backward(&cb, dys, &mut gb);
+        let mut gs = layer.zeroed();
+        for r in 0..B {
+            let (y, c) = Module::<[F; N]>::forward_train(layer, &xs[r]);
+            assert_eq!(y, yb[r]);
+            let dx: [F; N] = layer.backward(&c, &dys[r], &mut gs);
+            assert_eq!(dx, dxb[r]);
+        }
+        assert_eq!(gs, gb);
+    }
+
+    /// The kinds of a module's first `K` parameter tensors (`Other` past the end).
+    pub(crate) fn param_kinds<F: Float, const K: usize>(m: &impl Params<F>) -> [ParamKind; K] {
+        let mut it = m.params().map(|p| p.kind);
+        core::array::from_fn(|_| it.next().unwrap_or(ParamKind::Other))
+    }
+}

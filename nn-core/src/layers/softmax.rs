@@ -68,14 +68,7 @@ macro_rules! rowwise_module {
             }
         }
 
-        impl<F: $crate::Float> $crate::Params<F> for $ty {
-            fn params(&self) -> impl Iterator<Item = $crate::Param<'_, F>> {
-                core::iter::empty()
-            }
-            fn params_mut(&mut self) -> impl Iterator<Item = $crate::ParamMut<'_, F>> {
-                core::iter::empty()
-            }
-        }
+        $crate::params::no_params!($ty);
     };
 }
 
@@ -107,25 +100,17 @@ rowwise_module!(LogSoftmax, log_softmax_forward, log_softmax_backward);
 mod tests {
     use super::*;
     use crate::Module;
+    use crate::layers::testing::assert_batch_equals_samples;
 
     #[test]
     fn batch_equals_per_row_bit_for_bit() {
         let xb = [[1000.0f32, 999.5, -1000.0], [-1000.0, -1000.25, -999.0]];
         let dyb = [[0.3f32, -1.0, 2.0], [1.0, 0.5, -0.25]];
-        let (yb, cb) = Softmax.forward_train(&xb);
-        let dxb: [[f32; 3]; 2] = Softmax.backward(&cb, &dyb, &mut Softmax);
-        let (lb, lcb) = LogSoftmax.forward_train(&xb);
+        assert_batch_equals_samples(&Softmax, &xb, &dyb);
+        assert_batch_equals_samples(&LogSoftmax, &xb, &dyb);
+        let yb: [[f32; 3]; 2] = Softmax.forward(&xb);
+        let (_, lcb) = LogSoftmax.forward_train(&xb);
         let ldxb: [[f32; 3]; 2] = LogSoftmax.backward(&lcb, &dyb, &mut LogSoftmax);
-        for r in 0..2 {
-            let (y, c) = Softmax.forward_train(&xb[r]);
-            assert_eq!(y, yb[r]);
-            let dx: [f32; 3] = Softmax.backward(&c, &dyb[r], &mut Softmax);
-            assert_eq!(dx, dxb[r]);
-            let (l, lc) = LogSoftmax.forward_train(&xb[r]);
-            assert_eq!(l, lb[r]);
-            let ldx: [f32; 3] = LogSoftmax.backward(&lc, &dyb[r], &mut LogSoftmax);
-            assert_eq!(ldx, ldxb[r]);
-        }
         assert!(yb.as_flattened().iter().all(|v| v.is_finite()));
         assert!(ldxb.as_flattened().iter().all(|v| v.is_finite()));
     }

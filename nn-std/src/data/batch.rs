@@ -61,13 +61,13 @@ impl<F, const N: usize, T, const B: usize> Batch<F, N, T, B> {
     pub fn is_full(&self) -> bool {
         self.len == B
     }
-    /// The real feature rows.
+    /// The real feature rows (all `B` if `len` was set above `B`).
     pub fn x(&self) -> &[[F; N]] {
-        &self.x[..self.len]
+        &self.x[..self.len.min(B)]
     }
-    /// The real targets.
+    /// The real targets (all `B` if `len` was set above `B`).
     pub fn y(&self) -> &[T] {
-        &self.y[..self.len]
+        &self.y[..self.len.min(B)]
     }
 }
 
@@ -98,9 +98,7 @@ impl<F: Float, const N: usize, T: Target<F>, const B: usize> Batches<'_, F, N, T
     fn sample(&self, k: usize) -> usize {
         self.order.map_or(k, |o| o[k])
     }
-}
 
-impl<F: Float, const N: usize, T: Target<F>, const B: usize> Batches<'_, F, N, T, B> {
     /// Fills `batch` with the next batch in place and returns `true`, or
     /// returns `false` at the end. Faster than the iterator (no new batch
     /// to build and move each time), and `batch` can live on the heap.
@@ -223,21 +221,20 @@ impl<F: Float, const N: usize, T: Target<F>> Dataset<F, N, T> {
 
     /// Copies the samples at `indices` into the first rows of `x` and `y` and
     /// returns how many were copied (`min(indices.len(), B)`); the other rows
-    /// are left as they were.
-    ///
-    /// # Panics
-    /// If an index is out of range.
+    /// are left as they were. An index out of range is an error, and then
+    /// nothing is copied.
     pub fn gather<const B: usize>(
         &self,
         indices: &[usize],
         x: &mut [[F; N]; B],
         y: &mut [T; B],
-    ) -> usize {
+    ) -> Result<usize, DataError> {
         let n = indices.len().min(B);
+        self.check_indices(&indices[..n])?;
         for (k, &i) in indices[..n].iter().enumerate() {
             x[k] = self.features()[i];
             y[k] = self.targets()[i];
         }
-        n
+        Ok(n)
     }
 }

@@ -241,13 +241,19 @@ impl<F: Float, const N: usize, T: Target<F>> Dataset<F, N, T> {
         if indices.is_empty() {
             return Err(DataError::Empty);
         }
+        self.check_indices(indices)?;
+        Ok(self.subset_unchecked(indices))
+    }
+
+    /// Refuses an index that is not below the number of samples.
+    pub(crate) fn check_indices(&self, indices: &[usize]) -> Result<(), DataError> {
         if indices.iter().any(|&i| i >= self.len()) {
             return Err(DataError::InvalidParameter {
                 name: "indices",
                 expected: "below the number of samples",
             });
         }
-        Ok(self.subset_unchecked(indices))
+        Ok(())
     }
 
     fn subset_unchecked(&self, indices: &[usize]) -> Self {

@@ -58,16 +58,24 @@ pub enum FileKind {
 }
 
 impl FileKind {
-    /// The kind that `meta.file` names, if any.
+    /// Every kind.
+    pub const ALL: [FileKind; 5] = [
+        FileKind::Activations,
+        FileKind::Losses,
+        FileKind::Mlp,
+        FileKind::Optimizers,
+        FileKind::MlpTraining,
+    ];
+
+    /// The kind that `meta.file` names, if any (the inverse of [`name`](Self::name)).
+    ///
+    /// ```
+    /// use nn_std::reference::FileKind;
+    /// assert!(FileKind::ALL.iter().all(|&k| FileKind::from_name(k.name()) == Some(k)));
+    /// assert_eq!(FileKind::from_name("weights"), None);
+    /// ```
     pub fn from_name(name: &str) -> Option<Self> {
-        Some(match name {
-            "activations" => FileKind::Activations,
-            "losses" => FileKind::Losses,
-            "mlp" => FileKind::Mlp,
-            "optimizers" => FileKind::Optimizers,
-            "mlp_training" => FileKind::MlpTraining,
-            _ => return None,
-        })
+        Self::ALL.into_iter().find(|k| k.name() == name)
     }
 
     /// The kind a case's fields show.

@@ -32,32 +32,20 @@ pub(crate) fn with_rule<F: Float, U: RuleUser<F>>(
     hyper: Fields<'_>,
     user: U,
 ) -> Result<U::Output, CaseError> {
-    let h = Hyper(hyper);
-    h.flags_off()?;
+    let mut h = Hyper::new(hyper)?;
     Ok(match optimizer {
         "SGD" => {
             let mut c = SgdConfig::default();
-            h.known(
-                &["lr", "momentum", "dampening", "weight_decay", "nesterov"],
-                optimizer,
-            )?;
             h.number("lr", &mut c.lr)?;
             h.number("momentum", &mut c.momentum)?;
             h.number("dampening", &mut c.dampening)?;
             h.number("weight_decay", &mut c.weight_decay)?;
             h.flag("nesterov", &mut c.nesterov)?;
+            h.finish(optimizer)?;
             user.run::<SgdRule<F>, 1>(c)
         }
         "Adagrad" => {
             let mut c = AdagradConfig::default();
-            let keys = [
-                "lr",
-                "lr_decay",
-                "eps",
-                "weight_decay",
-                "initial_accumulator_value",
-            ];
-            h.known(&keys, optimizer)?;
             h.number("lr", &mut c.lr)?;
             h.number("lr_decay", &mut c.lr_decay)?;
             h.number("eps", &mut c.eps)?;
@@ -66,44 +54,35 @@ pub(crate) fn with_rule<F: Float, U: RuleUser<F>>(
                 "initial_accumulator_value",
                 &mut c.initial_accumulator_value,
             )?;
+            h.finish(optimizer)?;
             user.run::<AdagradRule<F>, 1>(c)
         }
         "Adadelta" => {
             let mut c = AdadeltaConfig::default();
-            h.known(&["lr", "rho", "eps", "weight_decay"], optimizer)?;
             h.number("lr", &mut c.lr)?;
             h.number("rho", &mut c.rho)?;
             h.number("eps", &mut c.eps)?;
             h.number("weight_decay", &mut c.weight_decay)?;
+            h.finish(optimizer)?;
             user.run::<AdadeltaRule<F>, 2>(c)
         }
         "RMSprop" => {
             let mut c = RmsPropConfig::default();
-            let keys = ["lr", "momentum", "alpha", "eps", "centered", "weight_decay"];
-            h.known(&keys, optimizer)?;
             h.number("lr", &mut c.lr)?;
             h.number("momentum", &mut c.momentum)?;
             h.number("alpha", &mut c.alpha)?;
             h.number("eps", &mut c.eps)?;
             h.flag("centered", &mut c.centered)?;
             h.number("weight_decay", &mut c.weight_decay)?;
+            h.finish(optimizer)?;
             user.run::<RmsPropRule<F>, 3>(c)
         }
         "Adam" | "AdamW" => {
-            let keys = [
-                "lr",
-                "betas",
-                "eps",
-                "weight_decay",
-                "amsgrad",
-                "decoupled_weight_decay",
-            ];
-            h.known(&keys, optimizer)?;
             // PyTorch's AdamW is Adam with decoupled weight decay.
             let mut decoupled = optimizer == "AdamW";
             h.flag("decoupled_weight_decay", &mut decoupled)?;
             let mut c = if decoupled {
-                AdamWConfig::default().into_adam()
+                AdamConfig::from(AdamWConfig::default())
             } else {
                 AdamConfig::default()
             };
@@ -112,6 +91,7 @@ pub(crate) fn with_rule<F: Float, U: RuleUser<F>>(
             h.number("eps", &mut c.eps)?;
             h.number("weight_decay", &mut c.weight_decay)?;
             h.flag("amsgrad", &mut c.amsgrad)?;
+            h.finish(optimizer)?;
             if decoupled {
                 user.run::<AdamWRule<F>, 3>(AdamWConfig::from(c))
             } else {
@@ -120,55 +100,34 @@ pub(crate) fn with_rule<F: Float, U: RuleUser<F>>(
         }
         "Adamax" => {
             let mut c = AdaMaxConfig::default();
-            h.known(&["lr", "betas", "eps", "weight_decay"], optimizer)?;
             h.number("lr", &mut c.lr)?;
             h.betas(&mut c.betas)?;
             h.number("eps", &mut c.eps)?;
             h.number("weight_decay", &mut c.weight_decay)?;
+            h.finish(optimizer)?;
             user.run::<AdaMaxRule<F>, 2>(c)
         }
         "NAdam" => {
             let mut c = NAdamConfig::default();
-            let keys = [
-                "lr",
-                "betas",
-                "eps",
-                "weight_decay",
-                "momentum_decay",
-                "decoupled_weight_decay",
-            ];
-            h.known(&keys, optimizer)?;
             h.number("lr", &mut c.lr)?;
             h.betas(&mut c.betas)?;
             h.number("eps", &mut c.eps)?;
             h.number("weight_decay", &mut c.weight_decay)?;
             h.number("momentum_decay", &mut c.momentum_decay)?;
             h.flag("decoupled_weight_decay", &mut c.decoupled_weight_decay)?;
+            h.finish(optimizer)?;
             user.run::<NAdamRule<F>, 2>(c)
         }
         other => return Err(format!("unknown optimizer `{other}`")),
     })
 }
 
-/// AdamW's defaults as an Adam configuration (the same fields).
-trait IntoAdam {
-    fn into_adam(self) -> AdamConfig;
+/// A PyTorch parameter group. It remembers the keys read, so that
+/// [`finish`](Hyper::finish) can refuse the others: each key is named once.
+struct Hyper<'a> {
+    fields: Fields<'a>,
+    read: Vec<&'static str>,
 }
-
-impl IntoAdam for AdamWConfig {
-    fn into_adam(self) -> AdamConfig {
-        AdamConfig {
-            lr: self.lr,
-            betas: self.betas,
-            eps: self.eps,
-            weight_decay: self.weight_decay,
-            amsgrad: self.amsgrad,
-        }
-    }
-}
-
-/// A PyTorch parameter group.
-struct Hyper<'a>(Fields<'a>);
 
 /// Keys of PyTorch parameter groups that choose an implementation, not the
 /// math: accepted when off (`false` or `null`).
@@ -180,40 +139,47 @@ const IMPLEMENTATION_FLAGS: [&str; 5] = [
     "fused",
 ];
 
-impl Hyper<'_> {
-    fn flags_off(&self) -> Result<(), CaseError> {
+impl<'a> Hyper<'a> {
+    /// The group, refused if an implementation flag is on.
+    fn new(fields: Fields<'a>) -> Result<Self, CaseError> {
         for key in IMPLEMENTATION_FLAGS {
-            if let Ok(v) = self.0.get(key) {
+            if let Ok(v) = fields.get(key) {
                 if !(v.is_null() || v.as_bool() == Some(false)) {
                     return Err(format!("`{key}: {v}` is not supported"));
                 }
             }
         }
-        Ok(())
+        Ok(Hyper {
+            fields,
+            read: IMPLEMENTATION_FLAGS.to_vec(),
+        })
     }
 
-    fn known(&self, keys: &[&str], optimizer: &str) -> Result<(), CaseError> {
-        let all: Vec<&str> = keys.iter().chain(&IMPLEMENTATION_FLAGS).copied().collect();
-        self.0.only(&all, optimizer)
+    /// An error naming the first key that was not read.
+    fn finish(&self, optimizer: &str) -> Result<(), CaseError> {
+        self.fields.only(&self.read, optimizer)
     }
 
-    fn number(&self, key: &str, into: &mut f64) -> Result<(), CaseError> {
-        if self.0.has(key) {
-            *into = self.0.number(key)?;
+    fn number(&mut self, key: &'static str, into: &mut f64) -> Result<(), CaseError> {
+        self.read.push(key);
+        if self.fields.has(key) {
+            *into = self.fields.number(key)?;
         }
         Ok(())
     }
 
-    fn flag(&self, key: &str, into: &mut bool) -> Result<(), CaseError> {
-        if self.0.has(key) {
-            *into = self.0.flag(key)?;
+    fn flag(&mut self, key: &'static str, into: &mut bool) -> Result<(), CaseError> {
+        self.read.push(key);
+        if self.fields.has(key) {
+            *into = self.fields.flag(key)?;
         }
         Ok(())
     }
 
-    fn betas(&self, into: &mut (f64, f64)) -> Result<(), CaseError> {
-        if self.0.has("betas") {
-            match self.0.tensor("betas")?.data[..] {
+    fn betas(&mut self, into: &mut (f64, f64)) -> Result<(), CaseError> {
+        self.read.push("betas");
+        if self.fields.has("betas") {
+            match self.fields.tensor("betas")?.data[..] {
                 [b1, b2] => *into = (b1, b2),
                 _ => return Err("`betas` must hold two numbers".to_string()),
             }

@@ -21,24 +21,24 @@ impl<F: Float> RuleUser<F> for Training<'_> {
 
     fn run<R: Rule<K, Float = F>, const K: usize>(self, config: R::Config) -> Self::Output {
         let case = self.case;
-        let err = |e: &dyn std::fmt::Display| e.to_string();
         let mut mlp = Mlp::<F>::build(case, "initial_layers")?;
         let targets = mlp.targets(case)?;
         let x = cast::<F>(&case.tensor("x")?.data);
         let steps = case.count("steps")?;
-        let mut opt = Optimizer::<R, Network<F>, K>::new(config, &mlp.net).map_err(|e| err(&e))?;
+        let mut opt =
+            Optimizer::<R, Network<F>, K>::new(config, &mlp.net).map_err(|e| e.to_string())?;
         let mut losses = Vec::with_capacity(steps);
         for _ in 0..steps {
-            let cache = mlp.net.forward_train(&x).map_err(|e| err(&e))?;
+            let cache = mlp.net.forward_train(&x).map_err(|e| e.to_string())?;
             let (loss, dy) = mlp.loss_and_grad(&cache, &targets)?;
             let mut grads = mlp.net.zeroed();
             mlp.net
                 .backward(&cache, &dy, &mut grads)
-                .map_err(|e| err(&e))?;
-            opt.step(&mut mlp.net, &grads).map_err(|e| err(&e))?;
+                .map_err(|e| e.to_string())?;
+            opt.step(&mut mlp.net, &grads).map_err(|e| e.to_string())?;
             losses.push(loss);
         }
-        let cache = mlp.net.forward_train(&x).map_err(|e| err(&e))?;
+        let cache = mlp.net.forward_train(&x).map_err(|e| e.to_string())?;
         let (final_loss, _) = mlp.loss_and_grad(&cache, &targets)?;
 
         let tol = Tolerance::trajectory(self.p);

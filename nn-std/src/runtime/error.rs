@@ -26,6 +26,12 @@ pub enum NetworkError {
         /// The group size.
         k: usize,
     },
+    /// A dense layer's weight would hold more values than a `usize` counts
+    /// (`inputs × outputs` overflows).
+    TooLarge {
+        /// Index of the layer.
+        layer: usize,
+    },
     /// A hyper-parameter is not finite.
     NonFiniteHyperparameter {
         /// Index of the layer.
@@ -88,6 +94,12 @@ impl fmt::Display for NetworkError {
                 f,
                 "layer {layer}: maxout with k = {k} needs an input width that is a positive multiple of k, got {width}"
             ),
+            NetworkError::TooLarge { layer } => {
+                write!(
+                    f,
+                    "layer {layer}: inputs × outputs of the dense weight overflows"
+                )
+            }
             NetworkError::NonFiniteHyperparameter { layer, name } => {
                 write!(f, "layer {layer}: hyper-parameter `{name}` is not finite")
             }

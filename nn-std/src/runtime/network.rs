@@ -89,7 +89,10 @@ impl<F> Cache<F> {
     /// The output of layer `layer` (`[batch][width]`, row-major); empty when
     /// there is no such layer.
     pub fn layer_output(&self, layer: usize) -> &[F] {
-        self.values.get(layer + 1).map_or(&[], Vec::as_slice)
+        layer
+            .checked_add(1)
+            .and_then(|i| self.values.get(i))
+            .map_or(&[], Vec::as_slice)
     }
 
     /// The network's output.
@@ -103,8 +106,8 @@ impl<F: Float> Network<F> {
     /// parameter zero except PReLU slopes, which start at their spec's `a`.
     ///
     /// Fails with a precise [`NetworkError`] when a width is zero, a maxout
-    /// group size does not divide its input width, or a hyper-parameter is
-    /// not finite.
+    /// group size does not divide its input width, a dense weight's size
+    /// overflows `usize`, or a hyper-parameter is not finite.
     pub fn new(inputs: usize, specs: &[LayerSpec<F>]) -> Result<Self, NetworkError> {
         if inputs == 0 {
             return Err(NetworkError::ZeroInputs);
@@ -360,8 +363,11 @@ impl<F: Float> Layer<F> {
                 if outputs == 0 {
                     return Err(NetworkError::ZeroOutputs { layer: index });
                 }
+                let size = inputs
+                    .checked_mul(outputs)
+                    .ok_or(NetworkError::TooLarge { layer: index })?;
                 let weight = Tensor {
-                    values: vec![F::ZERO; inputs * outputs],
+                    values: vec![F::ZERO; size],
                     kind: ParamKind::Weight {
                         fan_in: inputs,
                         fan_out: outputs,
@@ -660,6 +666,15 @@ mod tests {
     }
 
     #[test]
+    fn cache_accessors_past_the_end_are_empty() {
+        let net = Network::<f64>::new(2, &[LayerSpec::Relu]).unwrap();
+        let cache = net.forward_train(&[1.0, -1.0]).unwrap();
+        assert_eq!(cache.layer_output(0), &[1.0, 0.0]);
+        assert!(cache.layer_output(1).is_empty());
+        assert!(cache.layer_output(usize::MAX).is_empty());
+    }
+
+    #[test]
     fn bad_shapes_are_precise_errors() {
         let dense = |outputs| LayerSpec::<f64>::Dense { outputs };
         assert_eq!(Network::new(0, &[dense(2)]), Err(NetworkError::ZeroInputs));
@@ -682,6 +697,10 @@ mod tests {
                 width: 2,
                 k: 0
             })
+        );
+        assert_eq!(
+            Network::<f64>::new(2, &[dense(usize::MAX)]),
+            Err(NetworkError::TooLarge { layer: 0 })
         );
         assert_eq!(
             Network::new(2, &[LayerSpec::Elu { alpha: f64::NAN }]),

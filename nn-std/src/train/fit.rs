@@ -3,7 +3,7 @@
 use std::time::Instant;
 
 use nn_core::{Float, Loss, Module, Params};
-use nn_optim::{Optimizer, Rule, Schedule, grad};
+use nn_optim::{GradError, Optimizer, Rule, Schedule, grad};
 
 use super::TrainError;
 use super::callback::{Callback, Control};
@@ -11,6 +11,7 @@ use super::config::{Clip, TrainConfig};
 use super::evaluate::evaluate;
 use super::pass::batch_grads;
 use super::progress::EpochBar;
+use super::stopping::Stopper;
 use crate::data::{Batch, Dataset, LastBatch, Target, batch_count};
 use crate::history::{EpochRecord, History};
 use crate::metrics::RunningMean;
@@ -123,8 +124,7 @@ impl<'a, M, const B: usize, S: Schedule> Trainer<'a, M, B, S> {
         // One batch buffer, on the heap, refilled in place.
         let mut batch = Box::new(Batch::<F, N, T, B>::new());
         let mut history = History::default();
-        let mut best: Option<(f64, usize, M)> = None;
-        let mut waited = 0;
+        let mut stopper = Stopper::new(config.early_stopping);
         let mut step: u64 = 0;
         let batches = batch_count(train.len(), B, config.last_batch);
         if batches == 0 {
@@ -180,12 +180,7 @@ impl<'a, M, const B: usize, S: Schedule> Trainer<'a, M, B, S> {
                         loss: mean,
                     });
                 }
-                match config.clip {
-                    Some(Clip::Norm(t)) => grad::clip_norm(&mut grads, F::from_f64(t)).map(|_| ()),
-                    Some(Clip::Value(t)) => grad::clip_value(&mut grads, F::from_f64(t)),
-                    None => Ok(()),
-                }
-                .map_err(|source| TrainError::Clip {
+                clip(&mut grads, config.clip).map_err(|source| TrainError::Clip {
                     epoch,
                     batch: batch_no,
                     source,
@@ -230,17 +225,8 @@ impl<'a, M, const B: usize, S: Schedule> Trainer<'a, M, B, S> {
             };
             history.records.push(record);
             bar.finish(&record);
-            let mut stop = false;
-            if let Some(es) = config.early_stopping {
-                let monitored = record.val_loss.unwrap_or(record.train_loss);
-                if best.as_ref().is_none_or(|b| monitored < b.0 - es.min_delta) {
-                    best = Some((monitored, epoch, model.clone()));
-                    waited = 0;
-                } else {
-                    waited += 1;
-                    stop = waited >= es.patience;
-                }
-            }
+            let monitored = record.val_loss.unwrap_or(record.train_loss);
+            let mut stop = stopper.observe(epoch, monitored, model);
             for cb in &mut self.callbacks {
                 stop |= cb.on_epoch_end(&record, model) == Control::Stop;
             }
@@ -249,15 +235,19 @@ impl<'a, M, const B: usize, S: Schedule> Trainer<'a, M, B, S> {
                 break;
             }
         }
-        if let Some((_, epoch, weights)) = best {
-            history.best_epoch = Some(epoch);
-            if config.early_stopping.is_some_and(|e| e.restore_best) {
-                *model = weights;
-            }
-        }
+        history.best_epoch = stopper.finish(model);
         for cb in &mut self.callbacks {
             cb.on_train_end(&history, model);
         }
         Ok(history)
+    }
+}
+
+/// Applies the configured gradient clipping, if any.
+fn clip<F: Float, M: Params<F>>(grads: &mut M, clip: Option<Clip>) -> Result<(), GradError> {
+    match clip {
+        Some(Clip::Norm(t)) => grad::clip_norm(grads, F::from_f64(t)).map(|_| ()),
+        Some(Clip::Value(t)) => grad::clip_value(grads, F::from_f64(t)),
+        None => Ok(()),
     }
 }

@@ -35,6 +35,7 @@ mod fit;
 pub mod job;
 mod pass;
 mod progress;
+mod stopping;
 
 pub use crate::history::{EpochRecord, History};
 pub use callback::{Callback, Control};

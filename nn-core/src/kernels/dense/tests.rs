@@ -1,0 +1,264 @@
+use super::*;
+
+#[test]
+fn batch_equals_rows_bit_for_bit() {
+    let w = [0.3f32, -1.2, 0.7, 2.5, 0.1, -0.4];
+    let b = [0.05f32, -0.2];
+    let x = [1.0f32, 2.0, -3.0, 0.5, 0.25, -1.5];
+    let mut yb = [0.0f32; 4];
+    dense_forward_batch(&w, &b, &x, &mut yb);
+    for r in 0..2 {
+        let mut y = [0.0f32; 2];
+        dense_forward(&w, &b, &x[r * 3..r * 3 + 3], &mut y);
+        assert_eq!(y, yb[r * 2..r * 2 + 2]);
+    }
+}
+
+#[test]
+fn backward_is_the_closed_form() {
+    // W = [[1, 2], [3, 4]], x = [5, 6], dy = [1, -1]
+    let w = [1.0f64, 2.0, 3.0, 4.0];
+    let (mut dw, mut db, mut dx) = ([0.0; 4], [0.0; 2], [9.0; 2]);
+    dense_backward(&w, &[5.0, 6.0], &[1.0, -1.0], &mut dw, &mut db, &mut dx);
+    assert_eq!(dw, [5.0, 6.0, -5.0, -6.0]);
+    assert_eq!(db, [1.0, -1.0]);
+    assert_eq!(dx, [1.0 - 3.0, 2.0 - 4.0]);
+}
+
+#[test]
+fn inconsistent_sizes_do_not_panic_in_release_kernels() {
+    // The zero-input layer: y = b.
+    let mut y = [0.0f32; 2];
+    dense_forward(&[], &[1.0, 2.0], &[], &mut y);
+    assert_eq!(y, [1.0, 2.0]);
+}
+
+#[test]
+fn dot_follows_the_documented_order() {
+    // Ten products: lane k gets elements k and k + 8. Chosen so that a plain
+    // left-to-right sum gives a different answer: 1e8 + 1 - 1e8 + ... in f32.
+    let x = [1e8f32, 1.0, 1.0, 1.0, 1.0, 1.0, 1.0, 1.0, -1e8, 1.0];
+    let w = [1.0f32; 10];
+    let a = [1e8f32 + -1e8, 1.0 + 1.0, 1.0, 1.0, 1.0, 1.0, 1.0, 1.0];
+    let want = ((a[0] + a[4]) + (a[1] + a[5])) + ((a[2] + a[6]) + (a[3] + a[7]));
+    assert_eq!(want, 8.0);
+    let mut y = [0.0f32; 1];
+    dense_forward(&w, &[0.5], &x, &mut y);
+    assert_eq!(y[0], 8.5);
+    let sequential = x.iter().fold(0.0f32, |s, &v| s + v);
+    assert_ne!(sequential, 8.0, "the example must tell the orders apart");
+}
+
+/// A small deterministic generator of awkward `f32`s: mixed magnitudes and
+/// signs, signed zeros, subnormals and the occasional infinity.
+struct Gen(u64);
+
+impl Gen {
+    fn next(&mut self) -> f32 {
+        self.0 = self
+            .0
+            .wrapping_mul(6364136223846793005)
+            .wrapping_add(1442695040888963407);
+        let r = (self.0 >> 33) as u32;
+        match r % 64 {
+            0 => -0.0,
+            1 => 0.0,
+            2 => 1.0e-40,
+            3 if r % 1024 == 3 => f32::INFINITY,
+            _ => {
+                let m = (r >> 8) as f32 / (1u32 << 24) as f32 - 0.5;
+                m * [1.0, 1.0e-3, 1.0e3, 7.0][(r as usize >> 6) % 4]
+            }
+        }
+    }
+    fn vec<const N: usize>(&mut self, n: usize) -> ([f32; N], usize) {
+        let mut v = [0.0; N];
+        v[..n].iter_mut().for_each(|e| *e = self.next());
+        (v, n)
+    }
+}
+
+fn bits(s: &[f32]) -> impl Iterator<Item = u32> + '_ {
+    s.iter().map(|v| v.to_bits())
+}
+
+/// Every specialized tier against the portable kernels, bit for bit, over
+/// sizes that hit every block edge and masked tail.
+#[cfg(target_arch = "x86_64")]
+#[test]
+fn every_tier_is_bit_identical_to_portable() {
+    let tiers = [Isa::Avx2, Isa::Avx512];
+    let detected = x86::detect();
+    let mut g = Gen(7);
+    let mut checked = 0;
+    for n_in in [1usize, 3, 7, 8, 9, 15, 16, 17, 24, 31, 33, 64, 70] {
+        for n_out in [1usize, 2, 3, 4, 5, 7, 8, 9, 10, 13] {
+            for rows in [1usize, 2, 3, 4, 5, 6, 7, 11] {
+                let (w, _) = g.vec::<910>(n_in * n_out);
+                let w = &w[..n_in * n_out];
+                let (b, _) = g.vec::<13>(n_out);
+                let b = &b[..n_out];
+                let (x, _) = g.vec::<770>(rows * n_in);
+                let x = &x[..rows * n_in];
+                let (dy, _) = g.vec::<143>(rows * n_out);
+                let dy = &dy[..rows * n_out];
+                let (dw0, _) = g.vec::<910>(n_in * n_out);
+
+                let mut y_ref = [0.0f32; 143];
+                let y_ref = &mut y_ref[..rows * n_out];
+                for (xr, yr) in x.chunks_exact(n_in).zip(y_ref.chunks_exact_mut(n_out)) {
+                    portable::forward(w, b, xr, yr);
+                }
+                let (mut dw_ref, mut db_ref, mut dx_ref) = (dw0, [0.5f32; 13], [0.0f32; 770]);
+                for ((xr, dyr), dxr) in x
+                    .chunks_exact(n_in)
+                    .zip(dy.chunks_exact(n_out))
+                    .zip(dx_ref.chunks_exact_mut(n_in))
+                {
+                    portable::backward(
+                        w,
+                        xr,
+                        dyr,
+                        &mut dw_ref[..w.len()],
+                        &mut db_ref[..n_out],
+                        dxr,
+                    );
+                }
+
+                for &tier in tiers.iter().filter(|&&t| t <= detected) {
+                    let mut y = [0.0f32; 143];
+                    let y = &mut y[..rows * n_out];
+                    assert!(x86::forward_batch_on(tier, w, b, x, y));
+                    assert!(
+                        bits(y).eq(bits(y_ref)),
+                        "forward {tier:?} in={n_in} out={n_out} rows={rows}"
+                    );
+                    let (mut dw, mut db, mut dx) = (dw0, [0.5f32; 13], [0.0f32; 770]);
+                    assert!(x86::backward_batch_on(
+                        tier,
+                        w,
+                        x,
+                        dy,
+                        &mut dw[..w.len()],
+                        &mut db[..n_out],
+                        &mut dx[..x.len()],
+                    ));
+                    let what = format_args!("{tier:?} in={n_in} out={n_out} rows={rows}");
+                    assert!(bits(&dw).eq(bits(&dw_ref)), "dw {what}");
+                    assert!(bits(&db).eq(bits(&db_ref)), "db {what}");
+                    assert!(bits(&dx).eq(bits(&dx_ref)), "dx {what}");
+                    checked += 1;
+                }
+            }
+        }
+    }
+    // On a CPU without AVX2 nothing is specialized and nothing to compare.
+    if detected >= Isa::Avx2 {
+        assert!(checked >= 13 * 10 * 8);
+    }
+}
+
+#[cfg(target_arch = "x86_64")]
+#[test]
+fn tiers_decline_what_they_do_not_handle() {
+    let mut y = [0.0f32; 2];
+    // Sizes that do not match exactly, and f64, go to the portable kernels.
+    assert!(!x86::forward_batch_on(
+        Isa::Avx512,
+        &[1.0f32; 5],
+        &[0.0; 2],
+        &[1.0; 2],
+        &mut y
+    ));
+    let mut y64 = [0.0f64; 2];
+    assert!(!x86::forward_batch_on(
+        Isa::Avx512,
+        &[1.0f64; 4],
+        &[0.0; 2],
+        &[1.0; 2],
+        &mut y64
+    ));
+    assert!(!x86::forward_batch_on(
+        Isa::Portable,
+        &[1.0f32; 4],
+        &[0.0; 2],
+        &[1.0; 2],
+        &mut y
+    ));
+}
+
+#[test]
+fn selected_tier_never_exceeds_the_cpu() {
+    let best = isa();
+    assert_eq!(set_isa(Isa::Portable), Isa::Portable);
+    assert_eq!(isa(), Isa::Portable);
+    assert_eq!(
+        set_isa(Isa::Avx512),
+        best,
+        "asking for more gives what the CPU has"
+    );
+    set_isa(best);
+    assert_eq!(isa(), best);
+}
+
+/// Long rows (several input chunks of the blocked kernels), many outputs
+/// (several panels) and row counts around the block sizes, bit for bit.
+#[cfg(target_arch = "x86_64")]
+#[test]
+fn long_rows_are_bit_identical_to_portable() {
+    extern crate std;
+    use std::vec;
+    let detected = x86::detect();
+    let mut g = Gen(11);
+    for (n_in, n_out, rows) in [
+        (300, 9, 8),
+        (517, 6, 17),
+        (784, 70, 9),
+        (263, 257, 8),
+        (263, 261, 8),
+    ] {
+        let mut v = |n: usize| (0..n).map(|_| g.next()).collect::<std::vec::Vec<f32>>();
+        let (w, b, x, dy, dw0) = (
+            v(n_in * n_out),
+            v(n_out),
+            v(rows * n_in),
+            v(rows * n_out),
+            v(n_in * n_out),
+        );
+        let mut y_ref = vec![0.0f32; rows * n_out];
+        let (mut dw_ref, mut db_ref, mut dx_ref) =
+            (dw0.clone(), vec![0.5f32; n_out], vec![0.0f32; rows * n_in]);
+        for r in 0..rows {
+            let xr = &x[r * n_in..][..n_in];
+            portable::forward(&w, &b, xr, &mut y_ref[r * n_out..][..n_out]);
+            let dyr = &dy[r * n_out..][..n_out];
+            portable::backward(
+                &w,
+                xr,
+                dyr,
+                &mut dw_ref,
+                &mut db_ref,
+                &mut dx_ref[r * n_in..][..n_in],
+            );
+        }
+        for tier in [Isa::Avx2, Isa::Avx512]
+            .into_iter()
+            .filter(|&t| t <= detected)
+        {
+            let mut y = vec![0.0f32; rows * n_out];
+            assert!(x86::forward_batch_on(tier, &w, &b, &x, &mut y));
+            assert!(
+                bits(&y).eq(bits(&y_ref)),
+                "forward {tier:?} {n_in}x{n_out} rows={rows}"
+            );
+            let (mut dw, mut db, mut dx) =
+                (dw0.clone(), vec![0.5f32; n_out], vec![1.0f32; rows * n_in]);
+            assert!(x86::backward_batch_on(
+                tier, &w, &x, &dy, &mut dw, &mut db, &mut dx
+            ));
+            assert!(bits(&dw).eq(bits(&dw_ref)), "dw {tier:?} {n_in}x{n_out}");
+            assert!(bits(&db).eq(bits(&db_ref)), "db {tier:?} {n_in}x{n_out}");
+            assert!(bits(&dx).eq(bits(&dx_ref)), "dx {tier:?} {n_in}x{n_out}");
+        }
+    }
+}

@@ -1,0 +1,920 @@
+//! x86_64 kernels for `f32`: AVX2 and AVX-512VL, chosen at run time.
+//!
+//! Every kernel here computes exactly the operations of [`super::portable`],
+//! in the same order (eight-lane partial sums, multiply then add, the same
+//! reduction tree; sums over outputs or batch rows in increasing order), so
+//! results are bit-identical to the portable build on any target. The speed
+//! comes from register blocking (several rows and outputs share each load),
+//! 256-bit vectors, and, in the AVX-512 tier, the 32 vector registers of
+//! AVX-512VL that allow larger blocks plus 512-bit vectors in the backward
+//! pass (element-wise there, so wider vectors change no element's
+//! operations). FMA is deliberately not used: fused
+//! rounding would break bit-identity with devices, and on AMD Zen the
+//! separate multiply and add pipes give the same throughput.
+//!
+//! This is the only module of the crate with `unsafe` code: CPU-feature
+//! detection (`xgetbv`), calls into `#[target_feature]` functions after that
+//! detection, a slice cast from a generic `F` proven to be `f32`, and vector
+//! loads and stores through pointers whose ranges are checked up front.
+//!
+//! Needs Rust 1.89 (AVX-512 intrinsics and `target_feature` 1.1); the
+//! workspace's declared `rust-version` must say so.
+#![allow(unsafe_code)]
+// The AVX-512 intrinsics and safe `__cpuid` are newer than the declared MSRV;
+// see the note above.
+#![allow(clippy::incompatible_msrv)]
+
+use core::any::TypeId;
+use core::arch::x86_64::*;
+use core::sync::atomic::{AtomicU8, Ordering};
+
+use super::Isa;
+use super::portable::{LANES, reduce};
+use crate::Float;
+
+const UNKNOWN: u8 = u8::MAX;
+/// The tier in use; `UNKNOWN` until the first kernel call or [`set_isa`].
+static SELECTED: AtomicU8 = AtomicU8::new(UNKNOWN);
+/// What the CPU supports; `UNKNOWN` until detected.
+static DETECTED: AtomicU8 = AtomicU8::new(UNKNOWN);
+
+fn to_u8(isa: Isa) -> u8 {
+    match isa {
+        Isa::Portable => 0,
+        Isa::Avx2 => 1,
+        Isa::Avx512 => 2,
+    }
+}
+
+fn from_u8(v: u8) -> Isa {
+    match v {
+        1 => Isa::Avx2,
+        2 => Isa::Avx512,
+        _ => Isa::Portable,
+    }
+}
+
+/// The best tier this CPU and OS support, by `cpuid` and `xgetbv` (no std).
+pub(super) fn detect() -> Isa {
+    let d = DETECTED.load(Ordering::Relaxed);
+    if d != UNKNOWN {
+        return from_u8(d);
+    }
+    let isa = detect_uncached();
+    DETECTED.store(to_u8(isa), Ordering::Relaxed);
+    isa
+}
+
+fn detect_uncached() -> Isa {
+    let leaf0 = __cpuid(0);
+    if leaf0.eax < 7 {
+        return Isa::Portable;
+    }
+    let leaf1 = __cpuid(1);
+    let (osxsave, avx) = (leaf1.ecx & (1 << 27) != 0, leaf1.ecx & (1 << 28) != 0);
+    if !(osxsave && avx) {
+        return Isa::Portable;
+    }
+    // SAFETY: CPUID.1:ECX.OSXSAVE[bit 27] is set, so the OS has enabled
+    // XSAVE and `xgetbv` with ECX = 0 is a valid instruction.
+    let xcr0 = unsafe { _xgetbv(0) };
+    // XMM and YMM state saved by the OS.
+    if xcr0 & 0b110 != 0b110 {
+        return Isa::Portable;
+    }
+    let leaf7 = __cpuid_count(7, 0);
+    if leaf7.ebx & (1 << 5) == 0 {
+        return Isa::Portable; // no AVX2
+    }
+    let avx512 = leaf7.ebx & (1 << 16) != 0 && leaf7.ebx & (1 << 31) != 0; // F and VL
+    // Opmask, upper ZMM0-15 and ZMM16-31 state saved by the OS.
+    if avx512 && xcr0 & 0xe0 == 0xe0 {
+        Isa::Avx512
+    } else {
+        Isa::Avx2
+    }
+}
+
+/// The tier the kernels use now.
+pub(super) fn selected() -> Isa {
+    let s = SELECTED.load(Ordering::Relaxed);
+    if s != UNKNOWN {
+        return from_u8(s);
+    }
+    let isa = detect();
+    SELECTED.store(to_u8(isa), Ordering::Relaxed);
+    isa
+}
+
+/// Requests a tier; gets the best supported one that is not above it.
+pub(super) fn set(requested: Isa) -> Isa {
+    let isa = from_u8(to_u8(requested).min(to_u8(detect())));
+    SELECTED.store(to_u8(isa), Ordering::Relaxed);
+    isa
+}
+
+/// `s` as `&[f32]` when `F` is `f32`.
+#[inline(always)]
+fn as_f32<F: Float>(s: &[F]) -> Option<&[f32]> {
+    if TypeId::of::<F>() == TypeId::of::<f32>() {
+        // SAFETY: `F` is `f32` (equal `TypeId`s), so the pointer and length
+        // describe the same valid, initialized `f32`s for the same lifetime.
+        Some(unsafe { core::slice::from_raw_parts(s.as_ptr().cast::<f32>(), s.len()) })
+    } else {
+        None
+    }
+}
+
+/// `s` as `&mut [f32]` when `F` is `f32`.
+#[inline(always)]
+fn as_f32_mut<F: Float>(s: &mut [F]) -> Option<&mut [f32]> {
+    if TypeId::of::<F>() == TypeId::of::<f32>() {
+        // SAFETY: as in `as_f32`; the unique borrow of `s` moves into the result.
+        Some(unsafe { core::slice::from_raw_parts_mut(s.as_mut_ptr().cast::<f32>(), s.len()) })
+    } else {
+        None
+    }
+}
+
+/// Batched forward `y[r] = W x[r] + b` on the selected tier. Returns `false`
+/// (and does nothing) when the portable kernel must run instead: not `f32`,
+/// no supported tier, an empty dimension, or sizes that do not match exactly.
+#[inline]
+pub(super) fn forward_batch<F: Float>(w: &[F], b: &[F], x: &[F], y: &mut [F]) -> bool {
+    forward_batch_on(selected(), w, b, x, y)
+}
+
+/// [`forward_batch`] on tier `isa`, capped at what the CPU supports.
+#[inline]
+pub(super) fn forward_batch_on<F: Float>(isa: Isa, w: &[F], b: &[F], x: &[F], y: &mut [F]) -> bool {
+    let isa = isa.min(detect());
+    if isa == Isa::Portable {
+        return false;
+    }
+    let (Some(w), Some(b), Some(x), Some(y)) = (as_f32(w), as_f32(b), as_f32(x), as_f32_mut(y))
+    else {
+        return false;
+    };
+    let n_out = b.len();
+    let Some(n_in) = w.len().checked_div(n_out) else {
+        return false;
+    };
+    if n_in == 0 || w.len() != n_in * n_out || x.len() % n_in != 0 {
+        return false;
+    }
+    let rows = x.len() / n_in;
+    if y.len() != rows * n_out {
+        return false;
+    }
+    let d = Dims { rows, n_in, n_out };
+    // SAFETY: the tier was detected as supported (`selected` never returns a
+    // tier above `detect`), and the slice lengths were checked against `d`
+    // above, which is the contract of the kernels.
+    unsafe {
+        match isa {
+            Isa::Avx512 => forward_avx512(d, w.as_ptr(), b.as_ptr(), x.as_ptr(), y.as_mut_ptr()),
+            _ => forward_avx2(d, w.as_ptr(), b.as_ptr(), x.as_ptr(), y.as_mut_ptr()),
+        }
+    }
+    true
+}
+
+/// Batched backward on the selected tier; `false` as in [`forward_batch`].
+#[inline]
+pub(super) fn backward_batch<F: Float>(
+    w: &[F],
+    x: &[F],
+    dy: &[F],
+    dw: &mut [F],
+    db: &mut [F],
+    dx: &mut [F],
+) -> bool {
+    backward_batch_on(selected(), w, x, dy, dw, db, dx)
+}
+
+/// [`backward_batch`] on tier `isa`, capped at what the CPU supports.
+#[inline]
+pub(super) fn backward_batch_on<F: Float>(
+    isa: Isa,
+    w: &[F],
+    x: &[F],
+    dy: &[F],
+    dw: &mut [F],
+    db: &mut [F],
+    dx: &mut [F],
+) -> bool {
+    let isa = isa.min(detect());
+    if isa == Isa::Portable {
+        return false;
+    }
+    let (Some(w), Some(x), Some(dy), Some(dw), Some(db), Some(dx)) = (
+        as_f32(w),
+        as_f32(x),
+        as_f32(dy),
+        as_f32_mut(dw),
+        as_f32_mut(db),
+        as_f32_mut(dx),
+    ) else {
+        return false;
+    };
+    let n_out = db.len();
+    let Some(n_in) = w.len().checked_div(n_out) else {
+        return false;
+    };
+    if n_in == 0 || w.len() != n_in * n_out || dw.len() != w.len() || x.len() % n_in != 0 {
+        return false;
+    }
+    let rows = x.len() / n_in;
+    if dy.len() != rows * n_out || dx.len() != x.len() {
+        return false;
+    }
+    for g in dy.chunks_exact(n_out) {
+        db.iter_mut().zip(g).for_each(|(d, &g)| *d += g);
+    }
+    let d = Dims { rows, n_in, n_out };
+    let p = BackPtrs {
+        w: w.as_ptr(),
+        x: x.as_ptr(),
+        dy: dy.as_ptr(),
+        dw: dw.as_mut_ptr(),
+        dx: dx.as_mut_ptr(),
+    };
+    // SAFETY: as in `forward_batch`: tier supported, lengths checked against `d`.
+    unsafe {
+        match isa {
+            Isa::Avx512 => backward_avx512(d, p),
+            _ => backward_avx2(d, p),
+        }
+    }
+    true
+}
+
+/// Sizes of one kernel call: `rows` samples of `n_in` inputs and `n_out` outputs.
+#[derive(Clone, Copy)]
+struct Dims {
+    rows: usize,
+    n_in: usize,
+    n_out: usize,
+}
+
+/// Pointers of a backward call: `w`, `dw` hold `n_out·n_in`, `x`, `dx`
+/// `rows·n_in`, `dy` `rows·n_out` floats.
+#[derive(Clone, Copy)]
+struct BackPtrs {
+    w: *const f32,
+    x: *const f32,
+    dy: *const f32,
+    dw: *mut f32,
+    dx: *mut f32,
+}
+
+// ---------------------------------------------------------------------------
+// Tier entry points: the same generic code, compiled with each feature set.
+// Safety contract of all four: the CPU supports the enabled features, and the
+// pointers are valid for the sizes in `d` (see `Dims` and `BackPtrs`), `y`,
+// `dw`, `dx` writable and not overlapping the inputs.
+
+#[target_feature(enable = "avx2")]
+unsafe fn forward_avx2(d: Dims, w: *const f32, b: *const f32, x: *const f32, y: *mut f32) {
+    // SAFETY: the contract of this function is the contract of `forward`.
+    unsafe { forward::<2, 4>(d, w, b, x, y) }
+}
+
+#[target_feature(enable = "avx2,avx512f,avx512vl")]
+unsafe fn forward_avx512(d: Dims, w: *const f32, b: *const f32, x: *const f32, y: *mut f32) {
+    // 256-bit vectors with 32 registers: 4 rows × 4 outputs. (Two outputs per
+    // 512-bit register measured slower on Zen 4, which splits 512-bit ops.)
+    // SAFETY: the contract of this function is the contract of `forward`.
+    unsafe { forward::<4, 4>(d, w, b, x, y) }
+}
+
+#[target_feature(enable = "avx2")]
+unsafe fn backward_avx2(d: Dims, p: BackPtrs) {
+    // SAFETY: the contract of this function is the contract of `backward`.
+    unsafe { backward::<4, 2, 4, 2>(d, p) }
+}
+
+#[target_feature(enable = "avx2,avx512f,avx512vl")]
+unsafe fn backward_avx512(d: Dims, p: BackPtrs) {
+    // SAFETY: the contract of this function is the contract of `backward_zmm`.
+    unsafe { backward_zmm::<6, 3, 6, 3>(d, p) }
+}
+
+// ---------------------------------------------------------------------------
+// Forward: y[r][o] = reduce(8-lane Σ w[o][i]·x[r][i]) + b[o].
+
+/// Mask of the first `rem` (< 8) lanes.
+#[target_feature(enable = "avx2")]
+#[inline]
+fn tail_mask(rem: usize) -> __m256i {
+    _mm256_cmpgt_epi32(
+        _mm256_set1_epi32(rem as i32),
+        _mm256_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7),
+    )
+}
+
+/// Register-blocked driver: blocks of `R` rows × `O` outputs, then the edges.
+///
+/// # Safety
+/// AVX2 available; `w`: `n_out·n_in`, `b`: `n_out`, `x`: `rows·n_in` floats
+/// readable; `y`: `rows·n_out` floats writable, not overlapping the others.
+#[target_feature(enable = "avx2")]
+#[inline]
+unsafe fn forward<const R: usize, const O: usize>(
+    d: Dims,
+    w: *const f32,
+    b: *const f32,
+    x: *const f32,
+    y: *mut f32,
+) {
+    let Dims { rows, n_in, n_out } = d;
+    let mut r = 0;
+    // SAFETY (whole body): every block below reads rows r..r+R' < rows of `x`,
+    // outputs o..o+O' <= n_out of `w`/`b`, and writes the matching part of `y`,
+    // which is in bounds by this function's contract.
+    unsafe {
+        while r + R <= rows {
+            let mut o = 0;
+            while o + O <= n_out {
+                block::<R, O>(
+                    d,
+                    w.add(o * n_in),
+                    b.add(o),
+                    x.add(r * n_in),
+                    y.add(r * n_out + o),
+                );
+                o += O;
+            }
+            while o < n_out {
+                block::<R, 1>(
+                    d,
+                    w.add(o * n_in),
+                    b.add(o),
+                    x.add(r * n_in),
+                    y.add(r * n_out + o),
+                );
+                o += 1;
+            }
+            r += R;
+        }
+        while r < rows {
+            let mut o = 0;
+            while o + 8 <= n_out {
+                block::<1, 8>(
+                    d,
+                    w.add(o * n_in),
+                    b.add(o),
+                    x.add(r * n_in),
+                    y.add(r * n_out + o),
+                );
+                o += 8;
+            }
+            while o < n_out {
+                block::<1, 1>(
+                    d,
+                    w.add(o * n_in),
+                    b.add(o),
+                    x.add(r * n_in),
+                    y.add(r * n_out + o),
+                );
+                o += 1;
+            }
+            r += 1;
+        }
+    }
+}
+
+/// `R` rows × `O` outputs: `R·O` accumulators; each step loads `R` input
+/// vectors and `O` weight vectors.
+///
+/// # Safety
+/// AVX2 available; `x` has `R` rows and `w` `O` rows of `d.n_in` floats
+/// (row strides `d.n_in`), `b` `O` floats, and `y` `R` rows of `O` writable
+/// floats (row stride `d.n_out`).
+#[target_feature(enable = "avx2")]
+#[inline]
+#[allow(clippy::needless_range_loop)] // `acc[r][o]` indexed like the math; fully unrolled
+unsafe fn block<const R: usize, const O: usize>(
+    d: Dims,
+    w: *const f32,
+    b: *const f32,
+    x: *const f32,
+    y: *mut f32,
+) {
+    let n_in = d.n_in;
+    let nb = n_in / LANES;
+    let rem = n_in % LANES;
+    let mut acc = [[_mm256_setzero_ps(); O]; R];
+    // SAFETY (whole body): offsets j·8 + lane < n_in within each row; the
+    // tail uses masked loads that touch only the `rem` lanes in bounds.
+    unsafe {
+        for j in 0..nb {
+            let mut xv = [_mm256_setzero_ps(); R];
+            for (r, v) in xv.iter_mut().enumerate() {
+                *v = _mm256_loadu_ps(x.add(r * n_in + j * LANES));
+            }
+            for o in 0..O {
+                let wv = _mm256_loadu_ps(w.add(o * n_in + j * LANES));
+                for r in 0..R {
+                    acc[r][o] = _mm256_add_ps(acc[r][o], _mm256_mul_ps(wv, xv[r]));
+                }
+            }
+        }
+        if rem != 0 {
+            let m = tail_mask(rem);
+            let keep = _mm256_castsi256_ps(m);
+            let mut xv = [_mm256_setzero_ps(); R];
+            for (r, v) in xv.iter_mut().enumerate() {
+                *v = _mm256_maskload_ps(x.add(r * n_in + nb * LANES), m);
+            }
+            for o in 0..O {
+                let wv = _mm256_maskload_ps(w.add(o * n_in + nb * LANES), m);
+                for r in 0..R {
+                    let sum = _mm256_add_ps(acc[r][o], _mm256_mul_ps(wv, xv[r]));
+                    acc[r][o] = _mm256_blendv_ps(acc[r][o], sum, keep);
+                }
+            }
+        }
+        for (r, acc_r) in acc.iter().enumerate() {
+            let yr = y.add(r * d.n_out);
+            let mut o = 0;
+            while o + 4 <= O {
+                let s = hsum4(acc_r[o], acc_r[o + 1], acc_r[o + 2], acc_r[o + 3]);
+                _mm_storeu_ps(yr.add(o), _mm_add_ps(s, _mm_loadu_ps(b.add(o))));
+                o += 4;
+            }
+            while o < O {
+                *yr.add(o) = hsum1(acc_r[o]) + *b.add(o);
+                o += 1;
+            }
+        }
+    }
+}
+
+/// Lanes `[a0+a4, a1+a5, a2+a6, a3+a7]`, the first level of [`reduce`].
+#[target_feature(enable = "avx2")]
+#[inline]
+fn fold(a: __m256) -> __m128 {
+    _mm_add_ps(_mm256_castps256_ps128(a), _mm256_extractf128_ps::<1>(a))
+}
+
+/// [`reduce`] of four accumulators at once: `hadd` pairs lanes `(0,1)`,
+/// `(2,3)` of the folded vectors, then the two halves, exactly the tree
+/// `((a0+a4)+(a1+a5)) + ((a2+a6)+(a3+a7))`.
+#[target_feature(enable = "avx2")]
+#[inline]
+fn hsum4(a: __m256, b: __m256, c: __m256, d: __m256) -> __m128 {
+    let ab = _mm_hadd_ps(fold(a), fold(b));
+    let cd = _mm_hadd_ps(fold(c), fold(d));
+    _mm_hadd_ps(ab, cd)
+}
+
+/// [`reduce`] of one accumulator.
+#[target_feature(enable = "avx2")]
+#[inline]
+fn hsum1(a: __m256) -> f32 {
+    let mut t = [0.0f32; LANES];
+    // SAFETY: `t` is 8 writable floats.
+    unsafe { _mm256_storeu_ps(t.as_mut_ptr(), a) };
+    reduce(&t)
+}
+
+// ---------------------------------------------------------------------------
+// Backward: dw[o][i] += Σ_r (in order) dy[r][o]·x[r][i];
+//           dx[r][i]  = Σ_o (in order, from 0) w[o][i]·dy[r][o].
+
+/// # Safety
+/// AVX2 available; pointers valid for the sizes in `d` (see [`BackPtrs`]).
+#[target_feature(enable = "avx2")]
+#[inline]
+unsafe fn backward<const OW: usize, const VW: usize, const RX: usize, const VX: usize>(
+    d: Dims,
+    p: BackPtrs,
+) {
+    // SAFETY: the kernels' contracts follow from this function's.
+    unsafe {
+        backward_weights::<OW, VW>(d, p);
+        backward_inputs::<RX, VX>(d, p);
+    }
+}
+
+/// Loads `LANES` floats, or the first `rem` of them (the rest zero) when `rem != 0`.
+///
+/// # Safety
+/// AVX2 available; `p` readable for 8 floats, or for `rem` floats when `rem != 0`.
+#[target_feature(enable = "avx2")]
+#[inline]
+unsafe fn load(p: *const f32, rem: usize, m: __m256i) -> __m256 {
+    // SAFETY: by this function's contract.
+    unsafe {
+        if rem == 0 {
+            _mm256_loadu_ps(p)
+        } else {
+            _mm256_maskload_ps(p, m)
+        }
+    }
+}
+
+/// Stores `LANES` floats, or only the first `rem` when `rem != 0`.
+///
+/// # Safety
+/// AVX2 available; `p` writable for 8 floats, or `rem` floats when `rem != 0`.
+#[target_feature(enable = "avx2")]
+#[inline]
+unsafe fn store(p: *mut f32, v: __m256, rem: usize, m: __m256i) {
+    // SAFETY: by this function's contract.
+    unsafe {
+        if rem == 0 {
+            _mm256_storeu_ps(p, v)
+        } else {
+            _mm256_maskstore_ps(p, m, v)
+        }
+    }
+}
+
+/// `dw += dyᵀ x`, tiles of `O` outputs × `V` vectors of inputs held in
+/// registers while the batch rows stream through in order.
+///
+/// # Safety
+/// As [`backward`].
+#[target_feature(enable = "avx2")]
+#[inline]
+unsafe fn backward_weights<const O: usize, const V: usize>(d: Dims, p: BackPtrs) {
+    let n_in = d.n_in;
+    let mut i = 0;
+    // SAFETY: every column block covers inputs i..i+8·V' <= n_in, or a
+    // masked tail of `n_in - i` lanes.
+    unsafe {
+        while i + V * LANES <= n_in {
+            dw_cols::<O, V>(d, p, i, 0);
+            i += V * LANES;
+        }
+        while i + LANES <= n_in {
+            dw_cols::<O, 1>(d, p, i, 0);
+            i += LANES;
+        }
+        if i < n_in {
+            dw_cols::<O, 1>(d, p, i, n_in - i);
+        }
+    }
+}
+
+/// All outputs of one block of input columns: tiles of `O` outputs, then
+/// the edge in tiles of 2 and 1.
+///
+/// # Safety
+/// As [`backward`], with the columns inside the matrix (`rem != 0` only with `V == 1`).
+#[target_feature(enable = "avx2")]
+#[inline]
+unsafe fn dw_cols<const O: usize, const V: usize>(d: Dims, p: BackPtrs, i: usize, rem: usize) {
+    let n_out = d.n_out;
+    let mut o = 0;
+    // SAFETY: tiles cover outputs o..o+O' <= n_out.
+    unsafe {
+        while o + O <= n_out {
+            dw_tile::<O, V>(d, p, o, i, rem);
+            o += O;
+        }
+        while o + 2 <= n_out {
+            dw_tile::<2, V>(d, p, o, i, rem);
+            o += 2;
+        }
+        if o < n_out {
+            dw_tile::<1, V>(d, p, o, i, rem);
+        }
+    }
+}
+
+/// One `O × V` tile of `dw` starting at output `o`, input `i`; `rem != 0`
+/// means a single masked vector of `rem` lanes.
+///
+/// # Safety
+/// As [`backward`], with the tile inside the matrix.
+#[target_feature(enable = "avx2")]
+#[inline]
+unsafe fn dw_tile<const O: usize, const V: usize>(
+    d: Dims,
+    p: BackPtrs,
+    o: usize,
+    i: usize,
+    rem: usize,
+) {
+    let Dims { rows, n_in, n_out } = d;
+    let m = tail_mask(rem);
+    let mut acc = [[_mm256_setzero_ps(); V]; O];
+    // SAFETY: the tile is in bounds by this function's contract.
+    unsafe {
+        for (k, acc_k) in acc.iter_mut().enumerate() {
+            for (v, a) in acc_k.iter_mut().enumerate() {
+                *a = load(p.dw.add((o + k) * n_in + i + v * LANES), rem, m);
+            }
+        }
+        for r in 0..rows {
+            let mut xv = [_mm256_setzero_ps(); V];
+            for (v, xv) in xv.iter_mut().enumerate() {
+                *xv = load(p.x.add(r * n_in + i + v * LANES), rem, m);
+            }
+            for (k, acc_k) in acc.iter_mut().enumerate() {
+                let g = _mm256_broadcast_ss(&*p.dy.add(r * n_out + o + k));
+                for (a, &xv) in acc_k.iter_mut().zip(&xv) {
+                    *a = _mm256_add_ps(*a, _mm256_mul_ps(g, xv));
+                }
+            }
+        }
+        for (k, acc_k) in acc.iter().enumerate() {
+            for (v, &a) in acc_k.iter().enumerate() {
+                store(p.dw.add((o + k) * n_in + i + v * LANES), a, rem, m);
+            }
+        }
+    }
+}
+
+/// `dx = dy W`, tiles of `R` rows × `V` vectors of inputs, summing over the
+/// outputs in order.
+///
+/// # Safety
+/// As [`backward`].
+#[target_feature(enable = "avx2")]
+#[inline]
+unsafe fn backward_inputs<const R: usize, const V: usize>(d: Dims, p: BackPtrs) {
+    if d.rows == 1 && V < 8 {
+        // One sample: wider tiles, so that enough sums are in flight.
+        // SAFETY: the same contract.
+        return unsafe { backward_inputs::<1, 8>(d, p) };
+    }
+    let n_in = d.n_in;
+    let mut i = 0;
+    // SAFETY: as in `backward_weights`.
+    unsafe {
+        while i + V * LANES <= n_in {
+            dx_cols::<R, V>(d, p, i, 0);
+            i += V * LANES;
+        }
+        while i + LANES <= n_in {
+            dx_cols::<R, 1>(d, p, i, 0);
+            i += LANES;
+        }
+        if i < n_in {
+            dx_cols::<R, 1>(d, p, i, n_in - i);
+        }
+    }
+}
+
+/// All rows of one block of input columns: tiles of `R` rows, then the
+/// edge in tiles of 2 and 1.
+///
+/// # Safety
+/// As [`backward`], with the columns inside the matrix (`rem != 0` only with `V == 1`).
+#[target_feature(enable = "avx2")]
+#[inline]
+unsafe fn dx_cols<const R: usize, const V: usize>(d: Dims, p: BackPtrs, i: usize, rem: usize) {
+    let rows = d.rows;
+    let mut r = 0;
+    // SAFETY: tiles cover rows r..r+R' <= rows.
+    unsafe {
+        while r + R <= rows {
+            dx_tile::<R, V>(d, p, r, i, rem);
+            r += R;
+        }
+        while r + 2 <= rows {
+            dx_tile::<2, V>(d, p, r, i, rem);
+            r += 2;
+        }
+        if r < rows {
+            dx_tile::<1, V>(d, p, r, i, rem);
+        }
+    }
+}
+
+/// One `R × V` tile of `dx` starting at row `r`, input `i`.
+///
+/// # Safety
+/// As [`backward`], with the tile inside the matrix.
+#[target_feature(enable = "avx2")]
+#[inline]
+unsafe fn dx_tile<const R: usize, const V: usize>(
+    d: Dims,
+    p: BackPtrs,
+    r: usize,
+    i: usize,
+    rem: usize,
+) {
+    let Dims { n_in, n_out, .. } = d;
+    let m = tail_mask(rem);
+    let mut acc = [[_mm256_setzero_ps(); V]; R];
+    // SAFETY: the tile is in bounds by this function's contract.
+    unsafe {
+        for o in 0..n_out {
+            let mut wv = [_mm256_setzero_ps(); V];
+            for (v, wv) in wv.iter_mut().enumerate() {
+                *wv = load(p.w.add(o * n_in + i + v * LANES), rem, m);
+            }
+            for (k, acc_k) in acc.iter_mut().enumerate() {
+                let g = _mm256_broadcast_ss(&*p.dy.add((r + k) * n_out + o));
+                for (a, &wv) in acc_k.iter_mut().zip(&wv) {
+                    *a = _mm256_add_ps(*a, _mm256_mul_ps(wv, g));
+                }
+            }
+        }
+        for (k, acc_k) in acc.iter().enumerate() {
+            for (v, &a) in acc_k.iter().enumerate() {
+                store(p.dx.add((r + k) * n_in + i + v * LANES), a, rem, m);
+            }
+        }
+    }
+}
+
+// ---------------------------------------------------------------------------
+// Backward with 512-bit vectors. Both products are element-wise along the
+// inputs (each element's sum runs over rows or outputs in order), so 16
+// lanes per register change nothing in the operations of any element.
+
+/// Floats per 512-bit register.
+const LANES16: usize = 16;
+
+/// The first `rem` lanes (all 16 when `rem == 0`).
+#[inline]
+fn mask16(rem: usize) -> __mmask16 {
+    if rem == 0 {
+        u16::MAX
+    } else {
+        (1u16 << rem) - 1
+    }
+}
+
+/// # Safety
+/// As [`backward`], with AVX-512F available.
+#[target_feature(enable = "avx2,avx512f,avx512vl")]
+#[inline]
+unsafe fn backward_zmm<const OW: usize, const VW: usize, const RX: usize, const VX: usize>(
+    d: Dims,
+    p: BackPtrs,
+) {
+    // SAFETY: the kernels' contracts follow from this function's.
+    unsafe {
+        let n_in = d.n_in;
+        let mut i = 0;
+        while i + VW * LANES16 <= n_in {
+            dw_cols_zmm::<OW, VW>(d, p, i, 0);
+            i += VW * LANES16;
+        }
+        while i < n_in {
+            let rem = if i + LANES16 <= n_in { 0 } else { n_in - i };
+            dw_cols_zmm::<OW, 1>(d, p, i, rem);
+            i += LANES16;
+        }
+        let mut i = 0;
+        if d.rows == 1 {
+            // One sample: wide tiles keep enough sums in flight.
+            while i + 8 * LANES16 <= n_in {
+                dx_tile_zmm::<1, 8>(d, p, 0, i, 0);
+                i += 8 * LANES16;
+            }
+            while i < n_in {
+                let rem = if i + LANES16 <= n_in { 0 } else { n_in - i };
+                dx_tile_zmm::<1, 1>(d, p, 0, i, rem);
+                i += LANES16;
+            }
+            return;
+        }
+        while i + VX * LANES16 <= n_in {
+            dx_rows_zmm::<RX, VX>(d, p, i, 0);
+            i += VX * LANES16;
+        }
+        while i < n_in {
+            let rem = if i + LANES16 <= n_in { 0 } else { n_in - i };
+            dx_rows_zmm::<RX, 1>(d, p, i, rem);
+            i += LANES16;
+        }
+    }
+}
+
+/// All outputs of one block of input columns (`rem != 0` only with `V == 1`).
+///
+/// # Safety
+/// As [`backward_zmm`], with the columns inside the matrix.
+#[target_feature(enable = "avx2,avx512f,avx512vl")]
+#[inline]
+unsafe fn dw_cols_zmm<const O: usize, const V: usize>(d: Dims, p: BackPtrs, i: usize, rem: usize) {
+    let mut o = 0;
+    // SAFETY: tiles cover outputs o..o+O' <= n_out.
+    unsafe {
+        while o + O <= d.n_out {
+            dw_tile_zmm::<O, V>(d, p, o, i, rem);
+            o += O;
+        }
+        while o + 2 <= d.n_out {
+            dw_tile_zmm::<2, V>(d, p, o, i, rem);
+            o += 2;
+        }
+        if o < d.n_out {
+            dw_tile_zmm::<1, V>(d, p, o, i, rem);
+        }
+    }
+}
+
+/// One `O × V` tile of `dw` (16-lane vectors) at output `o`, input `i`.
+///
+/// # Safety
+/// As [`backward_zmm`], with the tile inside the matrix.
+#[target_feature(enable = "avx2,avx512f,avx512vl")]
+#[inline]
+unsafe fn dw_tile_zmm<const O: usize, const V: usize>(
+    d: Dims,
+    p: BackPtrs,
+    o: usize,
+    i: usize,
+    rem: usize,
+) {
+    let Dims { rows, n_in, n_out } = d;
+    let k = mask16(rem);
+    let mut acc = [[_mm512_setzero_ps(); V]; O];
+    // SAFETY: the tile is in bounds by this function's contract; masked
+    // loads and stores touch only the `rem` lanes in bounds.
+    unsafe {
+        for (q, acc_q) in acc.iter_mut().enumerate() {
+            for (v, a) in acc_q.iter_mut().enumerate() {
+                *a = _mm512_maskz_loadu_ps(k, p.dw.add((o + q) * n_in + i + v * LANES16));
+            }
+        }
+        for r in 0..rows {
+            let mut xv = [_mm512_setzero_ps(); V];
+            for (v, xv) in xv.iter_mut().enumerate() {
+                *xv = _mm512_maskz_loadu_ps(k, p.x.add(r * n_in + i + v * LANES16));
+            }
+            for (q, acc_q) in acc.iter_mut().enumerate() {
+                let g = _mm512_set1_ps(*p.dy.add(r * n_out + o + q));
+                for (a, &xv) in acc_q.iter_mut().zip(&xv) {
+                    *a = _mm512_add_ps(*a, _mm512_mul_ps(g, xv));
+                }
+            }
+        }
+        for (q, acc_q) in acc.iter().enumerate() {
+            for (v, &a) in acc_q.iter().enumerate() {
+                _mm512_mask_storeu_ps(p.dw.add((o + q) * n_in + i + v * LANES16), k, a);
+            }
+        }
+    }
+}
+
+/// All rows of one block of input columns (`rem != 0` only with `V == 1`).
+///
+/// # Safety
+/// As [`backward_zmm`], with the columns inside the matrix.
+#[target_feature(enable = "avx2,avx512f,avx512vl")]
+#[inline]
+unsafe fn dx_rows_zmm<const R: usize, const V: usize>(d: Dims, p: BackPtrs, i: usize, rem: usize) {
+    let mut r = 0;
+    // SAFETY: tiles cover rows r..r+R' <= rows.
+    unsafe {
+        while r + R <= d.rows {
+            dx_tile_zmm::<R, V>(d, p, r, i, rem);
+            r += R;
+        }
+        while r + 2 <= d.rows {
+            dx_tile_zmm::<2, V>(d, p, r, i, rem);
+            r += 2;
+        }
+        if r < d.rows {
+            dx_tile_zmm::<1, V>(d, p, r, i, rem);
+        }
+    }
+}
+
+/// One `R × V` tile of `dx` (16-lane vectors) at row `r`, input `i`.
+///
+/// # Safety
+/// As [`backward_zmm`], with the tile inside the matrix.
+#[target_feature(enable = "avx2,avx512f,avx512vl")]
+#[inline]
+unsafe fn dx_tile_zmm<const R: usize, const V: usize>(
+    d: Dims,
+    p: BackPtrs,
+    r: usize,
+    i: usize,
+    rem: usize,
+) {
+    let Dims { n_in, n_out, .. } = d;
+    let k = mask16(rem);
+    let mut acc = [[_mm512_setzero_ps(); V]; R];
+    // SAFETY: as in `dw_tile_zmm`.
+    unsafe {
+        for o in 0..n_out {
+            let mut wv = [_mm512_setzero_ps(); V];
+            for (v, wv) in wv.iter_mut().enumerate() {
+                *wv = _mm512_maskz_loadu_ps(k, p.w.add(o * n_in + i + v * LANES16));
+            }
+            for (q, acc_q) in acc.iter_mut().enumerate() {
+                let g = _mm512_set1_ps(*p.dy.add((r + q) * n_out + o));
+                for (a, &wv) in acc_q.iter_mut().zip(&wv) {
+                    *a = _mm512_add_ps(*a, _mm512_mul_ps(wv, g));
+                }
+            }
+        }
+        for (q, acc_q) in acc.iter().enumerate() {
+            for (v, &a) in acc_q.iter().enumerate() {
+                _mm512_mask_storeu_ps(p.dx.add((r + q) * n_in + i + v * LANES16), k, a);
+            }
+        }
+    }
+}
