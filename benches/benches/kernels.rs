@@ -16,8 +16,8 @@ use criterion::{Criterion, Throughput, criterion_group, criterion_main};
 use nn_core::kernels::activation::Elementwise;
 use nn_core::kernels::dense::{Isa, isa, set_isa};
 use nn_core::kernels::{
-    dense_backward, dense_backward_batch, dense_forward, dense_forward_batch, elementwise_backward,
-    elementwise_forward, loss,
+    dense_backward, dense_backward_batch, dense_backward_params, dense_backward_params_batch,
+    dense_forward, dense_forward_batch, elementwise_backward, elementwise_forward, loss,
 };
 use nn_core::{Elu, LeakyRelu, Prelu, Relu, Sigmoid, Tanh};
 
@@ -78,7 +78,17 @@ fn dense(c: &mut C) {
                     }
                 })
             });
+            // Parameter gradients only (what training needs of a first layer): dW.
             grp.throughput(Throughput::Elements(flops));
+            grp.bench_function(format!("backward params {tier:?}"), |bch| {
+                bch.iter(|| {
+                    if batch == 1 {
+                        dense_backward_params(black_box(&x), &dy, &mut dw, &mut db)
+                    } else {
+                        dense_backward_params_batch(black_box(&x), &dy, &mut dw, &mut db)
+                    }
+                })
+            });
         }
         set_isa(best);
         grp.finish();

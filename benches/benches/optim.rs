@@ -13,7 +13,11 @@
 //! | RmsProp | p, g, v | p, v | 20 |
 //! | Adam / AdamW / AdaMax / NAdam | p, g, m, v | p, m, v | 28 |
 //! | Adam AMSGrad | p, g, m, v, vmax | p, m, v, vmax | 36 |
-//! | copy loop | src | dst | 8 per element, over 2,000,000 elements = 16 MB |
+//! | copy loop | src | dst | 8 per element, over 2,000,000 elements = 16 MB moved |
+//!
+//! The copy loop is the shared baseline `nn_benches::copy::CopyBaseline`
+//! (also used by `workloads`' W4): it copies `2·N` floats, so its footprint
+//! (16 MB) equals Adam's four 4 MB streams; see that module for the definition.
 //!
 //! Every step also re-reads `g` once (4 B/param) to refuse NaN/inf before any
 //! change; that read is not counted above, so the ratios are conservative.
@@ -26,6 +30,7 @@ use std::hint::black_box;
 use std::time::Instant;
 
 use criterion::{Criterion, Throughput};
+use nn_benches::copy::{ADAM_BYTES_PER_PARAM, ADAM_STREAMS, CopyBaseline};
 use nn_optim::{
     AdaMaxConfig, AdaMaxRule, AdadeltaConfig, AdadeltaRule, AdagradConfig, AdagradRule, AdamConfig,
     AdamRule, AdamWConfig, AdamWRule, NAdamConfig, NAdamRule, RmsPropConfig, RmsPropRule, Rule,
@@ -33,10 +38,6 @@ use nn_optim::{
 };
 
 const N: usize = 1_000_000;
-/// The copy loop copies 2M floats: 8 MB into 8 MB, a 16 MB footprint like
-/// Adam's four 4 MB streams, so both run at the same level of the memory
-/// hierarchy (on a machine with a 32 MB L3 both fit in it).
-const COPY_N: usize = 2 * N;
 
 /// Parameters, gradients and three state buffers.
 struct Buffers {
@@ -119,7 +120,11 @@ fn cases() -> Vec<Case> {
             20,
             RmsPropRule::new(RmsPropConfig::default()).unwrap(),
         ),
-        case("adam", 28, AdamRule::new(AdamConfig::default()).unwrap()),
+        case(
+            "adam",
+            ADAM_BYTES_PER_PARAM,
+            AdamRule::new(AdamConfig::default()).unwrap(),
+        ),
         case("adam_amsgrad", 36, AdamRule::new(ams).unwrap()),
         case("adamw", 28, AdamWRule::new(AdamWConfig::default()).unwrap()),
         case(
@@ -131,21 +136,11 @@ fn cases() -> Vec<Case> {
     ]
 }
 
-/// The baseline: a plain element-by-element copy loop.
-fn copy_loop(src: &[f32], dst: &mut [f32]) {
-    for (d, s) in dst.iter_mut().zip(src) {
-        *d = *s;
-    }
-}
-
 fn bench(c: &mut Criterion) {
     let mut group = c.benchmark_group("optim_step_1M_f32");
-    let src = vec![1.0f32; COPY_N];
-    let mut dst = vec![0.0f32; COPY_N];
-    group.throughput(Throughput::Bytes((COPY_N * 8) as u64));
-    group.bench_function("copy_loop_2M", |bch| {
-        bch.iter(|| copy_loop(black_box(&src), black_box(&mut dst)))
-    });
+    let mut copy = CopyBaseline::matching(N, ADAM_STREAMS);
+    group.throughput(Throughput::Bytes(copy.bytes()));
+    group.bench_function("copy_loop_2M", |bch| bch.iter(|| copy.run()));
     let mut buffers = Buffers::new();
     for mut case in cases() {
         group.throughput(Throughput::Bytes((N * case.bytes_per_param) as u64));
@@ -170,11 +165,11 @@ fn timings(runs: usize, mut f: impl FnMut()) -> (f64, f64) {
 
 fn summary() {
     const RUNS: usize = 31;
-    let src = vec![1.0f32; COPY_N];
-    let mut dst = vec![0.0f32; COPY_N];
-    let (copy_med, copy_best) = timings(RUNS, || copy_loop(black_box(&src), black_box(&mut dst)));
+    let mut copy = CopyBaseline::matching(N, ADAM_STREAMS);
+    let (copy_med, copy_best) = timings(RUNS, || copy.run());
     let gbs = |bytes: usize, secs: f64| bytes as f64 / secs / 1e9;
-    let (copy_med_gbs, copy_best_gbs) = (gbs(COPY_N * 8, copy_med), gbs(COPY_N * 8, copy_best));
+    let copy_bytes = copy.bytes() as usize;
+    let (copy_med_gbs, copy_best_gbs) = (gbs(copy_bytes, copy_med), gbs(copy_bytes, copy_best));
     println!(
         "\nsummary over {RUNS} runs: copy loop (16 MB) median {copy_med_gbs:.2} GB/s, best {copy_best_gbs:.2} GB/s"
     );

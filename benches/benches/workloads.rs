@@ -16,6 +16,7 @@ use common::{Data, NnTrainer, Opt, Weights, adam_slice, as_rows, naive, nn_net};
 use criterion::{BenchmarkGroup, Criterion, Throughput, criterion_group, criterion_main};
 use nalgebra::SVector;
 use ndarray::Array1;
+use nn_benches::copy::{ADAM_BYTES_PER_PARAM, ADAM_STREAMS, CopyBaseline};
 use nn_core::Module;
 use nn_core::kernels::dense::{Isa, isa, set_isa};
 use nn_optim::{AdamConfig, AdamRule, Rule};
@@ -196,7 +197,7 @@ fn w4(c: &mut C) {
         g.warm_up_time(Duration::from_millis(700));
         g.measurement_time(Duration::from_secs(3));
         // Adam reads p, g, m, v and writes p, m, v: 28 bytes per parameter.
-        g.throughput(Throughput::Bytes(28 * n as u64));
+        g.throughput(Throughput::Bytes((ADAM_BYTES_PER_PARAM * n) as u64));
         let mut rule = AdamRule::new(AdamConfig::default()).unwrap();
         g.bench_function("nn-optim Adam", |b| {
             b.iter(|| {
@@ -219,12 +220,11 @@ fn w4(c: &mut C) {
                 nd_adam(&mut p, black_box(&grads), &mut ma, &mut va, t.min(1000));
             })
         });
-        // A copy reads and writes 4 bytes each: 8 bytes per element.
-        g.throughput(Throughput::Bytes(8 * n as u64));
-        let mut dst = vec![0.0f32; n];
-        g.bench_function("copy loop", |b| {
-            b.iter(|| dst.copy_from_slice(black_box(&grads)))
-        });
+        // The shared baseline (nn_benches::copy): 2n floats copied, Adam's
+        // 16n-byte footprint, 8 bytes moved per element.
+        let mut copy = CopyBaseline::matching(n, ADAM_STREAMS);
+        g.throughput(Throughput::Bytes(copy.bytes()));
+        g.bench_function("copy loop", |b| b.iter(|| copy.run()));
         g.finish();
     }
 }

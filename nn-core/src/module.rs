@@ -28,6 +28,33 @@ pub trait Module<X> {
     /// Adds the parameter gradients to `grads` and returns `dL/dx`, given
     /// `dy = dL/d(output)`.
     fn backward(&self, cache: &Self::Cache, dy: &Self::Output, grads: &mut Self) -> X;
+
+    /// Accumulates parameter gradients only; `dL/dx` is not computed.
+    ///
+    /// Adds to `grads` exactly what [`backward`](Module::backward) adds (the
+    /// same bits), for the place where the input gradient would be thrown
+    /// away: a network's first layer in training. The default calls
+    /// `backward` and drops its result; [`Dense`](crate::Dense) skips the
+    /// `dx` product and [`Chain`] runs `backward` on its second module and
+    /// `backward_params` on its first.
+    ///
+    /// ```
+    /// use nn_core::{seq, Dense, Module, Relu};
+    /// let net = seq![
+    ///     Dense::<f32, 2, 3>::from_parts([[1.0, 0.5], [-1.0, 2.0], [0.25, 0.0]], [0.0, 0.1, 0.0]),
+    ///     Relu,
+    ///     Dense::<f32, 3, 1>::from_parts([[1.0, -1.0, 2.0]], [0.5]),
+    /// ];
+    /// let (_, cache) = net.forward_train(&[1.0, 2.0]);
+    /// let (mut full, mut params_only) = (<_>::default(), <_>::default());
+    /// let _dx: [f32; 2] = net.backward(&cache, &[1.0], &mut full);
+    /// Module::<[f32; 2]>::backward_params(&net, &cache, &[1.0], &mut params_only);
+    /// assert_eq!(full, params_only);
+    /// ```
+    #[inline]
+    fn backward_params(&self, cache: &Self::Cache, dy: &Self::Output, grads: &mut Self) {
+        let _ = self.backward(cache, dy, grads);
+    }
 }
 
 /// Two modules applied one after the other: `B(A(x))`.
@@ -93,6 +120,12 @@ where
     fn backward(&self, cache: &Self::Cache, dy: &Self::Output, grads: &mut Self) -> X {
         let dh = self.second.backward(&cache.1, dy, &mut grads.second);
         self.first.backward(&cache.0, &dh, &mut grads.first)
+    }
+
+    #[inline]
+    fn backward_params(&self, cache: &Self::Cache, dy: &Self::Output, grads: &mut Self) {
+        let dh = self.second.backward(&cache.1, dy, &mut grads.second);
+        self.first.backward_params(&cache.0, &dh, &mut grads.first);
     }
 }
 

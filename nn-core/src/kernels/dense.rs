@@ -13,7 +13,8 @@
 //!   No fused multiply-add anywhere.
 //! - **backward**: `dw[o][i] += dy[o]·x[i]` and `db[o] += dy[o]` for each
 //!   sample of a batch in order; `dx[i]` starts at `+0` and adds `w[o][i]·dy[o]`
-//!   for `o = 0, 1, …` in order.
+//!   for `o = 0, 1, …` in order. The `*_params` kernels do the same to `dw`
+//!   and `db` and skip `dx` (same bits, less work).
 //! - a batch computes exactly what its rows compute one by one.
 //!
 //! The portable kernels are plain generic Rust (the compiler vectorizes the
@@ -160,7 +161,7 @@ pub fn dense_backward<F: Float>(
     debug_assert_eq!(db.len(), dy.len());
     debug_assert_eq!(dx.len(), x.len());
     #[cfg(target_arch = "x86_64")]
-    if x86::backward_batch(w, x, dy, dw, db, dx) {
+    if x86::backward_batch(x, dy, dw, db, Some((w, &mut *dx))) {
         return;
     }
     portable::backward(w, x, dy, dw, db, dx);
@@ -186,7 +187,7 @@ pub fn dense_backward_batch<F: Float>(
     dx: &mut [F],
 ) {
     #[cfg(target_arch = "x86_64")]
-    if x86::backward_batch(w, x, dy, dw, db, dx) {
+    if x86::backward_batch(x, dy, dw, db, Some((w, &mut *dx))) {
         return;
     }
     let (n_in, n_out) = (in_size(w, db), db.len());
@@ -203,6 +204,52 @@ pub fn dense_backward_batch<F: Float>(
         .zip(dx.chunks_exact_mut(n_in))
     {
         portable::backward(w, xr, dyr, dw, db, dxr);
+    }
+}
+
+/// The parameter gradients of [`dense_backward`] alone: adds `dy ⊗ x` to `dw`
+/// and `dy` to `db`; `dL/dx` is not computed. The bits of `dw` and `db` are
+/// those of [`dense_backward`]. For a network's first layer, whose input
+/// gradient training discards.
+///
+/// ```
+/// // W = [[1, 2]] (only its shape matters here), x = [3, 4], dy = [2]
+/// let (mut dw, mut db) = ([0.0; 2], [0.0; 1]);
+/// nn_core::kernels::dense_backward_params(&[3.0, 4.0], &[2.0], &mut dw, &mut db);
+/// assert_eq!((dw, db), ([6.0, 8.0], [2.0]));
+/// ```
+#[inline]
+pub fn dense_backward_params<F: Float>(x: &[F], dy: &[F], dw: &mut [F], db: &mut [F]) {
+    debug_assert_eq!(dw.len(), dy.len() * x.len());
+    debug_assert_eq!(db.len(), dy.len());
+    dense_backward_params_batch(x, dy, dw, db);
+}
+
+/// [`dense_backward_params`] over the rows of a batch, in order: `x` is
+/// `[batch][in]`, `dy` is `[batch][out]`. The bits of `dw` and `db` are those
+/// of [`dense_backward_batch`].
+///
+/// ```
+/// let (mut dw, mut db) = ([0.0; 2], [0.0; 1]);
+/// let x = [3.0, 4.0, 1.0, 0.0];
+/// nn_core::kernels::dense_backward_params_batch(&x, &[2.0, 1.0], &mut dw, &mut db);
+/// assert_eq!((dw, db), ([7.0, 8.0], [3.0]));
+/// ```
+#[inline]
+pub fn dense_backward_params_batch<F: Float>(x: &[F], dy: &[F], dw: &mut [F], db: &mut [F]) {
+    #[cfg(target_arch = "x86_64")]
+    if x86::backward_batch(x, dy, dw, db, None) {
+        return;
+    }
+    let (n_in, n_out) = (in_size(dw, db), db.len());
+    if n_in == 0 || n_out == 0 {
+        for dyr in dy.chunks_exact(n_out.max(1)) {
+            db.iter_mut().zip(dyr).for_each(|(d, &g)| *d += g);
+        }
+        return;
+    }
+    for (xr, dyr) in x.chunks_exact(n_in).zip(dy.chunks_exact(n_out)) {
+        portable::backward_params(xr, dyr, dw, db);
     }
 }
 

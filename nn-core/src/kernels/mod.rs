@@ -14,6 +14,7 @@ pub mod softmax;
 
 pub use activation::{elementwise_backward, elementwise_forward, prelu_grad_slope, sigmoid};
 pub use dense::{dense_backward, dense_backward_batch, dense_forward, dense_forward_batch};
+pub use dense::{dense_backward_params, dense_backward_params_batch};
 pub use maxout::{maxout_backward, maxout_forward};
 pub use softmax::{
     log_softmax_backward, log_softmax_forward, log_sum_exp, softmax_backward, softmax_forward,

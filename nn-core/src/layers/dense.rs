@@ -1,6 +1,7 @@
 //! The fully connected layer.
 
 use crate::kernels::{dense_backward, dense_backward_batch, dense_forward, dense_forward_batch};
+use crate::kernels::{dense_backward_params, dense_backward_params_batch};
 use crate::params;
 use crate::{Float, Module, Param, ParamMut, Params};
 
@@ -73,6 +74,11 @@ impl<F: Float, const IN: usize, const OUT: usize> Module<[F; IN]> for Dense<F, I
         );
         dx
     }
+
+    #[inline]
+    fn backward_params(&self, x: &[F; IN], dy: &[F; OUT], grads: &mut Self) {
+        dense_backward_params(x, dy, grads.weight.as_flattened_mut(), &mut grads.bias);
+    }
 }
 
 impl<F: Float, const IN: usize, const OUT: usize, const B: usize> Module<[[F; IN]; B]>
@@ -111,6 +117,16 @@ impl<F: Float, const IN: usize, const OUT: usize, const B: usize> Module<[[F; IN
         );
         dx
     }
+
+    #[inline]
+    fn backward_params(&self, x: &[[F; IN]; B], dy: &[[F; OUT]; B], grads: &mut Self) {
+        dense_backward_params_batch(
+            x.as_flattened(),
+            dy.as_flattened(),
+            grads.weight.as_flattened_mut(),
+            &mut grads.bias,
+        );
+    }
 }
 
 impl<F: Float, const IN: usize, const OUT: usize> Params<F> for Dense<F, IN, OUT> {
@@ -138,6 +154,33 @@ mod tests {
         let xs = [[1.0, 2.0, 3.0], [-0.5, 0.25, 4.0]];
         let dys = [[0.3, -1.0], [2.0, 0.125]];
         assert_batch_equals_samples(&layer(), &xs, &dys);
+    }
+
+    #[test]
+    fn backward_params_adds_the_same_bits_as_backward() {
+        extern crate std;
+        let l = Dense::<f32, 9, 3>::from_parts(
+            core::array::from_fn(|o| core::array::from_fn(|i| (o * 9 + i) as f32 * 0.37 - 4.1)),
+            [0.1, -0.2, 0.3],
+        );
+        let start = Dense::<f32, 9, 3>::from_parts([[0.7; 9]; 3], [0.5; 3]);
+        let xs: [[f32; 9]; 4] =
+            core::array::from_fn(|r| core::array::from_fn(|i| (r + 1) as f32 / (i + 3) as f32));
+        let dys: [[f32; 3]; 4] =
+            core::array::from_fn(|r| core::array::from_fn(|o| (r as f32 - o as f32) * 0.3 + 0.01));
+        let (mut full, mut only) = (start, start);
+        let _: [f32; 9] = l.backward(&xs[0], &dys[0], &mut full);
+        Module::<[f32; 9]>::backward_params(&l, &xs[0], &dys[0], &mut only);
+        assert_ne!(full, start);
+        assert_eq!(full, only);
+        let _: [[f32; 9]; 4] = l.backward(&xs, &dys, &mut full);
+        Module::<[[f32; 9]; 4]>::backward_params(&l, &xs, &dys, &mut only);
+        let bits = |d: &Dense<f32, 9, 3>| {
+            d.params()
+                .flat_map(|p| p.values.iter().map(|v| v.to_bits()))
+                .collect::<std::vec::Vec<_>>()
+        };
+        assert_eq!(bits(&full), bits(&only));
     }
 
     #[test]

@@ -52,7 +52,7 @@ where
     }
     let (out, cache) = <M as Module<[[F; N]; B]>>::forward_train(model, &batch.x);
     let (mean, dy) = loss.loss_and_grad(&out, &batch.y)?;
-    let _dx: [[F; N]; B] = model.backward(&cache, &dy, grads);
+    <M as Module<[[F; N]; B]>>::backward_params(model, &cache, &dy, grads);
     let correct = out
         .iter()
         .zip(&batch.y)
@@ -88,7 +88,7 @@ where
         let (out, cache) = <M as Module<[F; N]>>::forward_train(model, x);
         let (l, mut dy) = loss.loss_and_grad(&out, y)?;
         dy.iter_mut().for_each(|d| *d *= scale);
-        let _dx: [F; N] = model.backward(&cache, &dy, grads);
+        <M as Module<[F; N]>>::backward_params(model, &cache, &dy, grads);
         tally.loss_sum += l;
         tally.correct += usize::from(is_correct(&out, y));
     }

@@ -80,3 +80,19 @@ pub(crate) fn backward<F: Float>(
         }
     }
 }
+
+/// The parameter half of [`backward`] alone: `dw[o][i] += dy[o]·x[i]`,
+/// `db[o] += dy[o]`, the same operations in the same order, without `dx`.
+#[inline]
+pub(crate) fn backward_params<F: Float>(x: &[F], dy: &[F], dw: &mut [F], db: &mut [F]) {
+    let n_in = x.len();
+    db.iter_mut().zip(dy).for_each(|(d, &g)| *d += g);
+    if n_in == 0 {
+        return;
+    }
+    for (dw_row, &g) in dw.chunks_exact_mut(n_in).zip(dy) {
+        for (dwi, &xi) in dw_row.iter_mut().zip(x) {
+            *dwi += g * xi;
+        }
+    }
+}

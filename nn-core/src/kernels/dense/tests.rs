@@ -125,6 +125,20 @@ fn every_tier_is_bit_identical_to_portable() {
                     );
                 }
 
+                // The portable parameters-only kernel: the same dw, db bits.
+                let (mut dw_p, mut db_p) = (dw0, [0.5f32; 13]);
+                for (xr, dyr) in x.chunks_exact(n_in).zip(dy.chunks_exact(n_out)) {
+                    portable::backward_params(xr, dyr, &mut dw_p[..w.len()], &mut db_p[..n_out]);
+                }
+                assert!(
+                    bits(&dw_p).eq(bits(&dw_ref)),
+                    "params dw in={n_in} out={n_out}"
+                );
+                assert!(
+                    bits(&db_p).eq(bits(&db_ref)),
+                    "params db in={n_in} out={n_out}"
+                );
+
                 for &tier in tiers.iter().filter(|&&t| t <= detected) {
                     let mut y = [0.0f32; 143];
                     let y = &mut y[..rows * n_out];
@@ -136,17 +150,27 @@ fn every_tier_is_bit_identical_to_portable() {
                     let (mut dw, mut db, mut dx) = (dw0, [0.5f32; 13], [0.0f32; 770]);
                     assert!(x86::backward_batch_on(
                         tier,
-                        w,
                         x,
                         dy,
                         &mut dw[..w.len()],
                         &mut db[..n_out],
-                        &mut dx[..x.len()],
+                        Some((w, &mut dx[..x.len()])),
                     ));
                     let what = format_args!("{tier:?} in={n_in} out={n_out} rows={rows}");
                     assert!(bits(&dw).eq(bits(&dw_ref)), "dw {what}");
                     assert!(bits(&db).eq(bits(&db_ref)), "db {what}");
                     assert!(bits(&dx).eq(bits(&dx_ref)), "dx {what}");
+                    let (mut dw, mut db) = (dw0, [0.5f32; 13]);
+                    assert!(x86::backward_batch_on(
+                        tier,
+                        x,
+                        dy,
+                        &mut dw[..w.len()],
+                        &mut db[..n_out],
+                        None,
+                    ));
+                    assert!(bits(&dw).eq(bits(&dw_ref)), "params-only dw {what}");
+                    assert!(bits(&db).eq(bits(&db_ref)), "params-only db {what}");
                     checked += 1;
                 }
             }
@@ -254,11 +278,81 @@ fn long_rows_are_bit_identical_to_portable() {
             let (mut dw, mut db, mut dx) =
                 (dw0.clone(), vec![0.5f32; n_out], vec![1.0f32; rows * n_in]);
             assert!(x86::backward_batch_on(
-                tier, &w, &x, &dy, &mut dw, &mut db, &mut dx
+                tier,
+                &x,
+                &dy,
+                &mut dw,
+                &mut db,
+                Some((&w, &mut dx))
             ));
             assert!(bits(&dw).eq(bits(&dw_ref)), "dw {tier:?} {n_in}x{n_out}");
             assert!(bits(&db).eq(bits(&db_ref)), "db {tier:?} {n_in}x{n_out}");
             assert!(bits(&dx).eq(bits(&dx_ref)), "dx {tier:?} {n_in}x{n_out}");
+            let (mut dw, mut db) = (dw0.clone(), vec![0.5f32; n_out]);
+            assert!(x86::backward_batch_on(
+                tier, &x, &dy, &mut dw, &mut db, None
+            ));
+            assert!(
+                bits(&dw).eq(bits(&dw_ref)),
+                "params-only dw {tier:?} {n_in}x{n_out}"
+            );
+            assert!(
+                bits(&db).eq(bits(&db_ref)),
+                "params-only db {tier:?} {n_in}x{n_out}"
+            );
         }
     }
+}
+
+/// The public parameters-only kernels (on whatever tier is selected, and on
+/// `f64`, which is always portable) against the full backward, bit for bit.
+#[test]
+fn backward_params_equals_full_backward_bit_for_bit() {
+    fn check<F: Float>(g: &mut Gen) {
+        let (n_in, n_out, rows) = (37usize, 11usize, 5usize);
+        let v = |g: &mut Gen, n: usize| {
+            let mut a = [F::ZERO; 407];
+            a[..n]
+                .iter_mut()
+                .for_each(|e| *e = F::from_f64(g.next() as f64));
+            a
+        };
+        let (w, x, dy, dw0) = (
+            v(g, n_in * n_out),
+            v(g, rows * n_in),
+            v(g, rows * n_out),
+            v(g, n_in * n_out),
+        );
+        let (w, x, dy) = (&w[..n_in * n_out], &x[..rows * n_in], &dy[..rows * n_out]);
+        let (mut dw, mut db, mut dx) = (dw0, [F::HALF; 11], [F::ZERO; 407]);
+        dense_backward_batch(w, x, dy, &mut dw[..w.len()], &mut db, &mut dx[..x.len()]);
+        let (mut dw_p, mut db_p) = (dw0, [F::HALF; 11]);
+        dense_backward_params_batch(x, dy, &mut dw_p[..w.len()], &mut db_p);
+        let b = |s: &[F]| {
+            s.iter()
+                .map(|v| v.to_bits_u64())
+                .collect::<std::vec::Vec<_>>()
+        };
+        assert_eq!(b(&dw_p), b(&dw), "{}", F::NAME);
+        assert_eq!(b(&db_p), b(&db), "{}", F::NAME);
+        // One sample.
+        let (mut dw1, mut db1) = (dw0, [F::HALF; 11]);
+        let mut dx1 = [F::ZERO; 37];
+        dense_backward(
+            w,
+            &x[..n_in],
+            &dy[..n_out],
+            &mut dw1[..w.len()],
+            &mut db1,
+            &mut dx1,
+        );
+        let (mut dw2, mut db2) = (dw0, [F::HALF; 11]);
+        dense_backward_params(&x[..n_in], &dy[..n_out], &mut dw2[..w.len()], &mut db2);
+        assert_eq!(b(&dw2), b(&dw1), "{}", F::NAME);
+        assert_eq!(b(&db2), b(&db1), "{}", F::NAME);
+    }
+    extern crate std;
+    let mut g = Gen(13);
+    check::<f32>(&mut g);
+    check::<f64>(&mut g);
 }

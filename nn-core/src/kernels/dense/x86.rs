@@ -177,66 +177,75 @@ pub(super) fn forward_batch_on<F: Float>(isa: Isa, w: &[F], b: &[F], x: &[F], y:
 }
 
 /// Batched backward on the selected tier; `false` as in [`forward_batch`].
+/// `input_grad` is `(w, dx)`: with `None`, only the parameter gradients are
+/// computed (`w` is needed only for `dx`).
 #[inline]
 pub(super) fn backward_batch<F: Float>(
-    w: &[F],
     x: &[F],
     dy: &[F],
     dw: &mut [F],
     db: &mut [F],
-    dx: &mut [F],
+    input_grad: Option<(&[F], &mut [F])>,
 ) -> bool {
-    backward_batch_on(selected(), w, x, dy, dw, db, dx)
+    backward_batch_on(selected(), x, dy, dw, db, input_grad)
 }
 
 /// [`backward_batch`] on tier `isa`, capped at what the CPU supports.
 #[inline]
 pub(super) fn backward_batch_on<F: Float>(
     isa: Isa,
-    w: &[F],
     x: &[F],
     dy: &[F],
     dw: &mut [F],
     db: &mut [F],
-    dx: &mut [F],
+    input_grad: Option<(&[F], &mut [F])>,
 ) -> bool {
     let isa = isa.min(detect());
     if isa == Isa::Portable {
         return false;
     }
-    let (Some(w), Some(x), Some(dy), Some(dw), Some(db), Some(dx)) = (
-        as_f32(w),
-        as_f32(x),
-        as_f32(dy),
-        as_f32_mut(dw),
-        as_f32_mut(db),
-        as_f32_mut(dx),
-    ) else {
+    let (Some(x), Some(dy), Some(dw), Some(db)) =
+        (as_f32(x), as_f32(dy), as_f32_mut(dw), as_f32_mut(db))
+    else {
         return false;
     };
     let n_out = db.len();
-    let Some(n_in) = w.len().checked_div(n_out) else {
+    let Some(n_in) = dw.len().checked_div(n_out) else {
         return false;
     };
-    if n_in == 0 || w.len() != n_in * n_out || dw.len() != w.len() || x.len() % n_in != 0 {
+    if n_in == 0 || dw.len() != n_in * n_out || x.len() % n_in != 0 {
         return false;
     }
     let rows = x.len() / n_in;
-    if dy.len() != rows * n_out || dx.len() != x.len() {
+    if dy.len() != rows * n_out {
         return false;
     }
+    // Null pointers when no input gradient is wanted: the kernels skip `dx`.
+    let (w, dx) = match input_grad {
+        None => (core::ptr::null(), core::ptr::null_mut()),
+        Some((w, dx)) => {
+            let (Some(w), Some(dx)) = (as_f32(w), as_f32_mut(dx)) else {
+                return false;
+            };
+            if w.len() != dw.len() || dx.len() != x.len() {
+                return false;
+            }
+            (w.as_ptr(), dx.as_mut_ptr())
+        }
+    };
     for g in dy.chunks_exact(n_out) {
         db.iter_mut().zip(g).for_each(|(d, &g)| *d += g);
     }
     let d = Dims { rows, n_in, n_out };
     let p = BackPtrs {
-        w: w.as_ptr(),
+        w,
         x: x.as_ptr(),
         dy: dy.as_ptr(),
         dw: dw.as_mut_ptr(),
-        dx: dx.as_mut_ptr(),
+        dx,
     };
-    // SAFETY: as in `forward_batch`: tier supported, lengths checked against `d`.
+    // SAFETY: as in `forward_batch`: tier supported, lengths checked against
+    // `d`; `w` and `dx` are null together, and then never read.
     unsafe {
         match isa {
             Isa::Avx512 => backward_avx512(d, p),
@@ -255,7 +264,8 @@ struct Dims {
 }
 
 /// Pointers of a backward call: `w`, `dw` hold `n_out·n_in`, `x`, `dx`
-/// `rows·n_in`, `dy` `rows·n_out` floats.
+/// `rows·n_in`, `dy` `rows·n_out` floats. Null `w` and `dx` mean that only
+/// the parameter gradients are wanted: the `dx` phase is skipped.
 #[derive(Clone, Copy)]
 struct BackPtrs {
     w: *const f32,
@@ -491,7 +501,9 @@ unsafe fn backward<const OW: usize, const VW: usize, const RX: usize, const VX: 
     // SAFETY: the kernels' contracts follow from this function's.
     unsafe {
         backward_weights::<OW, VW>(d, p);
-        backward_inputs::<RX, VX>(d, p);
+        if !p.dx.is_null() {
+            backward_inputs::<RX, VX>(d, p);
+        }
     }
 }
 
@@ -759,6 +771,9 @@ unsafe fn backward_zmm<const OW: usize, const VW: usize, const RX: usize, const 
             let rem = if i + LANES16 <= n_in { 0 } else { n_in - i };
             dw_cols_zmm::<OW, 1>(d, p, i, rem);
             i += LANES16;
+        }
+        if p.dx.is_null() {
+            return;
         }
         let mut i = 0;
         if d.rows == 1 {
