@@ -4,6 +4,8 @@
 //! batches calling the kernels directly (forward, loss, backward, Adam):
 //! the difference is the loop's overhead (shuffle, batch gathering,
 //! bookkeeping), and the data-parallel variant. Compare with `benches/python/sklearn_digits.py`.
+//! Then issue 7's W3c (784-128-10, 10,000 samples, batch 64, Adam) through
+//! `Trainer::fit` on one thread and data-parallel on pools of 1 and 2 threads.
 //!
 //! `cargo bench -p nn-benches --bench train`
 
@@ -16,6 +18,7 @@ use nn_init::{Init, SplitMix64};
 use nn_optim::{Adam, AdamConfig};
 use nn_std::data::{Dataset, LastBatch, datasets};
 use nn_std::train::{TrainConfig, Trainer};
+use rand_core::RngCore;
 
 type Net = Seq![Dense<f32, 64, 32>, Relu, Dense<f32, 32, 10>];
 
@@ -87,7 +90,7 @@ fn bench(c: &mut Criterion) {
                 grads.fill(0.0);
                 let (out, cache) = <Net as Module<[[f32; 64]; 32]>>::forward_train(&net, x);
                 let (l, dy) = CrossEntropy.loss_and_grad(&out, y).unwrap();
-                let _dx: [[f32; 64]; 32] = net.backward(&cache, &dy, &mut grads);
+                <Net as Module<[[f32; 64]; 32]>>::backward_params(&net, &cache, &dy, &mut grads);
                 adam.step(&mut net, &grads).unwrap();
                 black_box(l);
             }
@@ -96,5 +99,63 @@ fn bench(c: &mut Criterion) {
     group.finish();
 }
 
-criterion_group!(benches, bench);
+type WideNet = Seq![Dense<f32, 784, 128>, Relu, Dense<f32, 128, 10>];
+
+/// W3c's data: 10,000 MNIST-shaped samples, deterministic pseudo-random
+/// pixels in [0, 1) and labels in 0..10.
+fn wide_data() -> Dataset<f32, 784, usize> {
+    let mut rng = SplitMix64::new(7);
+    let mut next = || (rng.next_u64() >> 40) as f32 / (1u64 << 24) as f32;
+    let features = (0..10_000)
+        .map(|_| core::array::from_fn(|_| next()))
+        .collect();
+    let labels = (0..10_000).map(|i| (i * 7 + i / 3) % 10).collect();
+    Dataset::classification(features, labels, 10).unwrap()
+}
+
+fn bench_w3c_threads(c: &mut Criterion) {
+    let data = wide_data();
+    let mut group = c.benchmark_group("W3c_epoch_threads");
+    group.sample_size(10);
+    group.throughput(Throughput::Elements(data.len() as u64));
+    for (name, threads, chunk) in [
+        ("batched_1_thread", 1, None),
+        ("chunk32_1_thread", 1, Some(32)),
+        ("chunk32_2_threads", 2, Some(32)),
+    ] {
+        // `fit` runs on a pool thread: give it the main thread's room for
+        // the batch, the caches and the model-sized gradient copies.
+        let pool = rayon::ThreadPoolBuilder::new()
+            .num_threads(threads)
+            .stack_size(64 << 20)
+            .build()
+            .unwrap();
+        let mut net: Box<WideNet> = Box::default();
+        Init::he_uniform()
+            .apply(&mut *net, &mut SplitMix64::new(0))
+            .unwrap();
+        let mut adam = Box::new(Adam::new(AdamConfig::default(), &*net).unwrap());
+        let mut epoch = 0;
+        group.bench_function(name, |b| {
+            b.iter(|| {
+                let config = TrainConfig::<64> {
+                    epochs: 1,
+                    seed: epoch,
+                    progress: false,
+                    parallel_chunk: chunk,
+                    ..TrainConfig::default()
+                };
+                epoch += 1;
+                pool.install(|| {
+                    Trainer::new(config)
+                        .fit(&mut *net, &mut *adam, &CrossEntropy, &data, None)
+                        .unwrap()
+                })
+            })
+        });
+    }
+    group.finish();
+}
+
+criterion_group!(benches, bench, bench_w3c_threads);
 criterion_main!(benches);
