@@ -97,6 +97,13 @@ impl<'a, M, const B: usize, S: Schedule> Trainer<'a, M, B, S> {
     ///
     /// Stops with [`TrainError::Diverged`] as soon as a batch's loss is NaN
     /// or infinite (the model keeps the weights of the step before).
+    ///
+    /// Like the layers, the step keeps the batch's caches and model-sized
+    /// gradient copies on the stack, with no heap: a few times the model's
+    /// size plus a few batches. A 784-128-10 network needs more than the
+    /// 2 MiB that spawned threads get by default; run such a network's
+    /// training on the main thread or on a thread built with a larger
+    /// `stack_size`.
     pub fn fit<F, const N: usize, const C: usize, T, L, R, const K: usize>(
         &mut self,
         model: &mut M,
