@@ -43,8 +43,8 @@ impl FanMode {
 ///
 /// | scheme | distribution | source |
 /// |---|---|---|
-/// | `Zeros`, `Constant(c)` | `c` | — |
-/// | `Uniform` / `Normal` / `TruncatedNormal` | as given (absolute bounds) | — |
+/// | `Zeros` | `0` | — |
+/// | `Fixed(d)` | `d` as given (absolute bounds) | — |
 /// | `XavierUniform { gain }` | `U(±g·sqrt(6 / (n_in + n_out)))` | Glorot & Bengio 2010, eq. 16 |
 /// | `XavierNormal { gain }` | `N(0, g²·2 / (n_in + n_out))` | Glorot & Bengio 2010 |
 /// | `HeUniform { mode, gain }` | `U(±g·sqrt(3 / n))` | He et al. 2015; PyTorch `kaiming_uniform_` |
@@ -58,7 +58,7 @@ impl FanMode {
 /// PyTorch's `trunc_normal_(std = s, a = -2, b = 2)`, whose bounds are absolute
 /// values (not multiples of `s`) and which applies no correction: with a small
 /// `s` it hardly truncates and keeps standard deviation `s`; with `s = 1` it cuts
-/// at 2σ and its standard deviation is `0.88 s`. `TruncatedNormal` here has the
+/// at 2σ and its standard deviation is `0.88 s`. `Fixed(Distribution::TruncatedNormal)` has the
 /// same absolute-bounds meaning as `trunc_normal_`.
 ///
 /// ```
@@ -73,33 +73,10 @@ impl FanMode {
 pub enum Init {
     /// All zeros (the usual rule for biases; fatal for weights: see the crate docs).
     Zeros,
-    /// All equal to the constant.
-    Constant(f64),
-    /// Uniform on `[low, high)`.
-    Uniform {
-        /// Lower bound.
-        low: f64,
-        /// Upper bound.
-        high: f64,
-    },
-    /// Normal with the given mean and standard deviation.
-    Normal {
-        /// Mean.
-        mean: f64,
-        /// Standard deviation.
-        std: f64,
-    },
-    /// Normal truncated to the absolute interval `[low, high]` (as PyTorch's `trunc_normal_`).
-    TruncatedNormal {
-        /// Mean before truncation.
-        mean: f64,
-        /// Standard deviation before truncation.
-        std: f64,
-        /// Lower bound.
-        low: f64,
-        /// Upper bound.
-        high: f64,
-    },
+    /// A distribution that does not depend on the fans (constant, uniform,
+    /// normal, or normal truncated to absolute bounds as PyTorch's
+    /// `trunc_normal_`).
+    Fixed(Distribution),
     /// Glorot/Xavier uniform: `U(±gain·sqrt(6 / (fan_in + fan_out)))`.
     XavierUniform {
         /// Gain (see [`calculate_gain`](crate::calculate_gain)); 1 for tanh as in the paper.
@@ -176,7 +153,7 @@ impl Init {
 
     /// `N(0, std²)`.
     pub const fn normal(std: f64) -> Self {
-        Init::Normal { mean: 0.0, std }
+        Init::Fixed(Distribution::Normal { mean: 0.0, std })
     }
 
     /// The distribution this scheme gives a tensor with these fans.
@@ -213,20 +190,7 @@ impl Init {
         };
         let d = match *self {
             Init::Zeros => Distribution::Constant(0.0),
-            Init::Constant(c) => Distribution::Constant(c),
-            Init::Uniform { low, high } => Distribution::Uniform { low, high },
-            Init::Normal { mean, std } => Distribution::Normal { mean, std },
-            Init::TruncatedNormal {
-                mean,
-                std,
-                low,
-                high,
-            } => Distribution::TruncatedNormal {
-                mean,
-                std,
-                low,
-                high,
-            },
+            Init::Fixed(d) => d,
             Init::XavierUniform { gain } => {
                 check_gain(gain)?;
                 symmetric_uniform(gain * libm::sqrt(6.0 / sum_fans()?))
@@ -359,10 +323,10 @@ mod tests {
         );
         let mut v = [7.0f32; 3];
         assert!(
-            Init::Uniform {
+            Init::Fixed(Distribution::Uniform {
                 low: 1.0,
                 high: 0.0
-            }
+            })
             .fill(&mut crate::SplitMix64::new(0), &mut v, 1, 1)
             .is_err()
         );

@@ -1,23 +1,23 @@
 //! Same seed, same bits; `f32` values are the `f64` values rounded.
 
 use nn_core::{Dense, Params, Relu, seq};
-use nn_init::{Init, Initializer, SplitMix64, sample};
+use nn_init::{Distribution, Init, Initializer, SplitMix64, sample};
 
 fn schemes() -> [Init; 12] {
     [
         Init::Zeros,
-        Init::Constant(0.3),
-        Init::Uniform {
+        Init::Fixed(Distribution::Constant(0.3)),
+        Init::Fixed(Distribution::Uniform {
             low: -0.7,
             high: 0.2,
-        },
+        }),
         Init::normal(1.0),
-        Init::TruncatedNormal {
+        Init::Fixed(Distribution::TruncatedNormal {
             mean: 0.0,
             std: 1.0,
             low: -2.0,
             high: 2.0,
-        },
+        }),
         Init::xavier_uniform(),
         Init::xavier_normal(),
         Init::he_uniform(),
@@ -83,7 +83,7 @@ fn same_seed_same_bits_and_f32_is_f64_rounded() {
         );
         let mut d = [0.0f64; 300];
         init.fill(&mut SplitMix64::new(43), &mut d, 30, 10).unwrap();
-        let random = !matches!(init, Init::Zeros | Init::Constant(_));
+        let random = !matches!(init, Init::Zeros | Init::Fixed(Distribution::Constant(_)));
         assert_eq!(a != d, random, "{init:?}: another seed gives other values");
     }
 }

@@ -78,10 +78,10 @@ fn every_scheme_has_its_mean_variance_and_bounds() {
     let cases: [Case; 12] = [
         (
             "uniform",
-            Init::Uniform {
+            Init::Fixed(Distribution::Uniform {
                 low: -3.0,
                 high: 1.0,
-            },
+            }),
             -1.0,
             16.0 / 12.0,
             (-3.0, 1.0),
@@ -89,10 +89,10 @@ fn every_scheme_has_its_mean_variance_and_bounds() {
         ),
         (
             "normal",
-            Init::Normal {
+            Init::Fixed(Distribution::Normal {
                 mean: 0.5,
                 std: 2.0,
-            },
+            }),
             0.5,
             4.0,
             (f64::NEG_INFINITY, f64::INFINITY),
@@ -100,12 +100,12 @@ fn every_scheme_has_its_mean_variance_and_bounds() {
         ),
         (
             "truncated_normal",
-            Init::TruncatedNormal {
+            Init::Fixed(Distribution::TruncatedNormal {
                 mean: 0.0,
                 std: 1.0,
                 low: -2.0,
                 high: 2.0,
-            },
+            }),
             0.0,
             TRUNCATION_STD_CORRECTION * TRUNCATION_STD_CORRECTION,
             (-2.0, 2.0),
@@ -231,9 +231,15 @@ fn every_scheme_has_its_mean_variance_and_bounds() {
             .all(|&x| x == 0.0)
     );
     assert!(
-        draw(&Init::Constant(0.25).distribution(0, 0).unwrap(), 10, 0)
-            .iter()
-            .all(|&x| x == 0.25)
+        draw(
+            &Init::Fixed(Distribution::Constant(0.25))
+                .distribution(0, 0)
+                .unwrap(),
+            10,
+            0
+        )
+        .iter()
+        .all(|&x| x == 0.25)
     );
 }
 

@@ -31,7 +31,7 @@ use nn_core::{
     LogSoftmax, Loss, LossError, Maxout, Module, Mse, MultiMargin, ParamKind, Params, Prelu, Relu,
     Seq, Sigmoid, Softmax, Tanh, seq,
 };
-use nn_init::{Init, InitError, Initializer, SplitMix64};
+use nn_init::{Distribution, Init, InitError, Initializer, SplitMix64};
 use nn_optim::{
     AdamConfig, AdamRule, ConfigError, Optimizer, Rule, Sgd, SgdConfig, SgdRule, StepError,
 };
@@ -342,10 +342,10 @@ fn check_gradients() -> [bool; 7] {
     ];
     // Maxout's pieces are `ParamKind::Weight`s too, so He normal covers them;
     // small random biases move the units away from kinks and ties.
-    let init = Initializer::new(Init::he_normal()).with_bias(Init::Uniform {
+    let init = Initializer::new(Init::he_normal()).with_bias(Init::Fixed(Distribution::Uniform {
         low: -0.1,
         high: 0.1,
-    });
+    }));
     if let Err(e) = init.apply(&mut zoo, &mut SplitMix64::new(5)) {
         return [line(false, format_args!("gradient check: init refused: {e}")); 7];
     }
