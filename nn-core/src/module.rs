@@ -16,7 +16,9 @@ use crate::{Float, Param, ParamMut, Params};
 pub trait Module<X> {
     /// What `forward` produces.
     type Output;
-    /// What `backward` needs from the forward pass; a plain value, no heap.
+    /// What `backward` needs from the forward pass besides the input itself
+    /// (`()` for [`Dense`](crate::Dense) and the element-wise activations; a
+    /// [`Chain`] keeps its inner activations here); a plain value, no heap.
     type Cache;
 
     /// Inference: no cache, no allocation, no panic.
@@ -25,9 +27,12 @@ pub trait Module<X> {
     /// Forward pass that also returns what [`backward`](Module::backward) needs.
     fn forward_train(&self, x: &X) -> (Self::Output, Self::Cache);
 
-    /// Adds the parameter gradients to `grads` and returns `dL/dx`, given
-    /// `dy = dL/d(output)`.
-    fn backward(&self, cache: &Self::Cache, dy: &Self::Output, grads: &mut Self) -> X;
+    /// Adds the parameter gradients to `grads` and returns `dL/dx`, given the
+    /// input `x` and cache of the forward pass and `dy = dL/d(output)`.
+    ///
+    /// The caller still holds `x`, so layers do not copy their inputs into
+    /// the cache.
+    fn backward(&self, x: &X, cache: &Self::Cache, dy: &Self::Output, grads: &mut Self) -> X;
 
     /// Accumulates parameter gradients only; `dL/dx` is not computed.
     ///
@@ -45,15 +50,16 @@ pub trait Module<X> {
     ///     Relu,
     ///     Dense::<f32, 3, 1>::from_parts([[1.0, -1.0, 2.0]], [0.5]),
     /// ];
-    /// let (_, cache) = net.forward_train(&[1.0, 2.0]);
+    /// let x = [1.0, 2.0];
+    /// let (_, cache) = net.forward_train(&x);
     /// let (mut full, mut params_only) = (<_>::default(), <_>::default());
-    /// let _dx: [f32; 2] = net.backward(&cache, &[1.0], &mut full);
-    /// Module::<[f32; 2]>::backward_params(&net, &cache, &[1.0], &mut params_only);
+    /// let _dx: [f32; 2] = net.backward(&x, &cache, &[1.0], &mut full);
+    /// net.backward_params(&x, &cache, &[1.0], &mut params_only);
     /// assert_eq!(full, params_only);
     /// ```
     #[inline]
-    fn backward_params(&self, cache: &Self::Cache, dy: &Self::Output, grads: &mut Self) {
-        let _ = self.backward(cache, dy, grads);
+    fn backward_params(&self, x: &X, cache: &Self::Cache, dy: &Self::Output, grads: &mut Self) {
+        let _ = self.backward(x, cache, dy, grads);
     }
 }
 
@@ -102,7 +108,9 @@ where
     B: Module<A::Output>,
 {
     type Output = B::Output;
-    type Cache = (A::Cache, B::Cache);
+    /// The first module's cache, its output (the second module's input) and
+    /// the second module's cache.
+    type Cache = (A::Cache, A::Output, B::Cache);
 
     #[inline]
     fn forward(&self, x: &X) -> Self::Output {
@@ -113,19 +121,22 @@ where
     fn forward_train(&self, x: &X) -> (Self::Output, Self::Cache) {
         let (h, cache_a) = self.first.forward_train(x);
         let (y, cache_b) = self.second.forward_train(&h);
-        (y, (cache_a, cache_b))
+        (y, (cache_a, h, cache_b))
     }
 
     #[inline]
-    fn backward(&self, cache: &Self::Cache, dy: &Self::Output, grads: &mut Self) -> X {
-        let dh = self.second.backward(&cache.1, dy, &mut grads.second);
-        self.first.backward(&cache.0, &dh, &mut grads.first)
+    fn backward(&self, x: &X, cache: &Self::Cache, dy: &Self::Output, grads: &mut Self) -> X {
+        let (cache_a, h, cache_b) = cache;
+        let dh = self.second.backward(h, cache_b, dy, &mut grads.second);
+        self.first.backward(x, cache_a, &dh, &mut grads.first)
     }
 
     #[inline]
-    fn backward_params(&self, cache: &Self::Cache, dy: &Self::Output, grads: &mut Self) {
-        let dh = self.second.backward(&cache.1, dy, &mut grads.second);
-        self.first.backward_params(&cache.0, &dh, &mut grads.first);
+    fn backward_params(&self, x: &X, cache: &Self::Cache, dy: &Self::Output, grads: &mut Self) {
+        let (cache_a, h, cache_b) = cache;
+        let dh = self.second.backward(h, cache_b, dy, &mut grads.second);
+        self.first
+            .backward_params(x, cache_a, &dh, &mut grads.first);
     }
 }
 
@@ -164,7 +175,7 @@ macro_rules! Seq {
 ///     Dense::<f64, 2, 1>::from_parts([[1.0, -1.0]], [0.0]),
 /// ];
 /// let (out, cache) = net.forward_train(&[40.0, 0.0]);
-/// assert_eq!(cache.1.0, [40.0, 40.0]); // the hidden layer's output
+/// assert_eq!(cache.1, [40.0, 40.0]); // the hidden layer's output
 /// assert_eq!(out, [0.0]);
 /// ```
 #[macro_export]

@@ -183,14 +183,14 @@ struct WrongSquare;
 
 impl Module<[f64; 2]> for WrongSquare {
     type Output = [f64; 2];
-    type Cache = [f64; 2];
+    type Cache = ();
     fn forward(&self, x: &[f64; 2]) -> [f64; 2] {
         x.map(|v| v * v)
     }
-    fn forward_train(&self, x: &[f64; 2]) -> ([f64; 2], [f64; 2]) {
-        (self.forward(x), *x)
+    fn forward_train(&self, x: &[f64; 2]) -> ([f64; 2], ()) {
+        (self.forward(x), ())
     }
-    fn backward(&self, x: &[f64; 2], dy: &[f64; 2], _: &mut Self) -> [f64; 2] {
+    fn backward(&self, x: &[f64; 2], _: &(), dy: &[f64; 2], _: &mut Self) -> [f64; 2] {
         [3.0 * x[0] * dy[0], 3.0 * x[1] * dy[1]]
     }
 }

@@ -183,7 +183,7 @@ impl<const I: usize, const H: usize, const O: usize> NnTrainer<I, H, O> {
         softmax_ce_grad_rows(z.as_flattened_mut(), O, y);
         self.grads.fill(0.0);
         // Parameter gradients only: training discards the first layer's dL/dx.
-        Module::<[[f32; I]; B]>::backward_params(&*self.net, &cache, &z, &mut self.grads);
+        Module::<[[f32; I]; B]>::backward_params(&*self.net, x, &cache, &z, &mut self.grads);
         match opt {
             Opt::Sgd => {
                 for (p, g) in self.net.params_mut().zip(self.grads.params()) {
@@ -212,7 +212,7 @@ impl<const I: usize, const H: usize, const O: usize> NnTrainer<I, H, O> {
         let y: &[usize; B] = y.try_into().unwrap();
         let (_loss, dz) = CrossEntropy.loss_and_grad(&z, y).unwrap();
         self.grads.fill(0.0);
-        Module::<[[f32; I]; B]>::backward_params(&*self.net, &cache, &dz, &mut self.grads);
+        Module::<[[f32; I]; B]>::backward_params(&*self.net, x, &cache, &dz, &mut self.grads);
         match opt {
             Opt::Sgd => self.sgd.step(&mut self.net, &self.grads).unwrap(),
             Opt::Adam => self.adam.step(&mut self.net, &self.grads).unwrap(),

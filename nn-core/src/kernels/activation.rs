@@ -29,16 +29,16 @@ use crate::Float;
 ///
 /// impl<const N: usize> Module<[f32; N]> for Softsign {
 ///     type Output = [f32; N];
-///     type Cache = [f32; N];
+///     type Cache = ();
 ///     fn forward(&self, x: &[f32; N]) -> [f32; N] {
 ///         let mut y = [0.0; N];
 ///         elementwise_forward(self, x, &mut y);
 ///         y
 ///     }
-///     fn forward_train(&self, x: &[f32; N]) -> ([f32; N], [f32; N]) {
-///         (self.forward(x), *x)
+///     fn forward_train(&self, x: &[f32; N]) -> ([f32; N], ()) {
+///         (self.forward(x), ())
 ///     }
-///     fn backward(&self, x: &[f32; N], dy: &[f32; N], _grads: &mut Self) -> [f32; N] {
+///     fn backward(&self, x: &[f32; N], _: &(), dy: &[f32; N], _g: &mut Self) -> [f32; N] {
 ///         let mut dx = [0.0; N];
 ///         elementwise_backward(self, x, dy, &mut dx);
 ///         dx
@@ -48,20 +48,20 @@ use crate::Float;
 /// // The batch impl does not overlap with the one above: `f32` is not an array.
 /// impl<const N: usize, const B: usize> Module<[[f32; N]; B]> for Softsign {
 ///     type Output = [[f32; N]; B];
-///     type Cache = [[f32; N]; B];
+///     type Cache = ();
 ///     fn forward(&self, x: &[[f32; N]; B]) -> [[f32; N]; B] {
 ///         x.map(|row| self.forward(&row))
 ///     }
-///     fn forward_train(&self, x: &[[f32; N]; B]) -> ([[f32; N]; B], [[f32; N]; B]) {
-///         (self.forward(x), *x)
+///     fn forward_train(&self, x: &[[f32; N]; B]) -> ([[f32; N]; B], ()) {
+///         (self.forward(x), ())
 ///     }
-///     fn backward(&self, x: &[[f32; N]; B], dy: &[[f32; N]; B], g: &mut Self) -> [[f32; N]; B] {
-///         core::array::from_fn(|b| self.backward(&x[b], &dy[b], g))
+///     fn backward(&self, x: &[[f32; N]; B], _: &(), dy: &[[f32; N]; B], g: &mut Self) -> [[f32; N]; B] {
+///         core::array::from_fn(|b| self.backward(&x[b], &(), &dy[b], g))
 ///     }
 /// }
 ///
 /// assert_eq!(Softsign.forward(&[1.0f32, -3.0]), [0.5, -0.75]);
-/// let dx: [f32; 1] = Softsign.backward(&[1.0f32], &[1.0], &mut Softsign);
+/// let dx: [f32; 1] = Softsign.backward(&[1.0f32], &(), &[1.0], &mut Softsign);
 /// assert_eq!(dx, [0.25]);
 /// assert_eq!(Softsign.forward(&[[1.0f32], [-1.0]]), [[0.5], [-0.5]]);
 /// ```

@@ -6,7 +6,7 @@ use crate::kernels::activation::Elementwise;
 
 /// Implements [`Module`](crate::Module) for one sample and for a batch, and an
 /// empty [`Params`](crate::Params), for a type that implements
-/// [`Elementwise`]. The cache is the layer's input.
+/// [`Elementwise`]. The cache is empty: `backward` gets the input.
 ///
 /// Crate-internal on purpose: the two impls are generic over `F: Float`, which
 /// is coherent only inside nn-core. In another crate, `[F; N]` and
@@ -20,7 +20,7 @@ macro_rules! elementwise_module {
             $ty: $crate::kernels::activation::Elementwise<F>,
         {
             type Output = [F; N];
-            type Cache = [F; N];
+            type Cache = ();
 
             #[inline]
             fn forward(&self, x: &[F; N]) -> [F; N] {
@@ -30,12 +30,12 @@ macro_rules! elementwise_module {
             }
 
             #[inline]
-            fn forward_train(&self, x: &[F; N]) -> ([F; N], [F; N]) {
-                ($crate::Module::<[F; N]>::forward(self, x), *x)
+            fn forward_train(&self, x: &[F; N]) -> ([F; N], ()) {
+                ($crate::Module::<[F; N]>::forward(self, x), ())
             }
 
             #[inline]
-            fn backward(&self, x: &[F; N], dy: &[F; N], _grads: &mut Self) -> [F; N] {
+            fn backward(&self, x: &[F; N], _: &(), dy: &[F; N], _grads: &mut Self) -> [F; N] {
                 let mut dx = [F::ZERO; N];
                 $crate::kernels::elementwise_backward(self, x, dy, &mut dx);
                 dx
@@ -47,7 +47,7 @@ macro_rules! elementwise_module {
             $ty: $crate::kernels::activation::Elementwise<F>,
         {
             type Output = [[F; N]; B];
-            type Cache = [[F; N]; B];
+            type Cache = ();
 
             #[inline]
             fn forward(&self, x: &[[F; N]; B]) -> [[F; N]; B] {
@@ -57,14 +57,15 @@ macro_rules! elementwise_module {
             }
 
             #[inline]
-            fn forward_train(&self, x: &[[F; N]; B]) -> ([[F; N]; B], [[F; N]; B]) {
-                ($crate::Module::<[[F; N]; B]>::forward(self, x), *x)
+            fn forward_train(&self, x: &[[F; N]; B]) -> ([[F; N]; B], ()) {
+                ($crate::Module::<[[F; N]; B]>::forward(self, x), ())
             }
 
             #[inline]
             fn backward(
                 &self,
                 x: &[[F; N]; B],
+                _: &(),
                 dy: &[[F; N]; B],
                 _grads: &mut Self,
             ) -> [[F; N]; B] {
@@ -304,10 +305,10 @@ mod tests {
         let xb = [[-1.0f32, 2.0], [0.0, -3.0]];
         let dyb = [[1.0f32, 1.0], [2.0, 0.5]];
         let yb = act.forward(&xb);
-        let dxb: [[f32; 2]; 2] = act.backward(&xb, &dyb, &mut act.clone());
+        let dxb: [[f32; 2]; 2] = act.backward(&xb, &(), &dyb, &mut act.clone());
         for r in 0..2 {
             assert_eq!(act.forward(&xb[r]), yb[r]);
-            let dx: [f32; 2] = act.backward(&xb[r], &dyb[r], &mut act.clone());
+            let dx: [f32; 2] = act.backward(&xb[r], &(), &dyb[r], &mut act.clone());
             assert_eq!(dx, dxb[r]);
         }
     }

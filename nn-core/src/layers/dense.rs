@@ -47,7 +47,7 @@ impl<F: Float, const IN: usize, const OUT: usize> Default for Dense<F, IN, OUT> 
 
 impl<F: Float, const IN: usize, const OUT: usize> Module<[F; IN]> for Dense<F, IN, OUT> {
     type Output = [F; OUT];
-    type Cache = [F; IN];
+    type Cache = ();
 
     #[inline]
     fn forward(&self, x: &[F; IN]) -> [F; OUT] {
@@ -57,12 +57,12 @@ impl<F: Float, const IN: usize, const OUT: usize> Module<[F; IN]> for Dense<F, I
     }
 
     #[inline]
-    fn forward_train(&self, x: &[F; IN]) -> ([F; OUT], [F; IN]) {
-        (self.forward(x), *x)
+    fn forward_train(&self, x: &[F; IN]) -> ([F; OUT], ()) {
+        (self.forward(x), ())
     }
 
     #[inline]
-    fn backward(&self, x: &[F; IN], dy: &[F; OUT], grads: &mut Self) -> [F; IN] {
+    fn backward(&self, x: &[F; IN], _: &(), dy: &[F; OUT], grads: &mut Self) -> [F; IN] {
         let mut dx = [F::ZERO; IN];
         dense_backward(
             self.weight.as_flattened(),
@@ -76,7 +76,7 @@ impl<F: Float, const IN: usize, const OUT: usize> Module<[F; IN]> for Dense<F, I
     }
 
     #[inline]
-    fn backward_params(&self, x: &[F; IN], dy: &[F; OUT], grads: &mut Self) {
+    fn backward_params(&self, x: &[F; IN], _: &(), dy: &[F; OUT], grads: &mut Self) {
         dense_backward_params(x, dy, grads.weight.as_flattened_mut(), &mut grads.bias);
     }
 }
@@ -85,7 +85,7 @@ impl<F: Float, const IN: usize, const OUT: usize, const B: usize> Module<[[F; IN
     for Dense<F, IN, OUT>
 {
     type Output = [[F; OUT]; B];
-    type Cache = [[F; IN]; B];
+    type Cache = ();
 
     #[inline]
     fn forward(&self, x: &[[F; IN]; B]) -> [[F; OUT]; B] {
@@ -100,12 +100,18 @@ impl<F: Float, const IN: usize, const OUT: usize, const B: usize> Module<[[F; IN
     }
 
     #[inline]
-    fn forward_train(&self, x: &[[F; IN]; B]) -> ([[F; OUT]; B], [[F; IN]; B]) {
-        (self.forward(x), *x)
+    fn forward_train(&self, x: &[[F; IN]; B]) -> ([[F; OUT]; B], ()) {
+        (self.forward(x), ())
     }
 
     #[inline]
-    fn backward(&self, x: &[[F; IN]; B], dy: &[[F; OUT]; B], grads: &mut Self) -> [[F; IN]; B] {
+    fn backward(
+        &self,
+        x: &[[F; IN]; B],
+        _: &(),
+        dy: &[[F; OUT]; B],
+        grads: &mut Self,
+    ) -> [[F; IN]; B] {
         let mut dx = [[F::ZERO; IN]; B];
         dense_backward_batch(
             self.weight.as_flattened(),
@@ -119,7 +125,7 @@ impl<F: Float, const IN: usize, const OUT: usize, const B: usize> Module<[[F; IN
     }
 
     #[inline]
-    fn backward_params(&self, x: &[[F; IN]; B], dy: &[[F; OUT]; B], grads: &mut Self) {
+    fn backward_params(&self, x: &[[F; IN]; B], _: &(), dy: &[[F; OUT]; B], grads: &mut Self) {
         dense_backward_params_batch(
             x.as_flattened(),
             dy.as_flattened(),
@@ -169,12 +175,12 @@ mod tests {
         let dys: [[f32; 3]; 4] =
             core::array::from_fn(|r| core::array::from_fn(|o| (r as f32 - o as f32) * 0.3 + 0.01));
         let (mut full, mut only) = (start, start);
-        let _: [f32; 9] = l.backward(&xs[0], &dys[0], &mut full);
-        Module::<[f32; 9]>::backward_params(&l, &xs[0], &dys[0], &mut only);
+        let _: [f32; 9] = l.backward(&xs[0], &(), &dys[0], &mut full);
+        Module::<[f32; 9]>::backward_params(&l, &xs[0], &(), &dys[0], &mut only);
         assert_ne!(full, start);
         assert_eq!(full, only);
-        let _: [[f32; 9]; 4] = l.backward(&xs, &dys, &mut full);
-        Module::<[[f32; 9]; 4]>::backward_params(&l, &xs, &dys, &mut only);
+        let _: [[f32; 9]; 4] = l.backward(&xs, &(), &dys, &mut full);
+        Module::<[[f32; 9]; 4]>::backward_params(&l, &xs, &(), &dys, &mut only);
         let bits = |d: &Dense<f32, 9, 3>| {
             d.params()
                 .flat_map(|p| p.values.iter().map(|v| v.to_bits()))

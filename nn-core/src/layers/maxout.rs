@@ -105,8 +105,8 @@ impl<F: Float, const IN: usize, const OUT: usize, const K: usize> Module<[F; IN]
     for Maxout<F, IN, OUT, K>
 {
     type Output = [F; OUT];
-    /// The input and the winning piece of each unit.
-    type Cache = ([F; IN], [usize; OUT]);
+    /// The winning piece of each unit.
+    type Cache = [usize; OUT];
 
     #[inline]
     fn forward(&self, x: &[F; IN]) -> [F; OUT] {
@@ -115,18 +115,17 @@ impl<F: Float, const IN: usize, const OUT: usize, const K: usize> Module<[F; IN]
 
     #[inline]
     fn forward_train(&self, x: &[F; IN]) -> ([F; OUT], Self::Cache) {
-        let (y, arg) = self.winners(x);
-        (y, (*x, arg))
+        self.winners(x)
     }
 
     #[inline]
-    fn backward(&self, cache: &Self::Cache, dy: &[F; OUT], grads: &mut Self) -> [F; IN] {
+    fn backward(&self, x: &[F; IN], arg: &Self::Cache, dy: &[F; OUT], grads: &mut Self) -> [F; IN] {
         let mut dz = [[F::ZERO; K]; OUT];
-        maxout_backward(&cache.1, K, dy, dz.as_flattened_mut());
+        maxout_backward(arg, K, dy, dz.as_flattened_mut());
         let mut dx = [F::ZERO; IN];
         dense_backward(
             self.w(),
-            &cache.0,
+            x,
             dz.as_flattened(),
             grads.weight.as_flattened_mut().as_flattened_mut(),
             grads.bias.as_flattened_mut(),
@@ -140,8 +139,8 @@ impl<F: Float, const IN: usize, const OUT: usize, const K: usize, const B: usize
     Module<[[F; IN]; B]> for Maxout<F, IN, OUT, K>
 {
     type Output = [[F; OUT]; B];
-    /// The inputs and the winning piece of each unit of each row.
-    type Cache = ([[F; IN]; B], [[usize; OUT]; B]);
+    /// The winning piece of each unit of each row.
+    type Cache = [[usize; OUT]; B];
 
     #[inline]
     fn forward(&self, x: &[[F; IN]; B]) -> [[F; OUT]; B] {
@@ -150,19 +149,24 @@ impl<F: Float, const IN: usize, const OUT: usize, const K: usize, const B: usize
 
     #[inline]
     fn forward_train(&self, x: &[[F; IN]; B]) -> ([[F; OUT]; B], Self::Cache) {
-        let (y, arg) = self.winners_batch(x);
-        (y, (*x, arg))
+        self.winners_batch(x)
     }
 
     #[inline]
-    fn backward(&self, cache: &Self::Cache, dy: &[[F; OUT]; B], grads: &mut Self) -> [[F; IN]; B] {
+    fn backward(
+        &self,
+        x: &[[F; IN]; B],
+        arg: &Self::Cache,
+        dy: &[[F; OUT]; B],
+        grads: &mut Self,
+    ) -> [[F; IN]; B] {
         let mut dz = [[[F::ZERO; K]; OUT]; B];
         let dzf = dz.as_flattened_mut().as_flattened_mut();
-        maxout_backward(cache.1.as_flattened(), K, dy.as_flattened(), dzf);
+        maxout_backward(arg.as_flattened(), K, dy.as_flattened(), dzf);
         let mut dx = [[F::ZERO; IN]; B];
         dense_backward_batch(
             self.w(),
-            cache.0.as_flattened(),
+            x.as_flattened(),
             dzf,
             grads.weight.as_flattened_mut().as_flattened_mut(),
             grads.bias.as_flattened_mut(),
@@ -204,12 +208,13 @@ mod tests {
     #[test]
     fn forward_picks_the_best_piece_and_backward_only_feeds_it() {
         let l = layer();
-        let (y, cache) = l.forward_train(&[2.0, -1.0]);
+        let x = [2.0, -1.0];
+        let (y, cache) = l.forward_train(&x);
         // unit 0: pieces [2, -1, -1] -> 2 (piece 0); unit 1: [0.5, 5, 0.25] -> 5 (piece 1)
         assert_eq!(y, [2.0, 5.0]);
-        assert_eq!(cache.1, [0, 1]);
+        assert_eq!(cache, [0, 1]);
         let mut g = l.zeroed();
-        let dx: [f64; 2] = l.backward(&cache, &[1.0, 10.0], &mut g);
+        let dx: [f64; 2] = l.backward(&x, &cache, &[1.0, 10.0], &mut g);
         assert_eq!(dx, [1.0 + 20.0, -10.0]);
         assert_eq!(g.weight[0], [[2.0, -1.0], [0.0, 0.0], [0.0, 0.0]]);
         assert_eq!(g.weight[1], [[0.0, 0.0], [20.0, -10.0], [0.0, 0.0]]);
@@ -220,7 +225,7 @@ mod tests {
     fn ties_go_to_the_lowest_piece() {
         let l = Maxout::<f32, 1, 1, 2>::from_parts([[[1.0], [1.0]]], [[0.0; 2]]);
         let (_, cache) = l.forward_train(&[3.0]);
-        assert_eq!(cache.1, [0]);
+        assert_eq!(cache, [0]);
     }
 
     #[test]

@@ -37,12 +37,12 @@ pub(crate) mod testing {
     {
         let (yb, cb) = Module::<[[F; N]; B]>::forward_train(layer, xs);
         let mut gb = layer.zeroed();
-        let dxb: [[F; N]; B] = layer.backward(&cb, dys, &mut gb);
+        let dxb: [[F; N]; B] = layer.backward(xs, &cb, dys, &mut gb);
         let mut gs = layer.zeroed();
         for r in 0..B {
             let (y, c) = Module::<[F; N]>::forward_train(layer, &xs[r]);
             assert_eq!(y, yb[r]);
-            let dx: [F; N] = layer.backward(&c, &dys[r], &mut gs);
+            let dx: [F; N] = layer.backward(&xs[r], &c, &dys[r], &mut gs);
             assert_eq!(dx, dxb[r]);
         }
         assert_eq!(gs, gb);

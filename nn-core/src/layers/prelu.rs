@@ -18,7 +18,7 @@ use crate::{Float, Module, Param, ParamKind, ParamMut, Params};
 /// let (y, cache) = act.forward_train(&x);
 /// assert_eq!(y, [-0.5, 4.0]);
 /// let mut grads = act.zeroed();
-/// let dx: [f64; 2] = act.backward(&cache, &[1.0, 1.0], &mut grads);
+/// let dx: [f64; 2] = act.backward(&x, &cache, &[1.0, 1.0], &mut grads);
 /// assert_eq!((dx, grads.a), ([0.25, 1.0], -2.0));
 /// ```
 #[derive(Clone, Copy, Debug, PartialEq)]
@@ -59,7 +59,7 @@ impl<F: Float> Elementwise<F> for Prelu<F> {
 
 impl<F: Float, const N: usize> Module<[F; N]> for Prelu<F> {
     type Output = [F; N];
-    type Cache = [F; N];
+    type Cache = ();
 
     #[inline]
     fn forward(&self, x: &[F; N]) -> [F; N] {
@@ -69,12 +69,12 @@ impl<F: Float, const N: usize> Module<[F; N]> for Prelu<F> {
     }
 
     #[inline]
-    fn forward_train(&self, x: &[F; N]) -> ([F; N], [F; N]) {
-        (Module::<[F; N]>::forward(self, x), *x)
+    fn forward_train(&self, x: &[F; N]) -> ([F; N], ()) {
+        (Module::<[F; N]>::forward(self, x), ())
     }
 
     #[inline]
-    fn backward(&self, x: &[F; N], dy: &[F; N], grads: &mut Self) -> [F; N] {
+    fn backward(&self, x: &[F; N], _: &(), dy: &[F; N], grads: &mut Self) -> [F; N] {
         let mut dx = [F::ZERO; N];
         self.backward_slices(x, dy, &mut dx, grads);
         dx
@@ -83,7 +83,7 @@ impl<F: Float, const N: usize> Module<[F; N]> for Prelu<F> {
 
 impl<F: Float, const N: usize, const B: usize> Module<[[F; N]; B]> for Prelu<F> {
     type Output = [[F; N]; B];
-    type Cache = [[F; N]; B];
+    type Cache = ();
 
     #[inline]
     fn forward(&self, x: &[[F; N]; B]) -> [[F; N]; B] {
@@ -93,12 +93,12 @@ impl<F: Float, const N: usize, const B: usize> Module<[[F; N]; B]> for Prelu<F> 
     }
 
     #[inline]
-    fn forward_train(&self, x: &[[F; N]; B]) -> ([[F; N]; B], [[F; N]; B]) {
-        (Module::<[[F; N]; B]>::forward(self, x), *x)
+    fn forward_train(&self, x: &[[F; N]; B]) -> ([[F; N]; B], ()) {
+        (Module::<[[F; N]; B]>::forward(self, x), ())
     }
 
     #[inline]
-    fn backward(&self, x: &[[F; N]; B], dy: &[[F; N]; B], grads: &mut Self) -> [[F; N]; B] {
+    fn backward(&self, x: &[[F; N]; B], _: &(), dy: &[[F; N]; B], grads: &mut Self) -> [[F; N]; B] {
         let mut dx = [[F::ZERO; N]; B];
         self.backward_slices(
             x.as_flattened(),
@@ -136,11 +136,11 @@ mod tests {
         let xb = [[-1.0, 2.0, 0.0], [-3.0, -0.5, 1.0]];
         let dyb = [[2.0, 1.0, 7.0], [1.0, -4.0, 1.0]];
         let mut gb = act.zeroed();
-        let dxb: [[f64; 3]; 2] = act.backward(&xb, &dyb, &mut gb);
+        let dxb: [[f64; 3]; 2] = act.backward(&xb, &(), &dyb, &mut gb);
         assert_eq!(gb.a, -2.0 + 0.0 - 3.0 + 2.0);
         let mut gs = act.zeroed();
         for r in 0..2 {
-            let dx: [f64; 3] = act.backward(&xb[r], &dyb[r], &mut gs);
+            let dx: [f64; 3] = act.backward(&xb[r], &(), &dyb[r], &mut gs);
             assert_eq!(dx, dxb[r]);
         }
         assert_eq!(gs, gb);

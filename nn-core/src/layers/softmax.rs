@@ -27,7 +27,7 @@ macro_rules! rowwise_module {
             }
 
             #[inline]
-            fn backward(&self, y: &[F; N], dy: &[F; N], _grads: &mut Self) -> [F; N] {
+            fn backward(&self, _x: &[F; N], y: &[F; N], dy: &[F; N], _grads: &mut Self) -> [F; N] {
                 let mut dx = [F::ZERO; N];
                 $bwd(y, dy, &mut dx);
                 dx
@@ -56,6 +56,7 @@ macro_rules! rowwise_module {
             #[inline]
             fn backward(
                 &self,
+                _x: &[[F; N]; B],
                 y: &[[F; N]; B],
                 dy: &[[F; N]; B],
                 _grads: &mut Self,
@@ -110,7 +111,7 @@ mod tests {
         assert_batch_equals_samples(&LogSoftmax, &xb, &dyb);
         let yb: [[f32; 3]; 2] = Softmax.forward(&xb);
         let (_, lcb) = LogSoftmax.forward_train(&xb);
-        let ldxb: [[f32; 3]; 2] = LogSoftmax.backward(&lcb, &dyb, &mut LogSoftmax);
+        let ldxb: [[f32; 3]; 2] = LogSoftmax.backward(&xb, &lcb, &dyb, &mut LogSoftmax);
         assert!(yb.as_flattened().iter().all(|v| v.is_finite()));
         assert!(ldxb.as_flattened().iter().all(|v| v.is_finite()));
     }

@@ -632,7 +632,7 @@ mod tests {
 
         let (y_typed, cache_typed) = typed.forward_train(&x);
         let mut g_typed = typed.zeroed();
-        let dx_typed: [[F; 3]; 4] = typed.backward(&cache_typed, &dy, &mut g_typed);
+        let dx_typed: [[F; 3]; 4] = typed.backward(&x, &cache_typed, &dy, &mut g_typed);
 
         let cache = net.forward_train(x.as_flattened()).unwrap();
         assert_eq!(bits(cache.output()), bits(y_typed.as_flattened()));

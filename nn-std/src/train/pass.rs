@@ -52,7 +52,7 @@ where
     }
     let (out, cache) = <M as Module<[[F; N]; B]>>::forward_train(model, &batch.x);
     let (mean, dy) = loss.loss_and_grad(&out, &batch.y)?;
-    <M as Module<[[F; N]; B]>>::backward_params(model, &cache, &dy, grads);
+    <M as Module<[[F; N]; B]>>::backward_params(model, &batch.x, &cache, &dy, grads);
     let correct = out
         .iter()
         .zip(&batch.y)
@@ -88,7 +88,7 @@ where
         let (out, cache) = <M as Module<[F; N]>>::forward_train(model, x);
         let (l, mut dy) = loss.loss_and_grad(&out, y)?;
         dy.iter_mut().for_each(|d| *d *= scale);
-        <M as Module<[F; N]>>::backward_params(model, &cache, &dy, grads);
+        <M as Module<[F; N]>>::backward_params(model, x, &cache, &dy, grads);
         tally.loss_sum += l;
         tally.correct += usize::from(is_correct(&out, y));
     }
