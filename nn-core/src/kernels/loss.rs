@@ -140,14 +140,21 @@ pub fn cross_entropy<F: Float>(
     check_classes(target, classes)?;
     let inv_b = F::ONE / F::from_usize(target.len());
     let mut total = F::ZERO;
-    let mut grad_rows = grad.map(|g| g.chunks_exact_mut(classes));
-    for (row, &t) in pred.chunks_exact(classes).zip(target) {
-        let (m, ln_s) = shifted_log_sum(row);
-        total += ln_s - (row[t] - m);
-        if let Some(g) = grad_rows.as_mut().and_then(Iterator::next) {
-            softmax_into(row, m, ln_s, inv_b, g);
-            g[t] -= inv_b;
+    let rows = pred.chunks_exact(classes);
+    let Some(grad) = grad else {
+        for (row, &t) in rows.zip(target) {
+            let (m, ln_s) = shifted_log_sum(row);
+            total += ln_s - (row[t] - m);
         }
+        return Ok(total * inv_b);
+    };
+    shifted_exps(pred, classes, grad);
+    for ((row, g), &t) in rows.zip(grad.chunks_exact_mut(classes)).zip(target) {
+        let (m, s) = (row_max(row), exp_sum(g));
+        total += s.ln() - (row[t] - m);
+        let k = inv_b / s;
+        g.iter_mut().for_each(|e| *e *= k);
+        g[t] -= inv_b;
     }
     Ok(total * inv_b)
 }
@@ -180,17 +187,27 @@ pub fn cross_entropy_probs<F: Float>(
     check_targets(target, is_probability)?;
     let inv_b = F::ONE / F::from_usize(rows);
     let mut total = F::ZERO;
-    let mut grad_rows = grad.map(|g| g.chunks_exact_mut(classes));
+    let mut grad_rows = grad.map(|g| {
+        shifted_exps(pred, classes, g);
+        g.chunks_exact_mut(classes)
+    });
     for (row, t) in pred.chunks_exact(classes).zip(target.chunks_exact(classes)) {
-        let (m, ln_s) = shifted_log_sum(row);
+        let exps = grad_rows.as_mut().and_then(Iterator::next);
+        let (m, s) = match &exps {
+            Some(e) => (row_max(row), exp_sum(e)),
+            None => shifted_sum(row),
+        };
+        let ln_s = s.ln();
         let mut t_sum = F::ZERO;
         for (&x, &tc) in row.iter().zip(t) {
             total -= tc * ((x - m) - ln_s);
             t_sum += tc;
         }
-        if let Some(g) = grad_rows.as_mut().and_then(Iterator::next) {
-            softmax_into(row, m, ln_s, t_sum * inv_b, g);
-            g.iter_mut().zip(t).for_each(|(gc, &tc)| *gc -= tc * inv_b);
+        if let Some(g) = exps {
+            let k = t_sum * inv_b / s;
+            g.iter_mut()
+                .zip(t)
+                .for_each(|(e, &tc)| *e = *e * k - tc * inv_b);
         }
     }
     Ok(total * inv_b)
@@ -328,20 +345,35 @@ fn is_probability<F: Float>(t: F) -> bool {
     t >= F::ZERO && t <= F::ONE
 }
 
-/// The row maximum `m` and `ln Σ e^(x − m)`.
+/// The row maximum `m` and `Σ e^(x − m)`, summed in order like [`exp_sum`]
+/// (so the loss does not depend on whether a gradient is asked for).
+#[inline]
+fn shifted_sum<F: Float>(row: &[F]) -> (F, F) {
+    let m = row_max(row);
+    (m, row.iter().map(|&x| (x - m).exp()).sum())
+}
+
+/// [`shifted_sum`]'s `m` and `ln Σ e^(x − m)`.
 #[inline]
 fn shifted_log_sum<F: Float>(row: &[F]) -> (F, F) {
-    let m = row_max(row);
-    let s: F = row.iter().map(|&x| (x - m).exp()).sum();
+    let (m, s) = shifted_sum(row);
     (m, s.ln())
 }
 
-/// `g[i] = scale·softmax(row)[i]`, from the row's `m` and `ln Σ e^(x − m)`.
-#[inline]
-fn softmax_into<F: Float>(row: &[F], m: F, ln_s: F, scale: F, g: &mut [F]) {
-    for (gi, &x) in g.iter_mut().zip(row) {
-        *gi = scale * ((x - m) - ln_s).exp();
+/// `out = e^(x − m)` for each row of `pred` (`m` the row's maximum), with one
+/// slice exponential over the whole batch.
+fn shifted_exps<F: Float>(pred: &[F], classes: usize, out: &mut [F]) {
+    for (row, o) in pred.chunks_exact(classes).zip(out.chunks_exact_mut(classes)) {
+        let m = row_max(row);
+        o.iter_mut().zip(row).for_each(|(o, &x)| *o = x - m);
     }
+    out.iter_mut().for_each(|v| *v = v.exp());
+}
+
+/// `Σ e`, in order.
+#[inline]
+fn exp_sum<F: Float>(e: &[F]) -> F {
+    e.iter().copied().sum()
 }
 
 #[cfg(test)]
@@ -441,5 +473,23 @@ mod tests {
                     < 1e-2
         );
         assert!(g.iter().all(|v| v.is_finite()));
+    }
+
+    #[test]
+    fn softmax_losses_give_the_same_bits_with_and_without_a_gradient() {
+        let pred: [f32; 30] = core::array::from_fn(|i| ((i * 37 % 23) as f32 - 11.0) * 0.731);
+        let targets = [4, 0, 9];
+        let probs: [f32; 30] = core::array::from_fn(|i| ((i * 7 % 5) as f32) * 0.1);
+        let mut g = [0.0f32; 30];
+        let with = cross_entropy(&pred, 10, &targets, Some(&mut g)).unwrap();
+        let without = cross_entropy(&pred, 10, &targets, None).unwrap();
+        assert_eq!(with.to_bits(), without.to_bits());
+        // The gradient of each row sums to zero: softmax sums to one.
+        for row in g.chunks_exact(10) {
+            assert!(row.iter().sum::<f32>().abs() < 1e-6);
+        }
+        let with = cross_entropy_probs(&pred, 10, &probs, Some(&mut g)).unwrap();
+        let without = cross_entropy_probs(&pred, 10, &probs, None).unwrap();
+        assert_eq!(with.to_bits(), without.to_bits());
     }
 }
