@@ -99,32 +99,48 @@ fn exp_block(block: &mut [f32; LANES]) {
     }
 }
 
+/// `1.5 · 2^23`: adding it rounds an `f32` of magnitude below `2^22` to an
+/// integer, which then sits in the low mantissa bits.
+const ROUND: f32 = 12_582_912.0;
+
 /// `expf(x)` without branches, exact for `|x| < 87.33655` (bits below
 /// [`SPECIAL`]); other lanes give unspecified values.
+///
+/// `expf` truncates with `as i32` and converts back with `as f32`. Here
+/// both happen in float arithmetic, because Rust's saturating `as i32`
+/// keeps LLVM from vectorizing: `t + ROUND - ROUND` rounds `t` to the
+/// nearest integer (exact for `|t| < 2^22`; here `|t| < 128`), a step
+/// towards zero where that went outward gives `trunc(t)`, and the bits of
+/// `k + ROUND` hold `k` in their low bits for the scale `2^k`.
 #[inline(always)]
 fn exp_lane(x: f32) -> f32 {
     let bits = x.to_bits();
     let hx = bits & 0x7fff_ffff;
-    let negative = (bits >> 31) as i32;
-    // `HALF[sign]` of expf: ±0.5 with the sign of x.
-    let half = f32::from_bits(0x3f00_0000 | (bits & 0x8000_0000));
-    let k_round = (INV_LN2 * x + half) as i32;
-    let k = if hx > K_ROUND {
+    let sign = bits & 0x8000_0000;
+    // `(INV_LN2 * x + HALF[sign]) as i32 as f32`, HALF[sign] = ±0.5.
+    let t = INV_LN2 * x + f32::from_bits(0x3f00_0000 | sign);
+    let nearest = (t + ROUND) - ROUND;
+    let outward = nearest.to_bits() & 0x7fff_ffff > t.to_bits() & 0x7fff_ffff;
+    let toward_zero = f32::from_bits(if outward { 0x3f80_0000 | sign } else { 0 });
+    let k_round = nearest - toward_zero;
+    // `k as f32` of the three cases (`1 - sign - sign` is `±1`).
+    let kf = if hx > K_ROUND {
         k_round
     } else if hx > K_ONE {
-        1 - 2 * negative
+        f32::from_bits(0x3f80_0000 | sign)
     } else {
-        0
+        0.0
     };
-    let kf = k as f32;
     let hi = x - kf * LN2_HI;
     let lo = kf * LN2_LO;
     let r = hi - lo;
     let rr = r * r;
     let c = r - rr * (P1 + rr * P2);
     let y = 1.0 + (r * c / (2.0 - c) - lo + hi);
-    // scalbnf(y, k) = y · 2^k, a normal power of two for |k| <= 126.
-    let scale = f32::from_bits((k.wrapping_add(127) as u32) << 23);
+    // scalbnf(y, k) = y · 2^k, a normal power of two for |k| <= 126: the
+    // exponent field is `k + 127`, and the low 9 bits of `(kf + ROUND)`'s
+    // bits are those of `k` (the other bits shift out).
+    let scale = f32::from_bits((kf + ROUND).to_bits().wrapping_add(127) << 23);
     if hx > TINY { y * scale } else { 1.0 + x }
 }
 
