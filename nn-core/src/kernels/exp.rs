@@ -29,12 +29,12 @@ mod x86;
 /// Values per block: one AVX-512 register, two AVX2, four SSE2.
 pub(crate) const LANES: usize = 16;
 
-// The constants of libm's `expf.rs`, written the same way.
-const LN2_HI: f32 = 6.9314575195e-01; /* 0x3f317200 */
-const LN2_LO: f32 = 1.4286067653e-06; /* 0x35bfbe8e */
-const INV_LN2: f32 = 1.4426950216e+00; /* 0x3fb8aa3b */
-const P1: f32 = 1.6666625440e-1; /*  0xaaaa8f.0p-26 */
-const P2: f32 = -2.7667332906e-3; /* -0xb55215.0p-32 */
+// The constants of libm's `expf.rs`, by their bits (its comments give them).
+const LN2_HI: f32 = f32::from_bits(0x3f31_7200); // 6.9314575195e-01
+const LN2_LO: f32 = f32::from_bits(0x35bf_be8e); // 1.4286067653e-06
+const INV_LN2: f32 = f32::from_bits(0x3fb8_aa3b); // 1.4426950216e+00
+const P1: f32 = f32::from_bits(0x3e2a_aa8f); // 1.6666625440e-1 = 0xaaaa8f.0p-26
+const P2: f32 = f32::from_bits(0xbb35_5215); // -2.7667332906e-3 = -0xb55215.0p-32
 
 /// `|x|` bits from which `expf` takes its special-case branch (87.33655).
 const SPECIAL: u32 = 0x42ae_ac50;
