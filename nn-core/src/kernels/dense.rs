@@ -93,6 +93,7 @@ pub fn set_isa(requested: Isa) -> Isa {
 
 /// The best tier the CPU supports, whatever [`set_isa`] selected (for the
 /// tests and for other kernels that check a requested tier).
+#[cfg(any(target_arch = "x86_64", test))]
 #[inline]
 pub(crate) fn detected_isa() -> Isa {
     #[cfg(target_arch = "x86_64")]
