@@ -165,7 +165,7 @@ fn float_trait_dispatches_on_the_selected_tier() {
     }
 }
 
-/// All 2^32 inputs on every tier (release: about a minute per tier on one core).
+/// All 2^32 inputs on every tier (release: 35-80 s per tier here, by load).
 /// Run with `cargo test -p nn-core --release -- --ignored exhaustive`.
 #[test]
 #[ignore]
