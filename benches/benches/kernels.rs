@@ -158,6 +158,39 @@ fn losses(c: &mut C) {
     grp.finish();
 }
 
+/// `e^x` over 320 logits in `[-30, 0]` (a 32 × 10 softmax after the max is
+/// subtracted): the scalar `libm::expf` loop against the libm-exact slice
+/// `Float::exp_in_place` on each tier.
+fn exp_slice(c: &mut C) {
+    use nn_core::Float;
+    let n = 320;
+    let x = Lcg::new(6).vec(n, -30.0, 0.0);
+    let mut y = vec![0.0f32; n];
+    let best = isa();
+    let mut grp = c.benchmark_group("exp f32 slice 320 (elements)");
+    grp.warm_up_time(Duration::from_millis(300));
+    grp.measurement_time(Duration::from_secs(1));
+    grp.throughput(Throughput::Elements(n as u64));
+    grp.bench_function("libm::expf loop", |b| {
+        b.iter(|| {
+            for (y, &x) in y.iter_mut().zip(black_box(&x)) {
+                *y = Float::exp(x);
+            }
+        })
+    });
+    for tier in tiers() {
+        set_isa(tier);
+        grp.bench_function(format!("exp_in_place {tier:?}"), |b| {
+            b.iter(|| {
+                y.copy_from_slice(black_box(&x));
+                f32::exp_in_place(&mut y);
+            })
+        });
+    }
+    set_isa(best);
+    grp.finish();
+}
+
 fn config() -> C {
     Criterion::default().with_measurement(Clock::default())
 }
@@ -165,6 +198,6 @@ fn config() -> C {
 criterion_group! {
     name = benches;
     config = config();
-    targets = dense, activations, losses
+    targets = dense, activations, losses, exp_slice
 }
 criterion_main!(benches);

@@ -98,6 +98,28 @@ pub trait Float:
     /// Whether this is neither NaN nor infinite.
     fn is_finite(self) -> bool;
 
+    /// Replaces each value by `Self::exp(value)`, bit for bit.
+    ///
+    /// For `f32` this is vectorized (on x86_64 with AVX2 or AVX-512 when the
+    /// CPU has them) and still gives exactly the bits of `libm::expf` for
+    /// every input, NaN payloads included; for `f64` it is the scalar loop.
+    ///
+    /// ```
+    /// use nn_core::Float;
+    /// let mut v = [-30.0f32, -1.5, 0.0, 0.25, 100.0];
+    /// f32::exp_in_place(&mut v);
+    /// for (y, x) in v.iter().zip([-30.0f32, -1.5, 0.0, 0.25, 100.0]) {
+    ///     assert_eq!(y.to_bits(), libm::expf(x).to_bits());
+    /// }
+    /// assert_eq!(v[4], f32::INFINITY);
+    /// ```
+    #[inline]
+    fn exp_in_place(values: &mut [Self]) {
+        for v in values {
+            *v = v.exp();
+        }
+    }
+
     /// The larger of two values; NaN if either is NaN.
     #[inline]
     fn max(self, other: Self) -> Self {
@@ -126,7 +148,8 @@ pub trait Float:
 macro_rules! impl_float {
     ($t:ty, $bits:ty, $name:literal,
      exp = $exp:path, expm1 = $expm1:path, ln = $ln:path, ln1p = $ln1p:path,
-     tanh = $tanh:path, sqrt = $sqrt:path, pow = $pow:path, fabs = $fabs:path, fma = $fma:path) => {
+     tanh = $tanh:path, sqrt = $sqrt:path, pow = $pow:path, fabs = $fabs:path, fma = $fma:path
+     $(, exp_in_place = $exp_in_place:path)?) => {
         impl Float for $t {
             const ZERO: Self = 0.0;
             const ONE: Self = 1.0;
@@ -157,6 +180,12 @@ macro_rules! impl_float {
             fn exp(self) -> Self {
                 $exp(self)
             }
+            $(
+                #[inline]
+                fn exp_in_place(values: &mut [Self]) {
+                    $exp_in_place(values)
+                }
+            )?
             #[inline]
             fn exp_m1(self) -> Self {
                 $expm1(self)
@@ -221,7 +250,8 @@ impl_float!(
     sqrt = libm::sqrtf,
     pow = libm::powf,
     fabs = libm::fabsf,
-    fma = libm::fmaf
+    fma = libm::fmaf,
+    exp_in_place = crate::kernels::exp::exp_f32
 );
 impl_float!(
     f64,

@@ -91,6 +91,21 @@ pub fn set_isa(requested: Isa) -> Isa {
     }
 }
 
+/// The best tier the CPU supports, whatever [`set_isa`] selected (for the
+/// tests and for other kernels that check a requested tier).
+#[cfg(any(target_arch = "x86_64", test))]
+#[inline]
+pub(crate) fn detected_isa() -> Isa {
+    #[cfg(target_arch = "x86_64")]
+    {
+        x86::detect()
+    }
+    #[cfg(not(target_arch = "x86_64"))]
+    {
+        Isa::Portable
+    }
+}
+
 /// `y[o] = b[o] + Σ_i w[o][i]·x[i]` for one sample.
 ///
 /// `w` is `[out][in]` row-major (`out = b.len()`, `in = x.len()`), `y` has `out` entries.

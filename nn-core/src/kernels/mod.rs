@@ -8,6 +8,7 @@
 
 pub mod activation;
 pub mod dense;
+pub(crate) mod exp;
 pub mod loss;
 pub mod maxout;
 pub mod softmax;

@@ -1,0 +1,148 @@
+//! `e^x` over a slice of `f32`, bit-identical to [`libm::expf`], vectorized.
+//!
+//! `libm::expf` (libm 0.2.16, the FreeBSD `e_expf.c` algorithm) uses only
+//! `f32` multiplies, adds, subtractions, one division, a truncating
+//! conversion to `i32` and `scalbnf`. Every lane here performs exactly
+//! those operations in the same order, with the three argument-reduction
+//! cases chosen by selects instead of branches:
+//!
+//! - `k = (x/ln2 ± 1/2) as i32` when `|x| > 1.5 ln2`, `k = ±1` when
+//!   `0.5 ln2 < |x| <= 1.5 ln2`, `k = 0` otherwise. With `k = 0` the reduction
+//!   `hi = x - 0·ln2hi`, `lo = 0·ln2lo` gives `hi = x`, `lo = +0`, the values
+//!   `expf` uses in that case, so one formula serves all three;
+//! - `scalbnf(y, k)` is the single multiply `y · 2^k` for `-126 <= k <= 127`
+//!   (its pre-scaling only runs outside that range), and `|x| < 87.33655`
+//!   keeps `|k| <= 126`; for `k = 0` the multiply by `1` returns `y`;
+//! - `|x| <= 2^-14` gives `1 + x`, as in `expf`.
+//!
+//! Lanes with `|x| >= 87.33655` (bits `>= 0x42aeac50`: overflow, underflow
+//! to subnormals or zero, infinities, NaN) take `libm::expf` itself, which
+//! only costs when a block of [`LANES`] values holds one. The code is plain
+//! Rust over fixed `[f32; 16]` blocks that the compiler vectorizes (SSE2 on
+//! a default x86_64 build); on x86_64 the same code is also compiled with
+//! AVX2 and AVX-512 enabled and chosen by the dense kernels' tier
+//! ([`super::dense::isa`]).
+
+#[cfg(target_arch = "x86_64")]
+mod x86;
+
+/// Values per block: one AVX-512 register, two AVX2, four SSE2.
+pub(crate) const LANES: usize = 16;
+
+// The constants of libm's `expf.rs`, by their bits (its comments give them).
+const LN2_HI: f32 = f32::from_bits(0x3f31_7200); // 6.9314575195e-01
+const LN2_LO: f32 = f32::from_bits(0x35bf_be8e); // 1.4286067653e-06
+const INV_LN2: f32 = f32::from_bits(0x3fb8_aa3b); // 1.4426950216e+00
+const P1: f32 = f32::from_bits(0x3e2a_aa8f); // 1.6666625440e-1 = 0xaaaa8f.0p-26
+const P2: f32 = f32::from_bits(0xbb35_5215); // -2.7667332906e-3 = -0xb55215.0p-32
+
+/// `|x|` bits from which `expf` takes its special-case branch (87.33655).
+const SPECIAL: u32 = 0x42ae_ac50;
+/// `|x|` bits above which `k = round(x/ln2)` is computed (1.5 ln2).
+const K_ROUND: u32 = 0x3f85_1592;
+/// `|x|` bits above which `k = ±1` (0.5 ln2).
+const K_ONE: u32 = 0x3eb1_7218;
+/// `|x|` bits up to which the result is `1 + x` (2^-14).
+const TINY: u32 = 0x3900_0000;
+
+/// Replaces each value by `libm::expf(value)`, bit for bit, on the selected tier.
+#[inline]
+pub(crate) fn exp_f32(values: &mut [f32]) {
+    #[cfg(target_arch = "x86_64")]
+    x86::exp_on(super::dense::isa(), values);
+    #[cfg(not(target_arch = "x86_64"))]
+    exp_slice(values);
+}
+
+/// [`exp_f32`] on tier `isa`, capped at what the CPU supports.
+#[cfg(test)]
+pub(crate) fn exp_f32_on(isa: super::dense::Isa, values: &mut [f32]) {
+    #[cfg(target_arch = "x86_64")]
+    x86::exp_on(isa, values);
+    #[cfg(not(target_arch = "x86_64"))]
+    {
+        let _ = isa;
+        exp_slice(values);
+    }
+}
+
+/// The portable kernel: whole blocks, then the tail padded to a block.
+#[inline(always)]
+fn exp_slice(values: &mut [f32]) {
+    let (blocks, tail) = values.as_chunks_mut::<LANES>();
+    for block in blocks {
+        exp_block(block);
+    }
+    if !tail.is_empty() {
+        let mut buf = [0.0f32; LANES];
+        buf[..tail.len()].copy_from_slice(tail);
+        exp_block(&mut buf);
+        tail.copy_from_slice(&buf[..tail.len()]);
+    }
+}
+
+/// One block: every lane through [`exp_lane`], special lanes through libm.
+#[inline(always)]
+fn exp_block(block: &mut [f32; LANES]) {
+    let x = *block;
+    let mut special = 0u32;
+    for (y, &x) in block.iter_mut().zip(&x) {
+        *y = exp_lane(x);
+        special |= u32::from(x.to_bits() & 0x7fff_ffff >= SPECIAL);
+    }
+    if special != 0 {
+        for (y, &x) in block.iter_mut().zip(&x) {
+            if x.to_bits() & 0x7fff_ffff >= SPECIAL {
+                *y = libm::expf(x);
+            }
+        }
+    }
+}
+
+/// `1.5 · 2^23`: adding it rounds an `f32` of magnitude below `2^22` to an
+/// integer, which then sits in the low mantissa bits.
+const ROUND: f32 = 12_582_912.0;
+
+/// `expf(x)` without branches, exact for `|x| < 87.33655` (bits below
+/// [`SPECIAL`]); other lanes give unspecified values.
+///
+/// `expf` truncates with `as i32` and converts back with `as f32`. Here
+/// both happen in float arithmetic, because Rust's saturating `as i32`
+/// keeps LLVM from vectorizing: `t + ROUND - ROUND` rounds `t` to the
+/// nearest integer (exact for `|t| < 2^22`; here `|t| < 128`), a step
+/// towards zero where that went outward gives `trunc(t)`, and the bits of
+/// `k + ROUND` hold `k` in their low bits for the scale `2^k`.
+#[inline(always)]
+fn exp_lane(x: f32) -> f32 {
+    let bits = x.to_bits();
+    let hx = bits & 0x7fff_ffff;
+    let sign = bits & 0x8000_0000;
+    // `(INV_LN2 * x + HALF[sign]) as i32 as f32`, HALF[sign] = ±0.5.
+    let t = INV_LN2 * x + f32::from_bits(0x3f00_0000 | sign);
+    let nearest = (t + ROUND) - ROUND;
+    let outward = nearest.to_bits() & 0x7fff_ffff > t.to_bits() & 0x7fff_ffff;
+    let toward_zero = f32::from_bits(if outward { 0x3f80_0000 | sign } else { 0 });
+    let k_round = nearest - toward_zero;
+    // `k as f32` of the three cases (`1 - sign - sign` is `±1`).
+    let kf = if hx > K_ROUND {
+        k_round
+    } else if hx > K_ONE {
+        f32::from_bits(0x3f80_0000 | sign)
+    } else {
+        0.0
+    };
+    let hi = x - kf * LN2_HI;
+    let lo = kf * LN2_LO;
+    let r = hi - lo;
+    let rr = r * r;
+    let c = r - rr * (P1 + rr * P2);
+    let y = 1.0 + (r * c / (2.0 - c) - lo + hi);
+    // scalbnf(y, k) = y · 2^k, a normal power of two for |k| <= 126: the
+    // exponent field is `k + 127`, and the low 9 bits of `(kf + ROUND)`'s
+    // bits are those of `k` (the other bits shift out).
+    let scale = f32::from_bits((kf + ROUND).to_bits().wrapping_add(127) << 23);
+    if hx > TINY { y * scale } else { 1.0 + x }
+}
+
+#[cfg(test)]
+mod tests;
