@@ -367,7 +367,7 @@ fn shifted_exps<F: Float>(pred: &[F], classes: usize, out: &mut [F]) {
         let m = row_max(row);
         o.iter_mut().zip(row).for_each(|(o, &x)| *o = x - m);
     }
-    out.iter_mut().for_each(|v| *v = v.exp());
+    F::exp_in_place(out);
 }
 
 /// `Σ e`, in order.
