@@ -97,10 +97,10 @@ pub trait Rule<const K: usize>: Sized {
 }
 
 /// Index of the first NaN or infinite element, if any. Branch-free over
-/// blocks of 8 (`x * 0` is NaN exactly when `x` is not finite), so it costs one
-/// streaming read of the gradients.
+/// blocks of [`CHECK_BLOCK`] (`x * 0` is NaN exactly when `x` is not finite),
+/// so it costs one streaming read of the gradients.
 pub fn first_non_finite<F: Float>(values: &[F]) -> Option<usize> {
-    let tail = values.chunks_exact(8).remainder();
+    let tail = values.chunks_exact(CHECK_BLOCK).remainder();
     if any_nan_in_blocks(values) {
         return values.iter().position(|x| !x.is_finite());
     }
@@ -109,11 +109,15 @@ pub fn first_non_finite<F: Float>(values: &[F]) -> Option<usize> {
         .map(|i| values.len() - tail.len() + i)
 }
 
+/// Elements per block of the finiteness check: four independent sums of 8
+/// lanes, so that the adds are not one dependent chain.
+const CHECK_BLOCK: usize = 32;
+
 multiversion! {
-    /// Whether a whole block of 8 holds a NaN or infinity (`x * 0` is NaN then).
+    /// Whether a whole block holds a NaN or infinity (`x * 0` is NaN then).
     fn any_nan_in_blocks<F: Float>(values: &[F]) -> bool {
-        let mut acc = [F::ZERO; 8];
-        for chunk in values.chunks_exact(8) {
+        let mut acc = [F::ZERO; CHECK_BLOCK];
+        for chunk in values.chunks_exact(CHECK_BLOCK) {
             for (a, &x) in acc.iter_mut().zip(chunk) {
                 *a += x * F::ZERO;
             }

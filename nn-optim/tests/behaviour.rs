@@ -388,6 +388,24 @@ fn slice_step_refuses_non_finite_gradients_at_any_position() {
 }
 
 #[test]
+fn first_non_finite_finds_the_first_bad_element_in_blocks_and_tails() {
+    for len in 0..100 {
+        let clean: Vec<f32> = (0..len).map(|i| i as f32 * 1e30 - 3e31).collect();
+        assert_eq!(first_non_finite(&clean), None, "len {len}");
+        for at in 0..len {
+            for bad in [f32::NAN, f32::INFINITY, f32::NEG_INFINITY] {
+                let mut v = clean.clone();
+                v[at] = bad;
+                if at + 1 < len {
+                    v[len - 1] = f32::NAN;
+                }
+                assert_eq!(first_non_finite(&v), Some(at), "len {len}, at {at}, {bad}");
+            }
+        }
+    }
+}
+
+#[test]
 fn slice_step_checks_lengths_of_used_state_only() {
     let mut adam = AdamRule::<f64>::new(AdamConfig::default()).unwrap();
     let (mut w, mut m, mut v) = ([0.0; 3], [0.0; 3], [0.0; 2]);
