@@ -13,11 +13,13 @@
 //! - `scalbnf(y, k)` is the single multiply `y · 2^k` for `-126 <= k <= 127`
 //!   (its pre-scaling only runs outside that range), and `|x| < 87.33655`
 //!   keeps `|k| <= 126`; for `k = 0` the multiply by `1` returns `y`;
-//! - `|x| <= 2^-14` gives `1 + x`, as in `expf`.
+//! - `|x| <= 2^-14` gives `1 + x`, as in `expf`;
+//! - `x <= -103.972084` (down to `-∞`) gives `+0`, as in `expf`: softmax
+//!   of confident logits hits this often.
 //!
-//! Lanes with `|x| >= 87.33655` (bits `>= 0x42aeac50`: overflow, underflow
-//! to subnormals or zero, infinities, NaN) take `libm::expf` itself, which
-//! only costs when a block of [`LANES`] values holds one. The code is plain
+//! The other lanes with `|x| >= 87.33655` (bits `>= 0x42aeac50`: overflow,
+//! underflow to subnormals, `+∞`, NaN) take `libm::expf` itself, which only
+//! costs when a block of [`LANES`] values holds one. The code is plain
 //! Rust over fixed `[f32; 16]` blocks that the compiler vectorizes (SSE2 on
 //! a default x86_64 build); on x86_64 the same code is also compiled with
 //! AVX2 and AVX-512 enabled and chosen by the dense kernels' tier
@@ -38,6 +40,25 @@ const P2: f32 = f32::from_bits(0xbb35_5215); // -2.7667332906e-3 = -0xb55215.0p-
 
 /// `|x|` bits from which `expf` takes its special-case branch (87.33655).
 const SPECIAL: u32 = 0x42ae_ac50;
+/// Bits of `x` from which, up to those of `-∞`, `expf` returns `+0`
+/// (`x <= -103.972084`).
+const ZERO_FROM: u32 = 0xc2cf_f1b5;
+/// The bits of `-∞`.
+const NEG_INF: u32 = 0xff80_0000;
+
+/// Whether `expf(x)` is `+0` because `x` is that far below zero.
+#[inline(always)]
+fn underflows(bits: u32) -> bool {
+    (ZERO_FROM..=NEG_INF).contains(&bits)
+}
+
+/// Whether a lane needs `libm::expf` itself: overflow, subnormal results,
+/// NaN (with its payload).
+#[inline(always)]
+fn is_special(bits: u32) -> bool {
+    bits & 0x7fff_ffff >= SPECIAL && !underflows(bits)
+}
+
 /// `|x|` bits above which `k = round(x/ln2)` is computed (1.5 ln2).
 const K_ROUND: u32 = 0x3f85_1592;
 /// `|x|` bits above which `k = ±1` (0.5 ln2).
@@ -88,11 +109,11 @@ fn exp_block(block: &mut [f32; LANES]) {
     let mut special = 0u32;
     for (y, &x) in block.iter_mut().zip(&x) {
         *y = exp_lane(x);
-        special |= u32::from(x.to_bits() & 0x7fff_ffff >= SPECIAL);
+        special |= u32::from(is_special(x.to_bits()));
     }
     if special != 0 {
         for (y, &x) in block.iter_mut().zip(&x) {
-            if x.to_bits() & 0x7fff_ffff >= SPECIAL {
+            if is_special(x.to_bits()) {
                 *y = libm::expf(x);
             }
         }
@@ -104,7 +125,8 @@ fn exp_block(block: &mut [f32; LANES]) {
 const ROUND: f32 = 12_582_912.0;
 
 /// `expf(x)` without branches, exact for `|x| < 87.33655` (bits below
-/// [`SPECIAL`]); other lanes give unspecified values.
+/// [`SPECIAL`]) and where `expf` underflows to `+0`; other lanes give
+/// unspecified values.
 ///
 /// `expf` truncates with `as i32` and converts back with `as f32`. Here
 /// both happen in float arithmetic, because Rust's saturating `as i32`
@@ -141,7 +163,13 @@ fn exp_lane(x: f32) -> f32 {
     // exponent field is `k + 127`, and the low 9 bits of `(kf + ROUND)`'s
     // bits are those of `k` (the other bits shift out).
     let scale = f32::from_bits((kf + ROUND).to_bits().wrapping_add(127) << 23);
-    if hx > TINY { y * scale } else { 1.0 + x }
+    if underflows(bits) {
+        0.0
+    } else if hx > TINY {
+        y * scale
+    } else {
+        1.0 + x
+    }
 }
 
 #[cfg(test)]
