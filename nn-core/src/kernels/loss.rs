@@ -139,24 +139,28 @@ pub fn cross_entropy<F: Float>(
     check_rows(pred, classes, target.len(), grad.as_deref())?;
     check_classes(target, classes)?;
     let inv_b = F::ONE / F::from_usize(target.len());
-    let mut total = F::ZERO;
-    let rows = pred.chunks_exact(classes);
+    // The loss is `Σ ln Σ e^(x − m) − Σ (x_t − m)`, each sum in row order:
+    // both are sums of non-negative terms, and neither needs the other pass.
+    let (mut log_sums, mut shifted_targets) = (F::ZERO, F::ZERO);
     let Some(grad) = grad else {
-        for (row, &t) in rows.zip(target) {
-            let (m, ln_s) = shifted_log_sum(row);
-            total += ln_s - (row[t] - m);
+        for (row, &t) in pred.chunks_exact(classes).zip(target) {
+            let (m, s) = shifted_sum(row);
+            log_sums += s.ln();
+            shifted_targets += row[t] - m;
         }
-        return Ok(total * inv_b);
+        return Ok((log_sums - shifted_targets) * inv_b);
     };
-    shifted_exps(pred, classes, grad);
-    for ((row, g), &t) in rows.zip(grad.chunks_exact_mut(classes)).zip(target) {
-        let (m, s) = (row_max(row), exp_sum(g));
-        total += s.ln() - (row[t] - m);
+    shifted_exps(pred, classes, grad, |r, shifted| {
+        shifted_targets += shifted[target[r]];
+    });
+    for (g, &t) in grad.chunks_exact_mut(classes).zip(target) {
+        let s = exp_sum(g);
+        log_sums += s.ln();
         let k = inv_b / s;
         g.iter_mut().for_each(|e| *e *= k);
         g[t] -= inv_b;
     }
-    Ok(total * inv_b)
+    Ok((log_sums - shifted_targets) * inv_b)
 }
 
 /// Softmax cross-entropy from logits with probability targets, both
@@ -188,7 +192,7 @@ pub fn cross_entropy_probs<F: Float>(
     let inv_b = F::ONE / F::from_usize(rows);
     let mut total = F::ZERO;
     let mut grad_rows = grad.map(|g| {
-        shifted_exps(pred, classes, g);
+        shifted_exps(pred, classes, g, |_, _| {});
         g.chunks_exact_mut(classes)
     });
     for (row, t) in pred.chunks_exact(classes).zip(target.chunks_exact(classes)) {
@@ -353,19 +357,22 @@ fn shifted_sum<F: Float>(row: &[F]) -> (F, F) {
     (m, row.iter().map(|&x| (x - m).exp()).sum())
 }
 
-/// [`shifted_sum`]'s `m` and `ln Σ e^(x − m)`.
-#[inline]
-fn shifted_log_sum<F: Float>(row: &[F]) -> (F, F) {
-    let (m, s) = shifted_sum(row);
-    (m, s.ln())
-}
-
 /// `out = e^(x − m)` for each row of `pred` (`m` the row's maximum), with one
-/// slice exponential over the whole batch.
-fn shifted_exps<F: Float>(pred: &[F], classes: usize, out: &mut [F]) {
-    for (row, o) in pred.chunks_exact(classes).zip(out.chunks_exact_mut(classes)) {
+/// slice exponential over the whole batch; `each_row(r, x − m)` sees every
+/// shifted row before the exponential.
+fn shifted_exps<F: Float>(
+    pred: &[F],
+    classes: usize,
+    out: &mut [F],
+    mut each_row: impl FnMut(usize, &[F]),
+) {
+    let rows = pred
+        .chunks_exact(classes)
+        .zip(out.chunks_exact_mut(classes));
+    for (r, (row, o)) in rows.enumerate() {
         let m = row_max(row);
         o.iter_mut().zip(row).for_each(|(o, &x)| *o = x - m);
+        each_row(r, o);
     }
     F::exp_in_place(out);
 }
