@@ -27,6 +27,6 @@ pub use layers::prelu::Prelu;
 pub use layers::softmax::{LogSoftmax, Softmax};
 pub use loss::{BceWithLogits, CrossEntropy, CrossEntropyProbs, Hinge, Huber, Mse, MultiMargin};
 pub use loss::{Loss, LossError};
-pub use module::{Chain, Module};
+pub use module::{Chain, Module, Pass, forward_train_reusing};
 pub use params::{Param, ParamKind, ParamMut, Params};
 pub use scale::{MinMax, ScaleError, Scaler, Standardize};

@@ -27,6 +27,28 @@ pub trait Module<X> {
     /// Forward pass that also returns what [`backward`](Module::backward) needs.
     fn forward_train(&self, x: &X) -> (Self::Output, Self::Cache);
 
+    /// [`forward_train`](Module::forward_train) into existing values: the
+    /// same bits, written in place.
+    ///
+    /// A training loop that keeps `y` and `cache` from one batch to the next
+    /// saves the copies of returning them by value (a network's activations,
+    /// moved once per level of nesting). The default calls `forward_train`;
+    /// [`Dense`](crate::Dense), the activations and [`Chain`] write in place.
+    ///
+    /// ```
+    /// use nn_core::{seq, Dense, Module, Relu};
+    /// let net = seq![Dense::<f32, 2, 3>::default(), Relu, Dense::<f32, 3, 1>::default()];
+    /// let (mut y, mut cache) = net.forward_train(&[[0.0; 2]; 4]);
+    /// for x in [[[1.0, 2.0]; 4], [[-1.0, 0.5]; 4]] {
+    ///     net.forward_train_into(&x, &mut y, &mut cache);
+    ///     assert_eq!((y, cache), net.forward_train(&x));
+    /// }
+    /// ```
+    #[inline]
+    fn forward_train_into(&self, x: &X, y: &mut Self::Output, cache: &mut Self::Cache) {
+        (*y, *cache) = self.forward_train(x);
+    }
+
     /// Adds the parameter gradients to `grads` and returns `dL/dx`, given the
     /// input `x` and cache of the forward pass and `dy = dL/d(output)`.
     ///
@@ -61,6 +83,34 @@ pub trait Module<X> {
     fn backward_params(&self, x: &X, cache: &Self::Cache, dy: &Self::Output, grads: &mut Self) {
         let _ = self.backward(x, cache, dy, grads);
     }
+}
+
+/// A training pass's output and cache, kept from one batch to the next.
+pub type Pass<M, X> = (<M as Module<X>>::Output, <M as Module<X>>::Cache);
+
+/// The forward training pass of `x` into `pass`: in place
+/// ([`Module::forward_train_into`]) when `pass` holds the previous batch's
+/// values, else by [`Module::forward_train`]; returns the output and cache.
+///
+/// ```
+/// use nn_core::{forward_train_reusing, seq, Dense, Module, Relu};
+/// let net = seq![Dense::<f32, 2, 3>::default(), Relu, Dense::<f32, 3, 1>::default()];
+/// let mut pass = None;
+/// for x in [[[1.0, 2.0]; 4], [[-1.0, 0.5]; 4]] {
+///     let (y, cache) = forward_train_reusing(&net, &x, &mut pass);
+///     assert_eq!((*y, *cache), net.forward_train(&x));
+/// }
+/// ```
+#[inline]
+pub fn forward_train_reusing<'p, M: Module<X>, X>(
+    module: &M,
+    x: &X,
+    pass: &'p mut Option<Pass<M, X>>,
+) -> &'p mut Pass<M, X> {
+    if let Some((y, cache)) = pass {
+        module.forward_train_into(x, y, cache);
+    }
+    pass.get_or_insert_with(|| module.forward_train(x))
 }
 
 /// Two modules applied one after the other: `B(A(x))`.
@@ -122,6 +172,13 @@ where
         let (h, cache_a) = self.first.forward_train(x);
         let (y, cache_b) = self.second.forward_train(&h);
         (y, (cache_a, h, cache_b))
+    }
+
+    #[inline]
+    fn forward_train_into(&self, x: &X, y: &mut Self::Output, cache: &mut Self::Cache) {
+        let (cache_a, h, cache_b) = cache;
+        self.first.forward_train_into(x, h, cache_a);
+        self.second.forward_train_into(h, y, cache_b);
     }
 
     #[inline]

@@ -7,7 +7,9 @@ pub mod clock;
 pub mod naive;
 pub mod peers;
 
-use nn_core::{Chain, CrossEntropy, Dense, Loss, Module, Params, Relu};
+use nn_core::{
+    Chain, CrossEntropy, Dense, Loss, Module, Params, Pass, Relu, forward_train_reusing,
+};
 
 /// Deterministic uniform numbers in `[lo, hi)` (no rand dependency).
 pub struct Lcg(u64);
@@ -204,15 +206,21 @@ impl<const I: usize, const H: usize, const O: usize> NnTrainer<I, H, O> {
         }
     }
 
-    fn step<const B: usize>(&mut self, x: &[[f32; I]; B], y: &[usize], opt: Opt) {
+    fn step<const B: usize>(
+        &mut self,
+        x: &[[f32; I]; B],
+        y: &[usize],
+        opt: Opt,
+        pass: &mut Option<Pass<Net<I, H, O>, [[f32; I]; B]>>,
+    ) {
         if self.bare {
             return self.bare_step(x, y, opt);
         }
-        let (z, cache) = self.net.forward_train(x);
+        let (z, cache) = forward_train_reusing(&*self.net, x, pass);
         let y: &[usize; B] = y.try_into().unwrap();
-        let (_loss, dz) = CrossEntropy.loss_and_grad(&z, y).unwrap();
+        let (_loss, dz) = CrossEntropy.loss_and_grad(z, y).unwrap();
         self.grads.fill(0.0);
-        Module::<[[f32; I]; B]>::backward_params(&*self.net, x, &cache, &dz, &mut self.grads);
+        Module::<[[f32; I]; B]>::backward_params(&*self.net, x, cache, &dz, &mut self.grads);
         match opt {
             Opt::Sgd => self.sgd.step(&mut self.net, &self.grads).unwrap(),
             Opt::Adam => self.adam.step(&mut self.net, &self.grads).unwrap(),
@@ -224,8 +232,10 @@ impl<const I: usize, const H: usize, const O: usize> NnTrainer<I, H, O> {
         let rows: &[[f32; I]] = as_rows(&d.x);
         let mut chunks = rows.chunks_exact(B);
         let mut ys = d.y.chunks_exact(B);
+        // The output and cache of full batches, reused from batch to batch.
+        let mut pass = None;
         for (xb, yb) in (&mut chunks).zip(&mut ys) {
-            self.step::<B>(xb.try_into().unwrap(), yb, opt);
+            self.step::<B>(xb.try_into().unwrap(), yb, opt, &mut pass);
         }
         // The remainder row by row (B = 1 batches would change the update
         // count); a typed network needs the batch size in its type, so the
@@ -234,7 +244,7 @@ impl<const I: usize, const H: usize, const O: usize> NnTrainer<I, H, O> {
         while !xs.is_empty() {
             let n = tail_batch(xs.len());
             macro_rules! tail {
-                ($($k:literal)*) => { match n { $($k => self.step::<$k>(xs[..$k].try_into().unwrap(), &yt[..$k], opt),)* _ => unreachable!() } };
+                ($($k:literal)*) => { match n { $($k => self.step::<$k>(xs[..$k].try_into().unwrap(), &yt[..$k], opt, &mut None),)* _ => unreachable!() } };
             }
             tail!(1 2 4 8 16 32);
             xs = &xs[n..];

@@ -35,6 +35,11 @@ macro_rules! elementwise_module {
             }
 
             #[inline]
+            fn forward_train_into(&self, x: &[F; N], y: &mut [F; N], _: &mut ()) {
+                $crate::kernels::elementwise_forward(self, x, y);
+            }
+
+            #[inline]
             fn backward(&self, x: &[F; N], _: &(), dy: &[F; N], _grads: &mut Self) -> [F; N] {
                 let mut dx = [F::ZERO; N];
                 $crate::kernels::elementwise_backward(self, x, dy, &mut dx);
@@ -59,6 +64,11 @@ macro_rules! elementwise_module {
             #[inline]
             fn forward_train(&self, x: &[[F; N]; B]) -> ([[F; N]; B], ()) {
                 ($crate::Module::<[[F; N]; B]>::forward(self, x), ())
+            }
+
+            #[inline]
+            fn forward_train_into(&self, x: &[[F; N]; B], y: &mut [[F; N]; B], _: &mut ()) {
+                $crate::kernels::elementwise_forward(self, x.as_flattened(), y.as_flattened_mut());
             }
 
             #[inline]
@@ -258,6 +268,7 @@ elementwise_module!(Elu<F>);
 mod tests {
     use super::*;
     use crate::Module;
+    use crate::layers::testing::assert_batch_equals_samples;
 
     fn derivatives<A: Elementwise<f64>>(act: &A, xs: &[f64]) -> [f64; 4] {
         let mut d = [0.0; 4];
@@ -300,16 +311,12 @@ mod tests {
     }
 
     #[test]
-    fn batch_equals_per_sample() {
-        let act = LeakyRelu::new(0.1f32);
+    fn batch_equals_per_sample_and_in_place_equals_by_value() {
         let xb = [[-1.0f32, 2.0], [0.0, -3.0]];
         let dyb = [[1.0f32, 1.0], [2.0, 0.5]];
-        let yb = act.forward(&xb);
-        let dxb: [[f32; 2]; 2] = act.backward(&xb, &(), &dyb, &mut act.clone());
-        for r in 0..2 {
-            assert_eq!(act.forward(&xb[r]), yb[r]);
-            let dx: [f32; 2] = act.backward(&xb[r], &(), &dyb[r], &mut act.clone());
-            assert_eq!(dx, dxb[r]);
-        }
+        assert_batch_equals_samples(&LeakyRelu::new(0.1f32), &xb, &dyb);
+        assert_batch_equals_samples(&Relu, &xb, &dyb);
+        assert_batch_equals_samples(&Sigmoid, &xb, &dyb);
+        assert_batch_equals_samples(&Elu::new(0.5f32), &xb, &dyb);
     }
 }

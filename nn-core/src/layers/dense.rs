@@ -62,6 +62,11 @@ impl<F: Float, const IN: usize, const OUT: usize> Module<[F; IN]> for Dense<F, I
     }
 
     #[inline]
+    fn forward_train_into(&self, x: &[F; IN], y: &mut [F; OUT], _: &mut ()) {
+        dense_forward(self.weight.as_flattened(), &self.bias, x, y);
+    }
+
+    #[inline]
     fn backward(&self, x: &[F; IN], _: &(), dy: &[F; OUT], grads: &mut Self) -> [F; IN] {
         let mut dx = [F::ZERO; IN];
         dense_backward(
@@ -102,6 +107,16 @@ impl<F: Float, const IN: usize, const OUT: usize, const B: usize> Module<[[F; IN
     #[inline]
     fn forward_train(&self, x: &[[F; IN]; B]) -> ([[F; OUT]; B], ()) {
         (self.forward(x), ())
+    }
+
+    #[inline]
+    fn forward_train_into(&self, x: &[[F; IN]; B], y: &mut [[F; OUT]; B], _: &mut ()) {
+        dense_forward_batch(
+            self.weight.as_flattened(),
+            &self.bias,
+            x.as_flattened(),
+            y.as_flattened_mut(),
+        );
     }
 
     #[inline]

@@ -15,7 +15,9 @@ pub(crate) mod testing {
 
     /// Asserts that `layer`'s batch impl computes exactly (bit for bit) what
     /// its per-sample impl computes row by row: outputs, `dL/dx` and the
-    /// parameter gradients accumulated over the batch.
+    /// parameter gradients accumulated over the batch; and that
+    /// `forward_train_into` over another input's values equals
+    /// `forward_train`, for samples and batches.
     pub(crate) fn assert_batch_equals_samples<
         M,
         F,
@@ -34,8 +36,20 @@ pub(crate) mod testing {
             + Clone
             + PartialEq
             + Debug,
+        <M as Module<[F; N]>>::Cache: PartialEq + Debug,
+        <M as Module<[[F; N]; B]>>::Cache: PartialEq + Debug,
     {
         let (yb, cb) = Module::<[[F; N]; B]>::forward_train(layer, xs);
+        let other = xs.map(|r| r.map(|v| v + v + F::ONE));
+        let (mut y_into, mut c_into) = layer.forward_train(&other);
+        layer.forward_train_into(xs, &mut y_into, &mut c_into);
+        assert_eq!((&y_into, &c_into), (&yb, &cb));
+        let (mut y_into, mut c_into) = layer.forward_train(&other[0]);
+        layer.forward_train_into(&xs[0], &mut y_into, &mut c_into);
+        assert_eq!(
+            (y_into, c_into),
+            Module::<[F; N]>::forward_train(layer, &xs[0])
+        );
         let mut gb = layer.zeroed();
         let dxb: [[F; N]; B] = layer.backward(xs, &cb, dys, &mut gb);
         let mut gs = layer.zeroed();
