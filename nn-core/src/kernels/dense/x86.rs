@@ -283,8 +283,16 @@ struct BackPtrs {
 
 #[target_feature(enable = "avx2")]
 unsafe fn forward_avx2(d: Dims, w: *const f32, b: *const f32, x: *const f32, y: *mut f32) {
+    // 2 rows × 4 outputs, or 4 rows × 2 outputs when the outputs do not come
+    // in fours (32->10 on Zen 4: 0.47 -> 0.40 µs; 16 registers allow no more).
     // SAFETY: the contract of this function is the contract of `forward`.
-    unsafe { forward::<2, 4>(d, w, b, x, y) }
+    unsafe {
+        if d.n_out.is_multiple_of(4) {
+            forward::<2, 4>(d, w, b, x, y)
+        } else {
+            forward::<4, 2>(d, w, b, x, y)
+        }
+    }
 }
 
 #[target_feature(enable = "avx2,avx512f,avx512vl")]
