@@ -240,6 +240,14 @@ fn long_rows_are_bit_identical_to_portable() {
         (784, 70, 9),
         (263, 257, 8),
         (263, 261, 8),
+        // The AVX-512 3 × 8 blocks (outputs in eights, at most 256 inputs)
+        // over several panels, with and without a masked tail, around the
+        // 256-input switch to 4 × 4; the training shapes 64->32 and 32->10.
+        (64, 32, 32),
+        (32, 10, 32),
+        (203, 24, 7),
+        (256, 16, 5),
+        (257, 16, 5),
     ] {
         let mut v = |n: usize| (0..n).map(|_| g.next()).collect::<std::vec::Vec<f32>>();
         let (w, b, x, dy, dw0) = (
