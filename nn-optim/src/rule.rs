@@ -97,7 +97,7 @@ pub trait Rule<const K: usize>: Sized {
 }
 
 /// Index of the first NaN or infinite element, if any. Branch-free over
-/// blocks of [`CHECK_BLOCK`] (`x * 0` is NaN exactly when `x` is not finite),
+/// blocks of 32 (`x * 0` is NaN exactly when `x` is not finite),
 /// so it costs one streaming read of the gradients.
 pub fn first_non_finite<F: Float>(values: &[F]) -> Option<usize> {
     let tail = values.chunks_exact(CHECK_BLOCK).remainder();

@@ -9,7 +9,7 @@ use super::TrainError;
 use super::callback::{Callback, Control};
 use super::config::{Clip, TrainConfig};
 use super::evaluate::evaluate;
-use super::pass::batch_grads;
+use super::pass::{Workspace, batch_grads};
 use super::progress::EpochBar;
 use super::stopping::Stopper;
 use crate::data::{Batch, Dataset, LastBatch, Target, batch_count};
@@ -19,17 +19,19 @@ use crate::metrics::RunningMean;
 /// Trains any nn-core network with any loss and any nn-optim optimizer; see
 /// the [module documentation](super) for an example.
 ///
-/// `M` is the model type, `B` the mini-batch size, `S` the learning-rate
-/// schedule (none by default: the optimizer's own rate stays).
-pub struct Trainer<'a, M, const B: usize, S = nn_optim::Constant> {
-    config: TrainConfig<B>,
+/// `M` is the model type, `B` the mini-batch size, `K` the rows of a
+/// gradient chunk (`B` by default; see [`TrainConfig`] for data-parallel
+/// chunks), `S` the learning-rate schedule (none by default: the
+/// optimizer's own rate stays).
+pub struct Trainer<'a, M, const B: usize, const K: usize = B, S = nn_optim::Constant> {
+    config: TrainConfig<B, K>,
     schedule: Option<S>,
     callbacks: Vec<&'a mut dyn Callback<M>>,
 }
 
-impl<'a, M, const B: usize> Trainer<'a, M, B> {
+impl<'a, M, const B: usize, const K: usize> Trainer<'a, M, B, K> {
     /// A trainer with these settings, no schedule and no callbacks.
-    pub fn new(config: TrainConfig<B>) -> Self {
+    pub fn new(config: TrainConfig<B, K>) -> Self {
         Trainer {
             config,
             schedule: None,
@@ -38,10 +40,10 @@ impl<'a, M, const B: usize> Trainer<'a, M, B> {
     }
 }
 
-impl<'a, M, const B: usize, S: Schedule> Trainer<'a, M, B, S> {
+impl<'a, M, const B: usize, const K: usize, S: Schedule> Trainer<'a, M, B, K, S> {
     /// Sets the learning rate before every optimizer step to
     /// `schedule.lr(step)`, `step` counting this run's steps from 0.
-    pub fn schedule<S2: Schedule>(self, schedule: S2) -> Trainer<'a, M, B, S2> {
+    pub fn schedule<S2: Schedule>(self, schedule: S2) -> Trainer<'a, M, B, K, S2> {
         Trainer {
             config: self.config,
             schedule: Some(schedule),
@@ -56,7 +58,7 @@ impl<'a, M, const B: usize, S: Schedule> Trainer<'a, M, B, S> {
     }
 
     /// The settings.
-    pub fn config(&self) -> &TrainConfig<B> {
+    pub fn config(&self) -> &TrainConfig<B, K> {
         &self.config
     }
 
@@ -69,8 +71,11 @@ impl<'a, M, const B: usize, S: Schedule> Trainer<'a, M, B, S> {
         if B == 0 {
             return bad("B", "a batch size of at least 1");
         }
-        if c.parallel_chunk == Some(0) {
-            return bad("parallel_chunk", "at least 1 sample");
+        if K == 0 || !B.is_multiple_of(K) {
+            return bad(
+                "K",
+                "a chunk size of at least 1 that divides the batch size B",
+            );
         }
         if c.early_stopping
             .is_some_and(|e| e.patience == 0 || e.min_delta.is_nan() || e.min_delta < 0.0)
@@ -89,25 +94,29 @@ impl<'a, M, const B: usize, S: Schedule> Trainer<'a, M, B, S> {
     /// `val` after each, and returns the history.
     ///
     /// Each epoch visits `train` in a seeded order (`Dataset::epoch_order`
-    /// with `config.seed` and the epoch index from 0) in batches of `B`; a full batch
-    /// goes through the batched layers, a kept partial last batch through
-    /// the per-sample path with its gradients scaled by `1 / len` (see
+    /// with `config.seed` and the epoch index from 0) in batches of `B`, each
+    /// cut into chunks of `K` rows that go through the batched layers (in
+    /// parallel on the current `rayon` pool when `K < B`); the rows of a
+    /// kept partial last batch that fill no whole chunk go through the
+    /// per-sample path, and its gradient is the mean over its own rows (see
     /// [`TrainConfig::last_batch`] for the other choices). Then come
-    /// clipping, the schedule's rate and the optimizer step.
+    /// clipping, the schedule's rate and the optimizer step; with parallel
+    /// chunks, another thread gathers the next batch meanwhile.
     ///
     /// Stops with [`TrainError::Diverged`] as soon as a batch's loss is NaN
     /// or infinite (the model keeps the weights of the step before).
     ///
-    /// Like the layers, the step keeps the batch's caches and model-sized
-    /// gradient copies on the stack, with no heap: a few times the model's
-    /// size plus a few batches. A 784-128-10 network needs more than the
-    /// 2 MiB that spawned threads get by default; run such a network's
-    /// training on the main thread or on a thread built with a larger
-    /// `stack_size`.
-    pub fn fit<F, const N: usize, const C: usize, T, L, R, const K: usize>(
+    /// The gradients (one buffer per chunk), the weight copy for other
+    /// threads and early stopping's copy of the best weights live on the
+    /// heap, allocated once per call. Like the layers, a chunk's forward and
+    /// backward pass keep its outputs and caches on the stack of the thread
+    /// that runs it, and setting up a buffer copies the model through the
+    /// stack: training a 784-128-10 `f32` network needs about 1 MiB of stack
+    /// (a spawned thread gets 2 MiB by default, `rayon`'s workers too).
+    pub fn fit<F, const N: usize, const C: usize, T, L, R, const STATES: usize>(
         &mut self,
         model: &mut M,
-        optimizer: &mut Optimizer<R, M, K>,
+        optimizer: &mut Optimizer<R, M, STATES>,
         loss: &L,
         train: &Dataset<F, N, T>,
         val: Option<&Dataset<F, N, T>>,
@@ -116,20 +125,25 @@ impl<'a, M, const B: usize, S: Schedule> Trainer<'a, M, B, S> {
         F: Float + Send + Sync,
         T: Target<F>,
         M: Module<[F; N], Output = [F; C]>
-            + Module<[[F; N]; B], Output = [[F; C]; B]>
+            + Module<[[F; N]; K], Output = [[F; C]; K]>
             + Params<F>
             + Clone
             + Send
             + Sync,
-        L: Loss<F, [F; C], T> + Loss<F, [[F; C]; B], [T; B]> + Sync,
-        R: Rule<K, Float = F>,
+        L: Loss<F, [F; C], T> + Loss<F, [[F; C]; K], [T; K]> + Sync,
+        R: Rule<STATES, Float = F> + Send,
+        S: Sync,
     {
         self.check_config()?;
         let config = self.config;
         let classes = train.targets()[0].class().is_some();
-        let mut grads = model.zeroed();
-        // One batch buffer, on the heap, refilled in place.
+        let mut work = Workspace::new(model, config.chunks());
+        // One batch buffer, on the heap, refilled in place; with parallel
+        // chunks a second one, filled on another thread during the
+        // optimizer step.
         let mut batch = Box::new(Batch::<F, N, T, B>::new());
+        let parallel = config.chunks() > 1 && rayon::current_num_threads() > 1;
+        let mut prefetch = parallel.then(|| Box::new(Batch::<F, N, T, B>::new()));
         let mut history = History::default();
         let mut stopper = Stopper::new(config.early_stopping);
         let mut step: u64 = 0;
@@ -163,7 +177,8 @@ impl<'a, M, const B: usize, S: Schedule> Trainer<'a, M, B, S> {
                     expected: "at least 1",
                 })?;
             let mut index = 0;
-            while batches_of.next_into(&mut batch) {
+            let mut more = batches_of.next_into(&mut batch);
+            while more {
                 index += 1;
                 let batch_no = index;
                 // A wrapped-around last batch is full of real samples.
@@ -171,14 +186,15 @@ impl<'a, M, const B: usize, S: Schedule> Trainer<'a, M, B, S> {
                     LastBatch::Wrap => B,
                     _ => batch.len,
                 };
-                grads.fill(F::ZERO);
                 let tally =
-                    batch_grads(model, loss, &batch, rows, config.parallel_chunk, &mut grads)
-                        .map_err(|source| TrainError::Loss {
+                    batch_grads(model, loss, &batch, rows, &mut work).map_err(|source| {
+                        TrainError::Loss {
                             epoch,
                             batch: batch_no,
                             source,
-                        })?;
+                        }
+                    })?;
+                let grads = work.grads();
                 let mean = tally.loss_sum.to_f64() / rows as f64;
                 if !mean.is_finite() {
                     return Err(TrainError::Diverged {
@@ -187,23 +203,22 @@ impl<'a, M, const B: usize, S: Schedule> Trainer<'a, M, B, S> {
                         loss: mean,
                     });
                 }
-                clip(&mut grads, config.clip).map_err(|source| TrainError::Clip {
-                    epoch,
-                    batch: batch_no,
-                    source,
-                })?;
-                if let Some(s) = &self.schedule {
-                    optimizer
-                        .set_lr(s.lr(step))
-                        .map_err(|source| TrainError::Schedule { step, source })?;
+                let schedule = self.schedule.as_ref();
+                let mut apply = || {
+                    update(optimizer, model, grads, config.clip, schedule, step)
+                        .map_err(|e| e.at(epoch, batch_no))
+                };
+                if let Some(next) = prefetch.as_mut() {
+                    // The next batch's gathering needs no weights: it runs
+                    // beside the step (and keeps the pool's threads awake).
+                    let (updated, fetched) = rayon::join(apply, || batches_of.next_into(next));
+                    updated?;
+                    std::mem::swap(&mut batch, next);
+                    more = fetched;
+                } else {
+                    apply()?;
+                    more = batches_of.next_into(&mut batch);
                 }
-                optimizer
-                    .step(model, &grads)
-                    .map_err(|source| TrainError::Step {
-                        epoch,
-                        batch: batch_no,
-                        source,
-                    })?;
                 step += 1;
                 epoch_loss.add(mean, rows);
                 correct += tally.correct;
@@ -248,6 +263,55 @@ impl<'a, M, const B: usize, S: Schedule> Trainer<'a, M, B, S> {
         }
         Ok(history)
     }
+}
+
+/// Why [`update`] failed: the error, once given its epoch and batch.
+enum UpdateError {
+    Clip(GradError),
+    Schedule(u64, nn_optim::ConfigError),
+    Step(nn_optim::StepError),
+}
+
+impl UpdateError {
+    fn at(self, epoch: usize, batch: usize) -> TrainError {
+        match self {
+            UpdateError::Clip(source) => TrainError::Clip {
+                epoch,
+                batch,
+                source,
+            },
+            UpdateError::Schedule(step, source) => TrainError::Schedule { step, source },
+            UpdateError::Step(source) => TrainError::Step {
+                epoch,
+                batch,
+                source,
+            },
+        }
+    }
+}
+
+/// Clipping, the schedule's rate for step `step` and the optimizer step.
+fn update<F, M, R, S, const STATES: usize>(
+    optimizer: &mut Optimizer<R, M, STATES>,
+    model: &mut M,
+    grads: &mut M,
+    clip_with: Option<Clip>,
+    schedule: Option<&S>,
+    step: u64,
+) -> Result<(), UpdateError>
+where
+    F: Float,
+    M: Params<F> + Clone,
+    R: Rule<STATES, Float = F>,
+    S: Schedule,
+{
+    clip(grads, clip_with).map_err(UpdateError::Clip)?;
+    if let Some(s) = schedule {
+        optimizer
+            .set_lr(s.lr(step))
+            .map_err(|e| UpdateError::Schedule(step, e))?;
+    }
+    optimizer.step(model, grads).map_err(UpdateError::Step)
 }
 
 /// Applies the configured gradient clipping, if any.
