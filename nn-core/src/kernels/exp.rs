@@ -40,23 +40,22 @@ const P2: f32 = f32::from_bits(0xbb35_5215); // -2.7667332906e-3 = -0xb55215.0p-
 
 /// `|x|` bits from which `expf` takes its special-case branch (87.33655).
 const SPECIAL: u32 = 0x42ae_ac50;
-/// Bits of `x` from which, up to those of `-∞`, `expf` returns `+0`
-/// (`x <= -103.972084`).
-const ZERO_FROM: u32 = 0xc2cf_f1b5;
-/// The bits of `-∞`.
-const NEG_INF: u32 = 0xff80_0000;
+/// From here down to `-∞`, `expf` returns `+0`: `x <= -103.972084`, the
+/// negative `x` whose bits are `0xc2cff1b5` or above (up to `-∞`'s).
+const ZERO_BELOW: f32 = f32::from_bits(0xc2cf_f1b5);
 
-/// Whether `expf(x)` is `+0` because `x` is that far below zero.
+/// Whether `expf(x)` is `+0` because `x` is that far below zero (a float
+/// compare: false for NaN, and it vectorizes on every tier).
 #[inline(always)]
-fn underflows(bits: u32) -> bool {
-    (ZERO_FROM..=NEG_INF).contains(&bits)
+fn underflows(x: f32) -> bool {
+    x <= ZERO_BELOW
 }
 
 /// Whether a lane needs `libm::expf` itself: overflow, subnormal results,
 /// NaN (with its payload).
 #[inline(always)]
-fn is_special(bits: u32) -> bool {
-    bits & 0x7fff_ffff >= SPECIAL && !underflows(bits)
+fn is_special(x: f32) -> bool {
+    x.to_bits() & 0x7fff_ffff >= SPECIAL && !underflows(x)
 }
 
 /// `|x|` bits above which `k = round(x/ln2)` is computed (1.5 ln2).
@@ -109,11 +108,11 @@ fn exp_block(block: &mut [f32; LANES]) {
     let mut special = 0u32;
     for (y, &x) in block.iter_mut().zip(&x) {
         *y = exp_lane(x);
-        special |= u32::from(is_special(x.to_bits()));
+        special |= u32::from(is_special(x));
     }
     if special != 0 {
         for (y, &x) in block.iter_mut().zip(&x) {
-            if is_special(x.to_bits()) {
+            if is_special(x) {
                 *y = libm::expf(x);
             }
         }
@@ -163,7 +162,7 @@ fn exp_lane(x: f32) -> f32 {
     // exponent field is `k + 127`, and the low 9 bits of `(kf + ROUND)`'s
     // bits are those of `k` (the other bits shift out).
     let scale = f32::from_bits((kf + ROUND).to_bits().wrapping_add(127) << 23);
-    if underflows(bits) {
+    if underflows(x) {
         0.0
     } else if hx > TINY {
         y * scale
