@@ -4,7 +4,7 @@
     python3 benches/python/criterion_tables.py [FILTER]
 
 Reads target/criterion/*/*/new/{benchmark,estimates}.json (the run that
-`cargo bench` just made) and prints, for every group whose name contains
+`cargo bench` just made; CRITERION_DIR names another copy) and prints, for every group whose name contains
 FILTER, each function's median time and throughput, and its time relative to
 the group's `nn` row when there is one (above 1: nn is faster).
 """
@@ -39,7 +39,8 @@ def throughput(bench, ns):
 
 def main():
     wanted = sys.argv[1] if len(sys.argv) > 1 else ""
-    root = os.path.join(os.path.dirname(__file__), "..", "..", "target", "criterion")
+    default = os.path.join(os.path.dirname(__file__), "..", "..", "target", "criterion")
+    root = os.environ.get("CRITERION_DIR", default)
     groups = {}
     for path in glob.glob(os.path.join(root, "*", "*", "new", "benchmark.json")):
         with open(path) as f:

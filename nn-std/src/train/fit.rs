@@ -106,9 +106,11 @@ impl<'a, M, const B: usize, const K: usize, S: Schedule> Trainer<'a, M, B, K, S>
     /// Stops with [`TrainError::Diverged`] as soon as a batch's loss is NaN
     /// or infinite (the model keeps the weights of the step before).
     ///
-    /// The gradients (one buffer per chunk), the weight copy for other
-    /// threads and early stopping's copy of the best weights live on the
-    /// heap, allocated once per call. Like the layers, a chunk's forward and
+    /// The gradients (one buffer per chunk), each chunk's activations and
+    /// caches (reused from batch to batch, see
+    /// [`Module::forward_train_into`](nn_core::Module::forward_train_into)),
+    /// the weight copy for other threads and early stopping's copy of the
+    /// best weights live on the heap, allocated once per call. Like the layers, a chunk's forward and
     /// backward pass keep its outputs and caches on the stack of the thread
     /// that runs it, and setting up a buffer copies the model through the
     /// stack: training a 784-128-10 `f32` network needs about 1 MiB of stack
@@ -130,6 +132,7 @@ impl<'a, M, const B: usize, const K: usize, S: Schedule> Trainer<'a, M, B, K, S>
             + Clone
             + Send
             + Sync,
+        <M as Module<[[F; N]; K]>>::Cache: Send,
         L: Loss<F, [F; C], T> + Loss<F, [[F; C]; K], [T; K]> + Sync,
         R: Rule<STATES, Float = F> + Send,
         S: Sync,

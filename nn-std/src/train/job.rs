@@ -141,6 +141,7 @@ where
         + Clone
         + Send
         + Sync,
+    <M as Module<[[f32; N]; B]>>::Cache: Send,
 {
     let (train, test) = data.train_test_split(settings.test_fraction, args.seed)?;
     let scaler = train.fit_standardize();
