@@ -10,16 +10,19 @@
 //!   `0.5 ln2 < |x| <= 1.5 ln2`, `k = 0` otherwise. With `k = 0` the reduction
 //!   `hi = x - 0·ln2hi`, `lo = 0·ln2lo` gives `hi = x`, `lo = +0`, the values
 //!   `expf` uses in that case, so one formula serves all three;
-//! - `scalbnf(y, k)` is the single multiply `y · 2^k` for `-126 <= k <= 127`
-//!   (its pre-scaling only runs outside that range), and `|x| < 87.33655`
-//!   keeps `|k| <= 126`; for `k = 0` the multiply by `1` returns `y`;
+//! - `scalbnf(y, k)` is the single multiply `y · 2^k` for `-126 <= k <= 127`,
+//!   which `x < 87.33655` keeps to above; for `k = 0` the multiply by `1`
+//!   returns `y`. Below (`x` in `[-103.97, -87.34]`, subnormal results)
+//!   `scalbnf` first multiplies by `2^-102`, exactly, and scales by
+//!   `2^(k+102)`: the lanes do the same two multiplies (the first by `1`
+//!   elsewhere);
 //! - `|x| <= 2^-14` gives `1 + x`, as in `expf`;
-//! - `x <= -103.972084` (down to `-∞`) gives `+0`, as in `expf`: softmax
-//!   of confident logits hits this often.
+//! - `x <= -103.972084` (down to `-∞`) gives `+0`, as in `expf`.
 //!
-//! The other lanes with `|x| >= 87.33655` (bits `>= 0x42aeac50`: overflow,
-//! underflow to subnormals, `+∞`, NaN) take `libm::expf` itself, which only
-//! costs when a block of [`LANES`] values holds one. The code is plain
+//! Softmax of confident logits hits the last two often. Only the lanes with
+//! `x >= 87.33655` (bits `>= 0x42aeac50`: overflow, `+∞`) or NaN take
+//! `libm::expf` itself, which only costs when a block of [`LANES`] values
+//! holds one. The code is plain
 //! Rust over fixed `[f32; 16]` blocks that the compiler vectorizes (SSE2 on
 //! a default x86_64 build); on x86_64 the same code is also compiled with
 //! AVX2 and AVX-512 enabled and chosen by the dense kernels' tier
@@ -38,8 +41,12 @@ const INV_LN2: f32 = f32::from_bits(0x3fb8_aa3b); // 1.4426950216e+00
 const P1: f32 = f32::from_bits(0x3e2a_aa8f); // 1.6666625440e-1 = 0xaaaa8f.0p-26
 const P2: f32 = f32::from_bits(0xbb35_5215); // -2.7667332906e-3 = -0xb55215.0p-32
 
-/// `|x|` bits from which `expf` takes its special-case branch (87.33655).
-const SPECIAL: u32 = 0x42ae_ac50;
+/// From here up (and NaN) `expf` overflows or leaves its main path:
+/// `x >= 87.33655` (bits `0x42aeac50`).
+const SPECIAL_FROM: f32 = f32::from_bits(0x42ae_ac50);
+/// `2^-102`: `scalbnf`'s pre-scaling factor for results below the normal
+/// range (`2^-126 · 2^24`).
+const SUBNORMAL_PRESCALE: f32 = f32::from_bits(0x0c80_0000);
 /// From here down to `-∞`, `expf` returns `+0`: `x <= -103.972084`, the
 /// negative `x` whose bits are `0xc2cff1b5` or above (up to `-∞`'s).
 const ZERO_BELOW: f32 = f32::from_bits(0xc2cf_f1b5);
@@ -51,11 +58,11 @@ fn underflows(x: f32) -> bool {
     x <= ZERO_BELOW
 }
 
-/// Whether a lane needs `libm::expf` itself: overflow, subnormal results,
-/// NaN (with its payload).
+/// Whether a lane needs `libm::expf` itself: `x >= 87.33655` (overflow)
+/// or NaN (kept with its payload).
 #[inline(always)]
 fn is_special(x: f32) -> bool {
-    x.to_bits() & 0x7fff_ffff >= SPECIAL && !underflows(x)
+    x >= SPECIAL_FROM || x.is_nan()
 }
 
 /// `|x|` bits above which `k = round(x/ln2)` is computed (1.5 ln2).
@@ -123,9 +130,9 @@ fn exp_block(block: &mut [f32; LANES]) {
 /// integer, which then sits in the low mantissa bits.
 const ROUND: f32 = 12_582_912.0;
 
-/// `expf(x)` without branches, exact for `|x| < 87.33655` (bits below
-/// [`SPECIAL`]) and where `expf` underflows to `+0`; other lanes give
-/// unspecified values.
+/// `expf(x)` without branches, exact for every `x < 87.33655` (below
+/// [`SPECIAL_FROM`]): subnormal results and the underflow to `+0`
+/// included; other lanes give unspecified values.
 ///
 /// `expf` truncates with `as i32` and converts back with `as f32`. Here
 /// both happen in float arithmetic, because Rust's saturating `as i32`
@@ -158,14 +165,23 @@ fn exp_lane(x: f32) -> f32 {
     let rr = r * r;
     let c = r - rr * (P1 + rr * P2);
     let y = 1.0 + (r * c / (2.0 - c) - lo + hi);
-    // scalbnf(y, k) = y · 2^k, a normal power of two for |k| <= 126: the
-    // exponent field is `k + 127`, and the low 9 bits of `(kf + ROUND)`'s
-    // bits are those of `k` (the other bits shift out).
+    // scalbnf(y, k): for k < -126 (x in [-103.97, -87.34], a subnormal
+    // result) it first multiplies by 2^-102, exactly, and adds 102 to k;
+    // then it multiplies by the normal power of two 2^k, whose exponent
+    // field is `k + 127`: the low 9 bits of `(kf + ROUND)`'s bits are those
+    // of `k` (the other bits shift out).
+    let below_normal = kf < -126.0;
+    let pre = if below_normal {
+        SUBNORMAL_PRESCALE
+    } else {
+        1.0
+    };
+    let kf = if below_normal { kf + 102.0 } else { kf };
     let scale = f32::from_bits((kf + ROUND).to_bits().wrapping_add(127) << 23);
     if underflows(x) {
         0.0
     } else if hx > TINY {
-        y * scale
+        y * pre * scale
     } else {
         1.0 + x
     }

@@ -41,7 +41,7 @@ fn edges() -> Vec<u32> {
         TINY,
         K_ONE,
         K_ROUND,
-        SPECIAL,
+        SPECIAL_FROM.to_bits(),
         0x42b1_7218,
         0x42cf_f1b5, // expf's branches
         0x3f80_0000,
