@@ -34,11 +34,12 @@ pub fn log_sum_exp<F: Float>(x: &[F]) -> F {
 pub fn softmax_forward<F: Float>(x: &[F], y: &mut [F]) {
     debug_assert_eq!(x.len(), y.len());
     let m = row_max(x);
+    let n = x.len().min(y.len());
+    let y = &mut y[..n];
+    y.iter_mut().zip(x).for_each(|(yi, &xi)| *yi = xi - m);
+    F::exp_in_place(y);
     let mut s = F::ZERO;
-    for (yi, &xi) in y.iter_mut().zip(x) {
-        *yi = (xi - m).exp();
-        s += *yi;
-    }
+    y.iter().for_each(|&yi| s += yi);
     let inv = F::ONE / s;
     y.iter_mut().for_each(|yi| *yi *= inv);
 }

@@ -110,11 +110,12 @@ impl<'a, M, const B: usize, const K: usize, S: Schedule> Trainer<'a, M, B, K, S>
     /// caches (reused from batch to batch, see
     /// [`Module::forward_train_into`](nn_core::Module::forward_train_into)),
     /// the weight copy for other threads and early stopping's copy of the
-    /// best weights live on the heap, allocated once per call. Like the layers, a chunk's forward and
-    /// backward pass keep its outputs and caches on the stack of the thread
-    /// that runs it, and setting up a buffer copies the model through the
-    /// stack: training a 784-128-10 `f32` network needs about 1 MiB of stack
-    /// (a spawned thread gets 2 MiB by default, `rayon`'s workers too).
+    /// best weights live on the heap, allocated once per call. The first
+    /// batch's forward pass, the loss gradient and the backward pass's
+    /// intermediate gradients sit on the stack of the thread that runs the
+    /// chunk, and setting up a buffer copies the model through the stack:
+    /// training a 784-128-10 `f32` network needs about 1 MiB of stack (a
+    /// spawned thread gets 2 MiB by default, `rayon`'s workers too).
     pub fn fit<F, const N: usize, const C: usize, T, L, R, const STATES: usize>(
         &mut self,
         model: &mut M,
