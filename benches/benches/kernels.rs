@@ -102,15 +102,17 @@ fn activation<A: Elementwise<f32>>(c: &mut C, name: &str, act: A) {
     let x = g.vec(n, -3.0, 3.0);
     let dy = g.vec(n, -1.0, 1.0);
     let mut y = vec![0.0f32; n];
+    elementwise_forward(&act, &x, &mut y);
+    let mut dx = vec![0.0f32; n];
     let mut grp = c.benchmark_group(format!("activation {name} 128x64 (elements)"));
     grp.warm_up_time(Duration::from_millis(300));
     grp.measurement_time(Duration::from_secs(1));
     grp.throughput(Throughput::Elements(n as u64));
     grp.bench_function("forward", |b| {
-        b.iter(|| elementwise_forward(&act, black_box(&x), &mut y))
+        b.iter(|| elementwise_forward(&act, black_box(&x), &mut dx))
     });
     grp.bench_function("backward", |b| {
-        b.iter(|| elementwise_backward(&act, black_box(&x), &dy, &mut y))
+        b.iter(|| elementwise_backward(&act, black_box(&x), &y, &dy, &mut dx))
     });
     grp.finish();
 }

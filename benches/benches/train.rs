@@ -97,7 +97,9 @@ fn bench(c: &mut Criterion) {
                 grads.fill(0.0);
                 let (out, cache) = <Net as Module<[[f32; 64]; 32]>>::forward_train(&net, x);
                 let (l, dy) = CrossEntropy.loss_and_grad(&out, y).unwrap();
-                <Net as Module<[[f32; 64]; 32]>>::backward_params(&net, x, &cache, &dy, &mut grads);
+                <Net as Module<[[f32; 64]; 32]>>::backward_params(
+                    &net, x, &out, &cache, &dy, &mut grads,
+                );
                 adam.step(&mut net, &grads).unwrap();
                 black_box(l);
             }

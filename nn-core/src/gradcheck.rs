@@ -99,7 +99,7 @@ where
     M::Output: Tensor,
 {
     let (y, cache) = module.forward_train(x);
-    let dx = module.backward(x, &cache, &projection_of(&y), &mut module.zeroed());
+    let dx = module.backward(x, &y, &cache, &projection_of(&y), &mut module.zeroed());
     max_error(
         x.flat().len(),
         |i| dx.flat()[i],
@@ -125,7 +125,7 @@ where
 {
     let (y, cache) = module.forward_train(x);
     let mut grads = module.zeroed();
-    module.backward(x, &cache, &projection_of(&y), &mut grads);
+    module.backward(x, &y, &cache, &projection_of(&y), &mut grads);
     params_error(module, &grads, |m| project(&m.forward(x)))
 }
 
@@ -175,7 +175,7 @@ where
     let (y, cache) = module.forward_train(x);
     let (_, dy) = loss.loss_and_grad(&y, target)?;
     let mut grads = module.zeroed();
-    let dx = module.backward(x, &cache, &dy, &mut grads);
+    let dx = module.backward(x, &y, &cache, &dy, &mut grads);
     let mut failure = None;
     let mut value = |m: &M, x: &X| {
         loss.loss(&m.forward(x), target).unwrap_or_else(|err| {

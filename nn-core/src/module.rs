@@ -16,8 +16,8 @@ use crate::{Float, Param, ParamMut, Params};
 pub trait Module<X> {
     /// What `forward` produces.
     type Output;
-    /// What `backward` needs from the forward pass besides the input itself
-    /// (`()` for [`Dense`](crate::Dense) and the element-wise activations; a
+    /// What `backward` needs from the forward pass besides the input and the
+    /// output (`()` for [`Dense`](crate::Dense), the activations and softmax; a
     /// [`Chain`] keeps its inner activations here); a plain value, no heap.
     type Cache;
 
@@ -50,11 +50,20 @@ pub trait Module<X> {
     }
 
     /// Adds the parameter gradients to `grads` and returns `dL/dx`, given the
-    /// input `x` and cache of the forward pass and `dy = dL/d(output)`.
+    /// input `x`, output `y` and cache of the forward pass and
+    /// `dy = dL/d(output)`.
     ///
-    /// The caller still holds `x`, so layers do not copy their inputs into
-    /// the cache.
-    fn backward(&self, x: &X, cache: &Self::Cache, dy: &Self::Output, grads: &mut Self) -> X;
+    /// The caller still holds `x` and `y`, so layers copy neither into the
+    /// cache: softmax and log-softmax take their gradient from `y`, and so do
+    /// sigmoid and tanh (no second transcendental call).
+    fn backward(
+        &self,
+        x: &X,
+        y: &Self::Output,
+        cache: &Self::Cache,
+        dy: &Self::Output,
+        grads: &mut Self,
+    ) -> X;
 
     /// Accumulates parameter gradients only; `dL/dx` is not computed.
     ///
@@ -73,15 +82,22 @@ pub trait Module<X> {
     ///     Dense::<f32, 3, 1>::from_parts([[1.0, -1.0, 2.0]], [0.5]),
     /// ];
     /// let x = [1.0, 2.0];
-    /// let (_, cache) = net.forward_train(&x);
+    /// let (y, cache) = net.forward_train(&x);
     /// let (mut full, mut params_only) = (<_>::default(), <_>::default());
-    /// let _dx: [f32; 2] = net.backward(&x, &cache, &[1.0], &mut full);
-    /// net.backward_params(&x, &cache, &[1.0], &mut params_only);
+    /// let _dx: [f32; 2] = net.backward(&x, &y, &cache, &[1.0], &mut full);
+    /// net.backward_params(&x, &y, &cache, &[1.0], &mut params_only);
     /// assert_eq!(full, params_only);
     /// ```
     #[inline]
-    fn backward_params(&self, x: &X, cache: &Self::Cache, dy: &Self::Output, grads: &mut Self) {
-        let _ = self.backward(x, cache, dy, grads);
+    fn backward_params(
+        &self,
+        x: &X,
+        y: &Self::Output,
+        cache: &Self::Cache,
+        dy: &Self::Output,
+        grads: &mut Self,
+    ) {
+        let _ = self.backward(x, y, cache, dy, grads);
     }
 }
 
@@ -182,18 +198,32 @@ where
     }
 
     #[inline]
-    fn backward(&self, x: &X, cache: &Self::Cache, dy: &Self::Output, grads: &mut Self) -> X {
+    fn backward(
+        &self,
+        x: &X,
+        y: &Self::Output,
+        cache: &Self::Cache,
+        dy: &Self::Output,
+        grads: &mut Self,
+    ) -> X {
         let (cache_a, h, cache_b) = cache;
-        let dh = self.second.backward(h, cache_b, dy, &mut grads.second);
-        self.first.backward(x, cache_a, &dh, &mut grads.first)
+        let dh = self.second.backward(h, y, cache_b, dy, &mut grads.second);
+        self.first.backward(x, h, cache_a, &dh, &mut grads.first)
     }
 
     #[inline]
-    fn backward_params(&self, x: &X, cache: &Self::Cache, dy: &Self::Output, grads: &mut Self) {
+    fn backward_params(
+        &self,
+        x: &X,
+        y: &Self::Output,
+        cache: &Self::Cache,
+        dy: &Self::Output,
+        grads: &mut Self,
+    ) {
         let (cache_a, h, cache_b) = cache;
-        let dh = self.second.backward(h, cache_b, dy, &mut grads.second);
+        let dh = self.second.backward(h, y, cache_b, dy, &mut grads.second);
         self.first
-            .backward_params(x, cache_a, &dh, &mut grads.first);
+            .backward_params(x, h, cache_a, &dh, &mut grads.first);
     }
 }
 

@@ -190,7 +190,14 @@ impl Module<[f64; 2]> for WrongSquare {
     fn forward_train(&self, x: &[f64; 2]) -> ([f64; 2], ()) {
         (self.forward(x), ())
     }
-    fn backward(&self, x: &[f64; 2], _: &(), dy: &[f64; 2], _: &mut Self) -> [f64; 2] {
+    fn backward(
+        &self,
+        x: &[f64; 2],
+        _: &[f64; 2],
+        _: &(),
+        dy: &[f64; 2],
+        _: &mut Self,
+    ) -> [f64; 2] {
         [3.0 * x[0] * dy[0], 3.0 * x[1] * dy[1]]
     }
 }

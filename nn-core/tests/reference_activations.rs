@@ -26,13 +26,13 @@ where
     assert_close(&format!("{name} y"), &y, &flat(&case["y"]));
     let y_inference: [F; N] = act.forward(&x);
     assert_eq!(y_inference, y, "{name}: forward = forward_train");
-    let dydx: [F; N] = act.backward(&x, &cache, &[F::ONE; N], &mut act.zeroed());
+    let dydx: [F; N] = act.backward(&x, &y, &cache, &[F::ONE; N], &mut act.zeroed());
     assert_close(&format!("{name} dydx"), &dydx, &flat(&case["dydx"]));
 
     let xb: [[F; C]; R] = core::array::from_fn(|r| core::array::from_fn(|c| x[r * C + c]));
     let (yb, cacheb) = act.forward_train(&xb);
     assert_eq!(yb.as_flattened(), &y[..], "{name}: batch = sample");
-    let dxb: [[F; C]; R] = act.backward(&xb, &cacheb, &[[F::ONE; C]; R], &mut act.zeroed());
+    let dxb: [[F; C]; R] = act.backward(&xb, &yb, &cacheb, &[[F::ONE; C]; R], &mut act.zeroed());
     assert_eq!(dxb.as_flattened(), &dydx[..], "{name}: batch = sample");
 }
 
@@ -41,12 +41,13 @@ fn prelu_dyda<F: Float, const N: usize>(case: &Value) {
     let act = Prelu::new(F::from_f64(param(&case["params"], "a")));
     let x: [F; N] = arr(&case["x"]);
     let want = flat(&case["dyda"]);
+    let y: [F; N] = act.forward(&x);
     let got: Vec<F> = (0..N)
         .map(|i| {
             let mut dy = [F::ZERO; N];
             dy[i] = F::ONE;
             let mut grads = act.zeroed();
-            let _: [F; N] = act.backward(&x, &(), &dy, &mut grads);
+            let _: [F; N] = act.backward(&x, &y, &(), &dy, &mut grads);
             grads.a
         })
         .collect();
@@ -67,7 +68,7 @@ where
     let up: [[F; N]; R] = arr2(&case["upstream"]);
     let (y, cache) = act.forward_train(&x);
     assert_close(&format!("{name} y"), y.as_flattened(), &flat(&case["y"]));
-    let vjp: [[F; N]; R] = act.backward(&x, &cache, &up, &mut act.zeroed());
+    let vjp: [[F; N]; R] = act.backward(&x, &y, &cache, &up, &mut act.zeroed());
     assert_close(
         &format!("{name} vjp"),
         vjp.as_flattened(),
@@ -80,7 +81,7 @@ where
     for r in 0..R {
         let (yr, cr) = act.forward_train(&x[r]);
         assert_eq!(yr, y[r], "{name}: row {r} alone");
-        let vr: [F; N] = act.backward(&x[r], &cr, &up[r], &mut act.zeroed());
+        let vr: [F; N] = act.backward(&x[r], &yr, &cr, &up[r], &mut act.zeroed());
         assert_eq!(vr, vjp[r], "{name}: row {r} alone");
     }
 }
@@ -102,7 +103,7 @@ fn group_max<F: Float, const IN: usize, const OUT: usize, const K: usize, const 
     let (y, cache) = layer.forward_train(&x);
     assert_close("maxout y", y.as_flattened(), &flat(&case["y"]));
     assert_eq!(cache.as_flattened(), &want_arg[..], "maxout argmax");
-    let vjp: [[F; IN]; R] = layer.backward(&x, &cache, &up, &mut layer.zeroed());
+    let vjp: [[F; IN]; R] = layer.backward(&x, &y, &cache, &up, &mut layer.zeroed());
     assert_close("maxout vjp", vjp.as_flattened(), &flat(&case["vjp"]));
 
     let (mut yk, mut ak) = ([[F::ZERO; OUT]; R], [[0usize; OUT]; R]);
@@ -173,16 +174,16 @@ fn kinks_follow_pytorch() {
     // relu'(0) = 0, leaky'(0) = slope, prelu'(0) = a, elu'(0) = alpha.
     let x = [0.0f64];
     let one = [1.0f64];
-    let d: [f64; 1] = Relu.backward(&x, &(), &one, &mut Relu);
+    let d: [f64; 1] = Relu.backward(&x, &Relu.forward(&x), &(), &one, &mut Relu);
     assert_eq!(d, [0.0]);
     let l = LeakyRelu::new(0.2);
-    let d: [f64; 1] = l.backward(&x, &(), &one, &mut l.clone());
+    let d: [f64; 1] = l.backward(&x, &l.forward(&x), &(), &one, &mut l.clone());
     assert_eq!(d, [0.2]);
     let p = Prelu::new(0.3);
-    let d: [f64; 1] = p.backward(&x, &(), &one, &mut p.zeroed());
+    let d: [f64; 1] = p.backward(&x, &p.forward(&x), &(), &one, &mut p.zeroed());
     assert_eq!(d, [0.3]);
     let e = Elu::new(0.5);
-    let d: [f64; 1] = e.backward(&x, &(), &one, &mut e.clone());
+    let d: [f64; 1] = e.backward(&x, &e.forward(&x), &(), &one, &mut e.clone());
     assert_eq!(d, [0.5]);
 }
 
@@ -198,7 +199,7 @@ fn extreme_inputs_stay_finite() {
         M: Module<[[f32; 4]; 2], Output = [[f32; 4]; 2]> + Params<f32> + Clone,
     {
         let (y, c) = m.forward_train(x);
-        let dx = m.backward(x, &c, dy, &mut m.zeroed());
+        let dx = m.backward(x, &y, &c, dy, &mut m.zeroed());
         assert!(
             y.as_flattened()
                 .iter()

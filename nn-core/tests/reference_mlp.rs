@@ -83,7 +83,7 @@ fn check_mlp<F, Net, const N0: usize, const NL: usize, const B: usize>(
     );
 
     let mut grads = net.zeroed();
-    let dx = net.backward(&x, &cache, &dy, &mut grads);
+    let dx = net.backward(&x, &out, &cache, &dy, &mut grads);
     assert_close(
         &format!("{id} grad_x"),
         dx.as_flattened(),
@@ -308,7 +308,7 @@ fn the_worked_example_gives_the_course_numbers() {
     let (loss, dy) = nn_core::Mse.loss_and_grad(&out, &[[1.0]]).unwrap();
     assert_eq!(loss, 1.0);
     let mut g = net.zeroed();
-    let dx: [[f64; 2]; 1] = net.backward(&x, &cache, &dy, &mut g);
+    let dx: [[f64; 2]; 1] = net.backward(&x, &out, &cache, &dy, &mut g);
     assert_eq!(g.second.second.weight, [[-80.0, -80.0]]);
     assert_eq!(g.first.weight, [[-80.0, 0.0], [80.0, 0.0]]);
     assert_eq!(dx, [[0.0, -4.0]]);
@@ -330,12 +330,12 @@ fn batched_network_equals_per_sample() {
     let (out, cache) = net.forward_train(&x);
     let (_, dy) = CrossEntropy.loss_and_grad(&out, &target).unwrap();
     let mut gb = net.zeroed();
-    let dxb: [[f64; 3]; 4] = net.backward(&x, &cache, &dy, &mut gb);
+    let dxb: [[f64; 3]; 4] = net.backward(&x, &out, &cache, &dy, &mut gb);
     let mut gs = net.zeroed();
     for r in 0..4 {
         let (o, c) = net.forward_train(&x[r]);
         assert_eq!(o, out[r]);
-        let dx: [f64; 3] = net.backward(&x[r], &c, &dy[r], &mut gs);
+        let dx: [f64; 3] = net.backward(&x[r], &o, &c, &dy[r], &mut gs);
         assert_eq!(dx, dxb[r]);
     }
     for (a, b) in gs.params().zip(gb.params()) {

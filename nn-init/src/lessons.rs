@@ -175,22 +175,22 @@ pub fn symmetry_experiment(
         let (z, c1) = l1.forward_train(&x);
         let h = z.map(|r| r.map(|v| 1.0 / (1.0 + Float::exp(-v))));
         let (y, c2) = l2.forward_train(&h);
-        (h, y, c1, c2)
+        (h, y, z, c1, c2)
     };
     let initial_loss = mse(&forward(&l1, &l2).1).0;
     let lr = 0.5;
     for _ in 0..steps {
-        let (h, y, c1, c2) = forward(&l1, &l2);
+        let (h, y, z, c1, c2) = forward(&l1, &l2);
         let (_, dy) = mse(&y);
         let (mut g1, mut g2) = (Dense::<f64, 2, H>::zeros(), Dense::<f64, H, 3>::zeros());
-        let dh: [[f64; H]; B] = l2.backward(&h, &c2, &dy, &mut g2);
+        let dh: [[f64; H]; B] = l2.backward(&h, &y, &c2, &dy, &mut g2);
         let mut dz = dh;
         for (dzr, hr) in dz.iter_mut().zip(&h) {
             for (d, &s) in dzr.iter_mut().zip(hr) {
                 *d *= s * (1.0 - s);
             }
         }
-        let _: [[f64; 2]; B] = l1.backward(&x, &c1, &dz, &mut g1);
+        let _: [[f64; 2]; B] = l1.backward(&x, &z, &c1, &dz, &mut g1);
         sgd_step(&mut l1, &g1, lr);
         sgd_step(&mut l2, &g2, lr);
     }

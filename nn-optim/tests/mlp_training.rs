@@ -142,7 +142,7 @@ where
         let (y, cache) = net.forward_train(x);
         let (l, dy) = loss(&y)?;
         losses.push(l.to_f64());
-        let _dx: [[F; 2]; B] = net.backward(x, &cache, &dy, &mut grads);
+        let _dx: [[F; 2]; B] = net.backward(x, &y, &cache, &dy, &mut grads);
         step(&mut net, &grads)?;
     }
     let final_loss = loss(&net.forward(x))?.0.to_f64();

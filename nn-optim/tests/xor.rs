@@ -47,7 +47,7 @@ fn train<R: Rule<K, Float = f64>, const K: usize>(
         grad::zero(&mut grads);
         let (y, cache) = net.forward_train(&X);
         let (_, dy) = mse(&y);
-        let _dx: [[f64; 2]; 4] = net.backward(&X, &cache, &dy, &mut grads);
+        let _dx: [[f64; 2]; 4] = net.backward(&X, &y, &cache, &dy, &mut grads);
         opt.step(&mut net, &grads).expect("finite gradients");
     }
     assert_eq!(opt.steps(), steps as u64);

@@ -22,7 +22,7 @@ fn train_linear<const N: usize, const C: usize>(
             let (logits, cache) = net.forward_train(&batch.x);
             let (loss, dy) = CrossEntropy.loss_and_grad(&logits, &batch.y).unwrap();
             let mut grads = net.zeroed();
-            let _dx: [[f64; N]; 8] = net.backward(&batch.x, &cache, &dy, &mut grads);
+            let _dx: [[f64; N]; 8] = net.backward(&batch.x, &logits, &cache, &dy, &mut grads);
             for (p, g) in net.params_mut().zip(grads.params()) {
                 for (w, d) in p.values.iter_mut().zip(g.values) {
                     *w -= 0.1 * d;

@@ -340,7 +340,7 @@ fn partial_batch_takes_the_mean_gradient() {
     let (out, cache) = <Net as nn_core::Module<[[f64; 2]; 3]>>::forward_train(&m0, &x);
     let (_, dy) = CrossEntropy.loss_and_grad(&out, &[0, 1, 1]).unwrap();
     let mut g = m0.zeroed();
-    let _: [[f64; 2]; 3] = nn_core::Module::backward(&m0, &x, &cache, &dy, &mut g);
+    let _: [[f64; 2]; 3] = nn_core::Module::backward(&m0, &x, &out, &cache, &dy, &mut g);
     let mut m = m0;
     let mut sgd = Sgd::new(
         SgdConfig {
@@ -506,7 +506,7 @@ fn wrapped_last_batch_goes_through_the_batched_layers() {
             .loss_and_grad(&out, &rows.map(|r| ys[r]))
             .unwrap();
         let mut g = m.zeroed();
-        let _: [[f64; 2]; 4] = nn_core::Module::backward(m, &x, &cache, &dy, &mut g);
+        let _: [[f64; 2]; 4] = nn_core::Module::backward(m, &x, &out, &cache, &dy, &mut g);
         for (p, gr) in m.params_mut().zip(g.params()) {
             p.values
                 .iter_mut()

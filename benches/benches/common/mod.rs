@@ -181,11 +181,12 @@ impl<const I: usize, const H: usize, const O: usize> NnTrainer<I, H, O> {
     }
 
     fn bare_step<const B: usize>(&mut self, x: &[[f32; I]; B], y: &[usize], opt: Opt) {
-        let (mut z, cache) = self.net.forward_train(x);
-        softmax_ce_grad_rows(z.as_flattened_mut(), O, y);
+        let (z, cache) = self.net.forward_train(x);
+        let mut dz = z;
+        softmax_ce_grad_rows(dz.as_flattened_mut(), O, y);
         self.grads.fill(0.0);
         // Parameter gradients only: training discards the first layer's dL/dx.
-        Module::<[[f32; I]; B]>::backward_params(&*self.net, x, &cache, &z, &mut self.grads);
+        Module::<[[f32; I]; B]>::backward_params(&*self.net, x, &z, &cache, &dz, &mut self.grads);
         match opt {
             Opt::Sgd => {
                 for (p, g) in self.net.params_mut().zip(self.grads.params()) {
@@ -220,7 +221,7 @@ impl<const I: usize, const H: usize, const O: usize> NnTrainer<I, H, O> {
         let y: &[usize; B] = y.try_into().unwrap();
         let (_loss, dz) = CrossEntropy.loss_and_grad(z, y).unwrap();
         self.grads.fill(0.0);
-        Module::<[[f32; I]; B]>::backward_params(&*self.net, x, cache, &dz, &mut self.grads);
+        Module::<[[f32; I]; B]>::backward_params(&*self.net, x, z, cache, &dz, &mut self.grads);
         match opt {
             Opt::Sgd => self.sgd.step(&mut self.net, &self.grads).unwrap(),
             Opt::Adam => self.adam.step(&mut self.net, &self.grads).unwrap(),

@@ -179,7 +179,7 @@ where
         let (y, cache) = net.forward_train(&x);
         let (value, dy) = loss.loss_and_grad(&y, target).map_err(Failure::Loss)?;
         let mut grads = net.zeroed();
-        let _dx: [[F; 2]; BATCH] = net.backward(&x, &cache, &dy, &mut grads);
+        let _dx: [[F; 2]; BATCH] = net.backward(&x, &y, &cache, &dy, &mut grads);
 
         if step == 0 {
             out.first_loss = value;
@@ -188,7 +188,7 @@ where
             for ((xr, yr), dyr) in x.iter().zip(&y).zip(&dy) {
                 let (ys, cs) = net.forward_train(xr);
                 out.batch_matches &= ys == *yr && net.forward(xr) == ys;
-                let _dxs: [F; 2] = net.backward(xr, &cs, dyr, &mut per_sample);
+                let _dxs: [F; 2] = net.backward(xr, &ys, &cs, dyr, &mut per_sample);
             }
             out.batch_matches &= per_sample == grads;
         }

@@ -218,7 +218,7 @@ where
         .loss_and_grad(&out, y)
         .map_err(TrainError::Loss)?;
     let mut grads = net.zeroed();
-    let _dx: [[f32; IN]; BATCH] = net.backward(x, &cache, &dy, &mut grads);
+    let _dx: [[f32; IN]; BATCH] = net.backward(x, &out, &cache, &dy, &mut grads);
     adam.step(net, &grads).map_err(TrainError::Step)?;
     Ok(loss)
 }

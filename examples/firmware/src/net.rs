@@ -189,7 +189,7 @@ where
         let dy;
         (*loss, dy) = CrossEntropy.loss_and_grad(&y, &CLASS)?;
         let mut grads = net.zeroed();
-        let _dx: [[F; IN]; BATCH] = net.backward(&x, &cache, &dy, &mut grads);
+        let _dx: [[F; IN]; BATCH] = net.backward(&x, &y, &cache, &dy, &mut grads);
         opt.step(&mut net, &grads)?;
     }
     check(group, "loss per step", &losses);
@@ -257,7 +257,7 @@ fn sample_checks<F: Float>(check: &mut dyn FnMut(&str, &str, &[F])) -> Result<()
         check(group, "loss", &[loss]);
         check(group, "dL/dy", &dy);
         let mut grads = net.zeroed();
-        let dx: [F; IN] = net.backward(&x, &cache, &dy, &mut grads);
+        let dx: [F; IN] = net.backward(&x, &y, &cache, &dy, &mut grads);
         for (name, g) in GRAD_NAMES.iter().zip(grads.params()) {
             check(group, name, g.values);
         }
@@ -279,7 +279,7 @@ fn batch_checks<F: Float>(check: &mut dyn FnMut(&str, &str, &[F])) -> Result<(),
         check(group, "loss", &[loss]);
         check(group, "dL/dy", dy.as_flattened());
         let mut grads = net.zeroed();
-        let dx: [[F; IN]; BATCH] = net.backward(&x, &cache, &dy, &mut grads);
+        let dx: [[F; IN]; BATCH] = net.backward(&x, &y, &cache, &dy, &mut grads);
         for (name, g) in GRAD_NAMES.iter().zip(grads.params()) {
             check(group, name, g.values);
         }

@@ -30,12 +30,13 @@ pub fn log_sum_exp<F: Float>(x: &[F]) -> F {
 /// softmax_forward(&[1000.0, 1000.0, -1000.0], &mut y);
 /// assert_eq!(y, [0.5, 0.5, 0.0]);
 /// ```
+///
+/// # Panics
+/// If `x` and `y` differ in length.
 #[inline]
 pub fn softmax_forward<F: Float>(x: &[F], y: &mut [F]) {
-    debug_assert_eq!(x.len(), y.len());
+    assert_eq!(x.len(), y.len(), "softmax_forward: x and y lengths");
     let m = row_max(x);
-    let n = x.len().min(y.len());
-    let y = &mut y[..n];
     y.iter_mut().zip(x).for_each(|(yi, &xi)| *yi = xi - m);
     F::exp_in_place(y);
     let mut s = F::ZERO;
@@ -53,10 +54,12 @@ pub fn softmax_forward<F: Float>(x: &[F], y: &mut [F]) {
 /// softmax_backward(&[0.5, 0.5], &[1.0, 0.0], &mut dx);
 /// assert_eq!(dx, [0.25, -0.25]);
 /// ```
+///
+/// # Panics
+/// If `dy` or `dx` differs in length from `y`.
 #[inline]
 pub fn softmax_backward<F: Float>(y: &[F], dy: &[F], dx: &mut [F]) {
-    debug_assert_eq!(y.len(), dy.len());
-    debug_assert_eq!(y.len(), dx.len());
+    check_backward_lengths("softmax_backward", y, dy, dx);
     let dot: F = y.iter().zip(dy).map(|(&yi, &g)| yi * g).sum();
     for ((dxi, &yi), &g) in dx.iter_mut().zip(y).zip(dy) {
         *dxi = yi * (g - dot);
@@ -71,9 +74,12 @@ pub fn softmax_backward<F: Float>(y: &[F], dy: &[F], dx: &mut [F]) {
 /// log_softmax_forward(&[-1000.0, -1000.0], &mut y);
 /// assert_eq!(y, [-core::f64::consts::LN_2; 2]);
 /// ```
+///
+/// # Panics
+/// If `x` and `y` differ in length.
 #[inline]
 pub fn log_softmax_forward<F: Float>(x: &[F], y: &mut [F]) {
-    debug_assert_eq!(x.len(), y.len());
+    assert_eq!(x.len(), y.len(), "log_softmax_forward: x and y lengths");
     let m = row_max(x);
     let s: F = x.iter().map(|&v| (v - m).exp()).sum();
     let ln_s = s.ln();
@@ -92,14 +98,25 @@ pub fn log_softmax_forward<F: Float>(x: &[F], y: &mut [F]) {
 /// log_softmax_backward(&[ln_half, ln_half], &[1.0, 0.0], &mut dx);
 /// assert!((dx[0] - 0.5).abs() < 1e-15 && (dx[1] + 0.5).abs() < 1e-15);
 /// ```
+///
+/// # Panics
+/// If `dy` or `dx` differs in length from `y`.
 #[inline]
 pub fn log_softmax_backward<F: Float>(y: &[F], dy: &[F], dx: &mut [F]) {
-    debug_assert_eq!(y.len(), dy.len());
-    debug_assert_eq!(y.len(), dx.len());
+    check_backward_lengths("log_softmax_backward", y, dy, dx);
     let sum: F = dy.iter().copied().sum();
     for ((dxi, &yi), &g) in dx.iter_mut().zip(y).zip(dy) {
         *dxi = g - yi.exp() * sum;
     }
+}
+
+/// Panics, naming `kernel`, unless `dy` and `dx` have `y`'s length.
+#[inline]
+fn check_backward_lengths<F>(kernel: &str, y: &[F], dy: &[F], dx: &[F]) {
+    assert!(
+        dy.len() == y.len() && dx.len() == y.len(),
+        "{kernel}: y, dy and dx lengths"
+    );
 }
 
 /// The largest entry of a row that is not NaN (`-∞` if there is none).
@@ -143,6 +160,43 @@ mod tests {
         let mut l = [0.0f32; 2];
         log_softmax_forward(&[1000.0, -1000.0], &mut l);
         assert_eq!(l, [0.0, -2000.0]);
+    }
+
+    #[test]
+    #[should_panic(expected = "softmax_forward: x and y lengths")]
+    fn softmax_forward_refuses_a_short_output() {
+        softmax_forward(&[1.0f32, 2.0, 3.0], &mut [0.0; 2]);
+    }
+
+    #[test]
+    #[should_panic(expected = "log_softmax_forward: x and y lengths")]
+    fn log_softmax_forward_refuses_a_short_output() {
+        log_softmax_forward(&[1.0f32, 2.0, 3.0], &mut [0.0; 2]);
+    }
+
+    #[test]
+    #[should_panic(expected = "softmax_backward: y, dy and dx lengths")]
+    fn softmax_backward_refuses_a_short_dx() {
+        softmax_backward(&[0.5f64, 0.5], &[1.0, 0.0], &mut [0.0; 1]);
+    }
+
+    #[test]
+    #[should_panic(expected = "log_softmax_backward: y, dy and dx lengths")]
+    fn log_softmax_backward_refuses_a_short_dy() {
+        log_softmax_backward(&[0.5f64, 0.5], &[1.0], &mut [0.0; 2]);
+    }
+
+    /// A NaN entry makes the whole row NaN (PyTorch's softmax and
+    /// log-softmax), forward and backward.
+    #[test]
+    fn a_nan_entry_makes_the_row_nan() {
+        let x = [1.0f32, f32::NAN, -2.0];
+        let (mut y, mut l, mut dx) = ([0.0; 3], [0.0; 3], [0.0; 3]);
+        softmax_forward(&x, &mut y);
+        log_softmax_forward(&x, &mut l);
+        assert!(y.iter().chain(&l).all(|v| v.is_nan()), "{y:?} {l:?}");
+        softmax_backward(&y, &[1.0, 0.0, 0.0], &mut dx);
+        assert!(dx.iter().all(|v| v.is_nan()));
     }
 
     #[test]

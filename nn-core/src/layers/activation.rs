@@ -6,7 +6,7 @@ use crate::kernels::activation::Elementwise;
 
 /// Implements [`Module`](crate::Module) for one sample and for a batch, and an
 /// empty [`Params`](crate::Params), for a type that implements
-/// [`Elementwise`]. The cache is empty: `backward` gets the input.
+/// [`Elementwise`]. The cache is empty: `backward` gets the input and the output.
 ///
 /// Crate-internal on purpose: the two impls are generic over `F: Float`, which
 /// is coherent only inside nn-core. In another crate, `[F; N]` and
@@ -40,9 +40,16 @@ macro_rules! elementwise_module {
             }
 
             #[inline]
-            fn backward(&self, x: &[F; N], _: &(), dy: &[F; N], _grads: &mut Self) -> [F; N] {
+            fn backward(
+                &self,
+                x: &[F; N],
+                y: &[F; N],
+                _: &(),
+                dy: &[F; N],
+                _grads: &mut Self,
+            ) -> [F; N] {
                 let mut dx = [F::ZERO; N];
-                $crate::kernels::elementwise_backward(self, x, dy, &mut dx);
+                $crate::kernels::elementwise_backward(self, x, y, dy, &mut dx);
                 dx
             }
         }
@@ -75,6 +82,7 @@ macro_rules! elementwise_module {
             fn backward(
                 &self,
                 x: &[[F; N]; B],
+                y: &[[F; N]; B],
                 _: &(),
                 dy: &[[F; N]; B],
                 _grads: &mut Self,
@@ -83,6 +91,7 @@ macro_rules! elementwise_module {
                 $crate::kernels::elementwise_backward(
                     self,
                     x.as_flattened(),
+                    y.as_flattened(),
                     dy.as_flattened(),
                     dx.as_flattened_mut(),
                 );
@@ -104,17 +113,22 @@ impl<F: Float> Elementwise<F> for Identity {
         x
     }
     #[inline]
-    fn derivative(&self, _x: F) -> F {
-        F::ONE
+    fn grad(&self, _x: F, _y: F, dy: F) -> F {
+        dy
     }
 }
 elementwise_module!(Identity);
 
 /// The rectifier `f(x) = max(0, x)`; `f'(0) = 0` as in PyTorch.
 ///
+/// NaN propagates as in PyTorch: `relu(NaN) = NaN`, and the gradient at a NaN
+/// passes `dy` through (PyTorch's `threshold_backward` zeroes `dy` only where
+/// the output is `<= 0`).
+///
 /// ```
 /// use nn_core::{Module, Relu};
 /// assert_eq!(Relu.forward(&[-1.0f32, 0.0, 2.0]), [0.0, 0.0, 2.0]);
+/// assert!(Relu.forward(&[f32::NAN])[0].is_nan());
 /// ```
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub struct Relu;
@@ -122,17 +136,17 @@ pub struct Relu;
 impl<F: Float> Elementwise<F> for Relu {
     #[inline]
     fn apply(&self, x: F) -> F {
-        if x > F::ZERO { x } else { F::ZERO }
+        if x <= F::ZERO { F::ZERO } else { x }
     }
     #[inline]
-    fn derivative(&self, x: F) -> F {
-        if x > F::ZERO { F::ONE } else { F::ZERO }
+    fn grad(&self, _x: F, y: F, dy: F) -> F {
+        if y <= F::ZERO { F::ZERO } else { dy }
     }
 }
 elementwise_module!(Relu);
 
 /// The logistic function `σ(x) = 1 / (1 + e^-x)`, stable for any input;
-/// `σ'(x) = σ(x)·(1 − σ(x))`.
+/// `dx = dy·(1 − y)·y` from the output `y` (PyTorch's `sigmoid_backward`).
 ///
 /// ```
 /// use nn_core::{Module, Sigmoid};
@@ -147,14 +161,14 @@ impl<F: Float> Elementwise<F> for Sigmoid {
         crate::kernels::sigmoid(x)
     }
     #[inline]
-    fn derivative(&self, x: F) -> F {
-        let s = crate::kernels::sigmoid(x);
-        s * (F::ONE - s)
+    fn grad(&self, _x: F, y: F, dy: F) -> F {
+        dy * (F::ONE - y) * y
     }
 }
 elementwise_module!(Sigmoid);
 
-/// The hyperbolic tangent; `tanh'(x) = 1 − tanh(x)²`.
+/// The hyperbolic tangent; `dx = dy·(1 − y²)` from the output `y`
+/// (PyTorch's `tanh_backward`).
 ///
 /// ```
 /// use nn_core::{Module, Tanh};
@@ -169,15 +183,15 @@ impl<F: Float> Elementwise<F> for Tanh {
         x.tanh()
     }
     #[inline]
-    fn derivative(&self, x: F) -> F {
-        let t = x.tanh();
-        F::ONE - t * t
+    fn grad(&self, _x: F, y: F, dy: F) -> F {
+        dy * (F::ONE - y * y)
     }
 }
 elementwise_module!(Tanh);
 
 /// The leaky rectifier: `x` if `x > 0`, otherwise `slope·x`; the derivative at
 /// 0 is `slope` (PyTorch's `LeakyReLU`). [`Default`] has PyTorch's slope 0.01.
+/// A NaN input gives NaN, and `dy·slope` as its gradient (as in PyTorch).
 ///
 /// ```
 /// use nn_core::{LeakyRelu, Module};
@@ -210,8 +224,8 @@ impl<F: Float> Elementwise<F> for LeakyRelu<F> {
         if x > F::ZERO { x } else { self.slope * x }
     }
     #[inline]
-    fn derivative(&self, x: F) -> F {
-        if x > F::ZERO { F::ONE } else { self.slope }
+    fn grad(&self, x: F, _y: F, dy: F) -> F {
+        if x > F::ZERO { dy } else { dy * self.slope }
     }
 }
 elementwise_module!(LeakyRelu<F>);
@@ -219,6 +233,10 @@ elementwise_module!(LeakyRelu<F>);
 /// The exponential linear unit: `x` if `x > 0`, otherwise `alpha·(e^x − 1)`
 /// (by `exp_m1`, accurate near 0); the derivative at 0 is `alpha`.
 /// [`Default`] has PyTorch's `alpha = 1`.
+///
+/// The gradient is PyTorch's `elu_backward` (vectorized form): `dy` for
+/// `x > 0`, else `dy·alpha·e^x`, so a NaN input gives a NaN output and a NaN
+/// gradient.
 ///
 /// ```
 /// use nn_core::{Elu, Module};
@@ -254,11 +272,11 @@ impl<F: Float> Elementwise<F> for Elu<F> {
         }
     }
     #[inline]
-    fn derivative(&self, x: F) -> F {
+    fn grad(&self, x: F, _y: F, dy: F) -> F {
         if x > F::ZERO {
-            F::ONE
+            dy
         } else {
-            self.alpha * x.exp()
+            dy * self.alpha * x.exp()
         }
     }
 }
@@ -270,20 +288,65 @@ mod tests {
     use crate::Module;
     use crate::layers::testing::assert_batch_equals_samples;
 
+    /// `f'(x)`: the gradient for `dy = 1`.
+    fn derivative<A: Elementwise<f64>>(act: &A, x: f64) -> f64 {
+        act.grad(x, act.apply(x), 1.0)
+    }
+
     fn derivatives<A: Elementwise<f64>>(act: &A, xs: &[f64]) -> [f64; 4] {
         let mut d = [0.0; 4];
         for (di, &x) in d.iter_mut().zip(xs) {
-            *di = act.derivative(x);
+            *di = derivative(act, x);
         }
         d
     }
 
     #[test]
     fn kinks_take_the_left_branch() {
-        assert_eq!(Relu.derivative(0.0f64), 0.0);
-        assert_eq!(LeakyRelu::new(0.2f64).derivative(0.0), 0.2);
-        assert_eq!(Elu::new(0.5f64).derivative(0.0), 0.5);
+        assert_eq!(derivative(&Relu, 0.0), 0.0);
+        assert_eq!(derivative(&LeakyRelu::new(0.2f64), 0.0), 0.2);
+        assert_eq!(derivative(&Elu::new(0.5f64), 0.0), 0.5);
         assert_eq!(Elu::new(0.5f64).apply(0.0), 0.0);
+    }
+
+    /// PyTorch's NaN semantics, forward and backward, with `dy = 2`:
+    /// `torch.relu(nan) = nan` and `threshold_backward` passes `dy` where the
+    /// output is NaN; leaky ReLU and PReLU take the `x <= 0` branch
+    /// (`dy·slope`); ELU, sigmoid and tanh give NaN gradients.
+    #[test]
+    fn nan_propagates_as_in_pytorch() {
+        fn run<A: Module<[f32; 1], Output = [f32; 1], Cache = ()> + Copy>(act: A) -> (f32, f32) {
+            let x = [f32::NAN];
+            let (y, ()) = act.forward_train(&x);
+            let dx = act.backward(&x, &y, &(), &[2.0], &mut act.clone());
+            (y[0], dx[0])
+        }
+        let all = [
+            run(Relu),
+            run(LeakyRelu::new(0.25f32)),
+            run(Elu::new(1.0f32)),
+            run(Sigmoid),
+            run(Tanh),
+            run(Identity),
+        ];
+        assert!(all.iter().all(|(y, _)| y.is_nan()), "{all:?}");
+        let dx = all.map(|(_, dx)| dx);
+        assert_eq!(dx[0], 2.0);
+        assert_eq!(dx[1], 0.5);
+        assert!(dx[2].is_nan() && dx[3].is_nan() && dx[4].is_nan());
+        assert_eq!(dx[5], 2.0);
+    }
+
+    /// Sigmoid and tanh gradients come from the output with PyTorch's
+    /// operation order, `dy·(1 − y)·y` and `dy·(1 − y²)`.
+    #[test]
+    fn sigmoid_and_tanh_gradients_use_the_output() {
+        for x in [-3.0f32, -0.5, 0.0, 0.7, 4.0] {
+            let (y, dy) = (crate::kernels::sigmoid(x), 0.3f32);
+            assert_eq!(Sigmoid.grad(x, y, dy), dy * (1.0 - y) * y);
+            let t = Float::tanh(x);
+            assert_eq!(Tanh.grad(x, t, dy), dy * (1.0 - t * t));
+        }
     }
 
     #[test]

@@ -67,7 +67,14 @@ impl<F: Float, const IN: usize, const OUT: usize> Module<[F; IN]> for Dense<F, I
     }
 
     #[inline]
-    fn backward(&self, x: &[F; IN], _: &(), dy: &[F; OUT], grads: &mut Self) -> [F; IN] {
+    fn backward(
+        &self,
+        x: &[F; IN],
+        _: &[F; OUT],
+        _: &(),
+        dy: &[F; OUT],
+        grads: &mut Self,
+    ) -> [F; IN] {
         let mut dx = [F::ZERO; IN];
         dense_backward(
             self.weight.as_flattened(),
@@ -81,7 +88,7 @@ impl<F: Float, const IN: usize, const OUT: usize> Module<[F; IN]> for Dense<F, I
     }
 
     #[inline]
-    fn backward_params(&self, x: &[F; IN], _: &(), dy: &[F; OUT], grads: &mut Self) {
+    fn backward_params(&self, x: &[F; IN], _: &[F; OUT], _: &(), dy: &[F; OUT], grads: &mut Self) {
         dense_backward_params(x, dy, grads.weight.as_flattened_mut(), &mut grads.bias);
     }
 }
@@ -123,6 +130,7 @@ impl<F: Float, const IN: usize, const OUT: usize, const B: usize> Module<[[F; IN
     fn backward(
         &self,
         x: &[[F; IN]; B],
+        _: &[[F; OUT]; B],
         _: &(),
         dy: &[[F; OUT]; B],
         grads: &mut Self,
@@ -140,7 +148,14 @@ impl<F: Float, const IN: usize, const OUT: usize, const B: usize> Module<[[F; IN
     }
 
     #[inline]
-    fn backward_params(&self, x: &[[F; IN]; B], _: &(), dy: &[[F; OUT]; B], grads: &mut Self) {
+    fn backward_params(
+        &self,
+        x: &[[F; IN]; B],
+        _: &[[F; OUT]; B],
+        _: &(),
+        dy: &[[F; OUT]; B],
+        grads: &mut Self,
+    ) {
         dense_backward_params_batch(
             x.as_flattened(),
             dy.as_flattened(),
@@ -190,12 +205,13 @@ mod tests {
         let dys: [[f32; 3]; 4] =
             core::array::from_fn(|r| core::array::from_fn(|o| (r as f32 - o as f32) * 0.3 + 0.01));
         let (mut full, mut only) = (start, start);
-        let _: [f32; 9] = l.backward(&xs[0], &(), &dys[0], &mut full);
-        Module::<[f32; 9]>::backward_params(&l, &xs[0], &(), &dys[0], &mut only);
+        let ys: [[f32; 3]; 4] = l.forward(&xs);
+        let _: [f32; 9] = l.backward(&xs[0], &ys[0], &(), &dys[0], &mut full);
+        Module::<[f32; 9]>::backward_params(&l, &xs[0], &ys[0], &(), &dys[0], &mut only);
         assert_ne!(full, start);
         assert_eq!(full, only);
-        let _: [[f32; 9]; 4] = l.backward(&xs, &(), &dys, &mut full);
-        Module::<[[f32; 9]; 4]>::backward_params(&l, &xs, &(), &dys, &mut only);
+        let _: [[f32; 9]; 4] = l.backward(&xs, &ys, &(), &dys, &mut full);
+        Module::<[[f32; 9]; 4]>::backward_params(&l, &xs, &ys, &(), &dys, &mut only);
         let bits = |d: &Dense<f32, 9, 3>| {
             d.params()
                 .flat_map(|p| p.values.iter().map(|v| v.to_bits()))

@@ -119,7 +119,14 @@ impl<F: Float, const IN: usize, const OUT: usize, const K: usize> Module<[F; IN]
     }
 
     #[inline]
-    fn backward(&self, x: &[F; IN], arg: &Self::Cache, dy: &[F; OUT], grads: &mut Self) -> [F; IN] {
+    fn backward(
+        &self,
+        x: &[F; IN],
+        _: &[F; OUT],
+        arg: &Self::Cache,
+        dy: &[F; OUT],
+        grads: &mut Self,
+    ) -> [F; IN] {
         let mut dz = [[F::ZERO; K]; OUT];
         maxout_backward(arg, K, dy, dz.as_flattened_mut());
         let mut dx = [F::ZERO; IN];
@@ -156,6 +163,7 @@ impl<F: Float, const IN: usize, const OUT: usize, const K: usize, const B: usize
     fn backward(
         &self,
         x: &[[F; IN]; B],
+        _: &[[F; OUT]; B],
         arg: &Self::Cache,
         dy: &[[F; OUT]; B],
         grads: &mut Self,
@@ -214,7 +222,7 @@ mod tests {
         assert_eq!(y, [2.0, 5.0]);
         assert_eq!(cache, [0, 1]);
         let mut g = l.zeroed();
-        let dx: [f64; 2] = l.backward(&x, &cache, &[1.0, 10.0], &mut g);
+        let dx: [f64; 2] = l.backward(&x, &y, &cache, &[1.0, 10.0], &mut g);
         assert_eq!(dx, [1.0 + 20.0, -10.0]);
         assert_eq!(g.weight[0], [[2.0, -1.0], [0.0, 0.0], [0.0, 0.0]]);
         assert_eq!(g.weight[1], [[0.0, 0.0], [20.0, -10.0], [0.0, 0.0]]);

@@ -51,12 +51,12 @@ pub(crate) mod testing {
             Module::<[F; N]>::forward_train(layer, &xs[0])
         );
         let mut gb = layer.zeroed();
-        let dxb: [[F; N]; B] = layer.backward(xs, &cb, dys, &mut gb);
+        let dxb: [[F; N]; B] = layer.backward(xs, &yb, &cb, dys, &mut gb);
         let mut gs = layer.zeroed();
         for r in 0..B {
             let (y, c) = Module::<[F; N]>::forward_train(layer, &xs[r]);
             assert_eq!(y, yb[r]);
-            let dx: [F; N] = layer.backward(&xs[r], &c, &dys[r], &mut gs);
+            let dx: [F; N] = layer.backward(&xs[r], &y, &c, &dys[r], &mut gs);
             assert_eq!(dx, dxb[r]);
         }
         assert_eq!(gs, gb);

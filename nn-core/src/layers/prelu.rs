@@ -18,7 +18,7 @@ use crate::{Float, Module, Param, ParamKind, ParamMut, Params};
 /// let (y, cache) = act.forward_train(&x);
 /// assert_eq!(y, [-0.5, 4.0]);
 /// let mut grads = act.zeroed();
-/// let dx: [f64; 2] = act.backward(&x, &cache, &[1.0, 1.0], &mut grads);
+/// let dx: [f64; 2] = act.backward(&x, &y, &cache, &[1.0, 1.0], &mut grads);
 /// assert_eq!((dx, grads.a), ([0.25, 1.0], -2.0));
 /// ```
 #[derive(Clone, Copy, Debug, PartialEq)]
@@ -34,8 +34,8 @@ impl<F: Float> Prelu<F> {
     }
 
     #[inline]
-    fn backward_slices(&self, x: &[F], dy: &[F], dx: &mut [F], grads: &mut Self) {
-        elementwise_backward(self, x, dy, dx);
+    fn backward_slices(&self, x: &[F], y: &[F], dy: &[F], dx: &mut [F], grads: &mut Self) {
+        elementwise_backward(self, x, y, dy, dx);
         grads.a += prelu_grad_slope(x, dy);
     }
 }
@@ -52,8 +52,8 @@ impl<F: Float> Elementwise<F> for Prelu<F> {
         if x > F::ZERO { x } else { self.a * x }
     }
     #[inline]
-    fn derivative(&self, x: F) -> F {
-        if x > F::ZERO { F::ONE } else { self.a }
+    fn grad(&self, x: F, _y: F, dy: F) -> F {
+        if x > F::ZERO { dy } else { self.a * dy }
     }
 }
 
@@ -74,9 +74,9 @@ impl<F: Float, const N: usize> Module<[F; N]> for Prelu<F> {
     }
 
     #[inline]
-    fn backward(&self, x: &[F; N], _: &(), dy: &[F; N], grads: &mut Self) -> [F; N] {
+    fn backward(&self, x: &[F; N], y: &[F; N], _: &(), dy: &[F; N], grads: &mut Self) -> [F; N] {
         let mut dx = [F::ZERO; N];
-        self.backward_slices(x, dy, &mut dx, grads);
+        self.backward_slices(x, y, dy, &mut dx, grads);
         dx
     }
 }
@@ -98,10 +98,18 @@ impl<F: Float, const N: usize, const B: usize> Module<[[F; N]; B]> for Prelu<F> 
     }
 
     #[inline]
-    fn backward(&self, x: &[[F; N]; B], _: &(), dy: &[[F; N]; B], grads: &mut Self) -> [[F; N]; B] {
+    fn backward(
+        &self,
+        x: &[[F; N]; B],
+        y: &[[F; N]; B],
+        _: &(),
+        dy: &[[F; N]; B],
+        grads: &mut Self,
+    ) -> [[F; N]; B] {
         let mut dx = [[F::ZERO; N]; B];
         self.backward_slices(
             x.as_flattened(),
+            y.as_flattened(),
             dy.as_flattened(),
             dx.as_flattened_mut(),
             grads,
@@ -136,11 +144,12 @@ mod tests {
         let xb = [[-1.0, 2.0, 0.0], [-3.0, -0.5, 1.0]];
         let dyb = [[2.0, 1.0, 7.0], [1.0, -4.0, 1.0]];
         let mut gb = act.zeroed();
-        let dxb: [[f64; 3]; 2] = act.backward(&xb, &(), &dyb, &mut gb);
+        let yb = act.forward(&xb);
+        let dxb: [[f64; 3]; 2] = act.backward(&xb, &yb, &(), &dyb, &mut gb);
         assert_eq!(gb.a, -2.0 + 0.0 - 3.0 + 2.0);
         let mut gs = act.zeroed();
         for r in 0..2 {
-            let dx: [f64; 3] = act.backward(&xb[r], &(), &dyb[r], &mut gs);
+            let dx: [f64; 3] = act.backward(&xb[r], &yb[r], &(), &dyb[r], &mut gs);
             assert_eq!(dx, dxb[r]);
         }
         assert_eq!(gs, gb);

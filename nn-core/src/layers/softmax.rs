@@ -5,13 +5,14 @@ use crate::kernels::{
 };
 
 /// Implements [`Module`](crate::Module) for one row `[F; N]` and a batch
-/// `[[F; N]; B]` (row by row), caching the output, plus an empty
-/// [`Params`](crate::Params), from a row forward and a row backward kernel.
+/// `[[F; N]; B]` (row by row), plus an empty [`Params`](crate::Params), from a
+/// row forward and a row backward kernel. The cache is empty: the backward
+/// kernel reads the forward output, which `backward` receives.
 macro_rules! rowwise_module {
     ($ty:ty, $fwd:path, $bwd:path) => {
         impl<F: $crate::Float, const N: usize> $crate::Module<[F; N]> for $ty {
             type Output = [F; N];
-            type Cache = [F; N];
+            type Cache = ();
 
             #[inline]
             fn forward(&self, x: &[F; N]) -> [F; N] {
@@ -21,13 +22,24 @@ macro_rules! rowwise_module {
             }
 
             #[inline]
-            fn forward_train(&self, x: &[F; N]) -> ([F; N], [F; N]) {
-                let y = $crate::Module::<[F; N]>::forward(self, x);
-                (y, y)
+            fn forward_train(&self, x: &[F; N]) -> ([F; N], ()) {
+                ($crate::Module::<[F; N]>::forward(self, x), ())
             }
 
             #[inline]
-            fn backward(&self, _x: &[F; N], y: &[F; N], dy: &[F; N], _grads: &mut Self) -> [F; N] {
+            fn forward_train_into(&self, x: &[F; N], y: &mut [F; N], _: &mut ()) {
+                $fwd(x, y);
+            }
+
+            #[inline]
+            fn backward(
+                &self,
+                _x: &[F; N],
+                y: &[F; N],
+                _: &(),
+                dy: &[F; N],
+                _grads: &mut Self,
+            ) -> [F; N] {
                 let mut dx = [F::ZERO; N];
                 $bwd(y, dy, &mut dx);
                 dx
@@ -36,21 +48,25 @@ macro_rules! rowwise_module {
 
         impl<F: $crate::Float, const N: usize, const B: usize> $crate::Module<[[F; N]; B]> for $ty {
             type Output = [[F; N]; B];
-            type Cache = [[F; N]; B];
+            type Cache = ();
 
             #[inline]
             fn forward(&self, x: &[[F; N]; B]) -> [[F; N]; B] {
                 let mut y = [[F::ZERO; N]; B];
-                for (xr, yr) in x.iter().zip(y.iter_mut()) {
-                    $fwd(xr, yr);
-                }
+                $crate::Module::<[[F; N]; B]>::forward_train_into(self, x, &mut y, &mut ());
                 y
             }
 
             #[inline]
-            fn forward_train(&self, x: &[[F; N]; B]) -> ([[F; N]; B], [[F; N]; B]) {
-                let y = $crate::Module::<[[F; N]; B]>::forward(self, x);
-                (y, y)
+            fn forward_train(&self, x: &[[F; N]; B]) -> ([[F; N]; B], ()) {
+                ($crate::Module::<[[F; N]; B]>::forward(self, x), ())
+            }
+
+            #[inline]
+            fn forward_train_into(&self, x: &[[F; N]; B], y: &mut [[F; N]; B], _: &mut ()) {
+                for (xr, yr) in x.iter().zip(y.iter_mut()) {
+                    $fwd(xr, yr);
+                }
             }
 
             #[inline]
@@ -58,6 +74,7 @@ macro_rules! rowwise_module {
                 &self,
                 _x: &[[F; N]; B],
                 y: &[[F; N]; B],
+                _: &(),
                 dy: &[[F; N]; B],
                 _grads: &mut Self,
             ) -> [[F; N]; B] {
@@ -110,8 +127,8 @@ mod tests {
         assert_batch_equals_samples(&Softmax, &xb, &dyb);
         assert_batch_equals_samples(&LogSoftmax, &xb, &dyb);
         let yb: [[f32; 3]; 2] = Softmax.forward(&xb);
-        let (_, lcb) = LogSoftmax.forward_train(&xb);
-        let ldxb: [[f32; 3]; 2] = LogSoftmax.backward(&xb, &lcb, &dyb, &mut LogSoftmax);
+        let (lyb, ()) = LogSoftmax.forward_train(&xb);
+        let ldxb: [[f32; 3]; 2] = LogSoftmax.backward(&xb, &lyb, &(), &dyb, &mut LogSoftmax);
         assert!(yb.as_flattened().iter().all(|v| v.is_finite()));
         assert!(ldxb.as_flattened().iter().all(|v| v.is_finite()));
     }

@@ -480,7 +480,7 @@ impl<F: Float> Layer<F> {
     /// Writes `dx` and adds parameter gradients to `grads` (this layer's
     /// tensors in a network of the same architecture).
     fn backward(&self, x: &[F], y: &[F], dy: &[F], grads: &mut [Tensor<F>], dx: &mut [F]) {
-        with_elementwise!(self.spec, |act| elementwise_backward(act, x, dy, dx), {
+        with_elementwise!(self.spec, |act| elementwise_backward(act, x, y, dy, dx), {
             match self.spec {
                 LayerSpec::Dense { .. } => {
                     let (dw, db) = grads.split_at_mut(1);
@@ -494,7 +494,7 @@ impl<F: Float> Layer<F> {
                     )
                 }
                 LayerSpec::Prelu { .. } => {
-                    elementwise_backward(&self.prelu(), x, dy, dx);
+                    elementwise_backward(&self.prelu(), x, y, dy, dx);
                     grads[0].values[0] += prelu_grad_slope(x, dy);
                 }
                 LayerSpec::Softmax => self.rows_backward(y, dy, dx, softmax_backward),
@@ -632,7 +632,7 @@ mod tests {
 
         let (y_typed, cache_typed) = typed.forward_train(&x);
         let mut g_typed = typed.zeroed();
-        let dx_typed: [[F; 3]; 4] = typed.backward(&x, &cache_typed, &dy, &mut g_typed);
+        let dx_typed: [[F; 3]; 4] = typed.backward(&x, &y_typed, &cache_typed, &dy, &mut g_typed);
 
         let cache = net.forward_train(x.as_flattened()).unwrap();
         assert_eq!(bits(cache.output()), bits(y_typed.as_flattened()));

@@ -184,7 +184,7 @@ where
         let scale = F::from_usize(K) / F::from_usize(rows);
         dy.iter_mut().flatten().for_each(|d| *d *= scale);
     }
-    model.backward_params(x, cache, &dy, grads);
+    model.backward_params(x, out, cache, &dy, grads);
     let correct = out
         .iter()
         .zip(y)
@@ -220,7 +220,7 @@ where
         let (out, cache) = <M as Module<[F; N]>>::forward_train(model, x);
         let (l, mut dy) = loss.loss_and_grad(&out, y)?;
         dy.iter_mut().for_each(|d| *d *= scale);
-        <M as Module<[F; N]>>::backward_params(model, x, &cache, &dy, grads);
+        <M as Module<[F; N]>>::backward_params(model, x, &out, &cache, &dy, grads);
         tally.loss_sum += l;
         tally.correct += usize::from(is_correct(&out, y));
     }
@@ -386,7 +386,7 @@ mod tests {
         let (mean, dy) = CrossEntropy.loss_and_grad(&out, &batch.y).unwrap();
         let mut g = model.zeroed();
         <Net<f64> as Module<[[f64; 5]; 12]>>::backward_params(
-            &model, &batch.x, &cache, &dy, &mut g,
+            &model, &batch.x, &out, &cache, &dy, &mut g,
         );
         let want: Vec<f64> = g.params().flat_map(|p| p.values.to_vec()).collect();
         let got = grads::<f64, 12>(12, 1);
