@@ -9,8 +9,8 @@ use crate::Float;
 /// `y[u] = max_{j<k} x[u·k + j]`, and `argmax[u]` = the winning `j` (the lowest
 /// on ties). `x` has `y.len()·k` entries.
 ///
-/// With `k = 0` nothing is written. A NaN in a group is never chosen over an
-/// earlier value unless it is the first of its group.
+/// With `k = 0` nothing is written. The first NaN of a group wins it (as in
+/// PyTorch's `max`), so NaN propagates.
 ///
 /// ```
 /// use nn_core::kernels::maxout_forward;
@@ -28,7 +28,7 @@ pub fn maxout_forward<F: Float>(x: &[F], k: usize, y: &mut [F], argmax: &mut [us
     for ((group, yu), au) in x.chunks_exact(k).zip(y.iter_mut()).zip(argmax.iter_mut()) {
         let (mut best, mut arg) = (F::NEG_INFINITY, 0);
         for (j, &v) in group.iter().enumerate() {
-            if j == 0 || v > best {
+            if j == 0 || v > best || (v.is_nan() && !best.is_nan()) {
                 best = v;
                 arg = j;
             }

@@ -229,6 +229,20 @@ mod tests {
         assert_eq!(g.bias, [[1.0, 0.0, 0.0], [0.0, 10.0, 0.0]]);
     }
 
+    /// PyTorch's `max` picks the first NaN of a group, so a NaN weight makes
+    /// the unit's output NaN and the gradient flows to that piece.
+    #[test]
+    fn a_nan_piece_wins_its_unit() {
+        let l = Maxout::<f32, 1, 1, 3>::from_parts([[[1.0], [f32::NAN], [f32::NAN]]], [[0.0; 3]]);
+        let x = [2.0];
+        let (y, cache) = l.forward_train(&x);
+        assert!(y[0].is_nan());
+        assert_eq!(cache, [1]);
+        let mut g = l.zeroed();
+        let _: [f32; 1] = l.backward(&x, &y, &cache, &[1.0], &mut g);
+        assert_eq!(g.bias, [[0.0, 1.0, 0.0]]);
+    }
+
     #[test]
     fn ties_go_to_the_lowest_piece() {
         let l = Maxout::<f32, 1, 1, 2>::from_parts([[[1.0], [1.0]]], [[0.0; 2]]);
