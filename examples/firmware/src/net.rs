@@ -4,7 +4,8 @@
 //! exactly the same code. `no_std`: only `core` and the nn crates.
 
 use nn_core::{
-    CrossEntropy, Dense, Float, Loss, LossError, Module, Mse, Params, Relu, Seq, Tanh, seq,
+    CrossEntropy, Dense, Elu, Float, Identity, LeakyRelu, LogSoftmax, Loss, LossError, Maxout,
+    Module, Mse, Params, Prelu, Relu, Seq, Sigmoid, Softmax, Tanh, seq,
 };
 use nn_init::{Init, InitError, Initializer, SplitMix64};
 use nn_optim::{AdamConfig, AdamRule, ConfigError, Optimizer, Rule, SgdConfig, SgdRule, StepError};
@@ -212,6 +213,7 @@ where
 pub fn run<F: Float>(check: &mut dyn FnMut(&str, &str, &[F])) -> Result<(), RunError> {
     sample_checks::<F>(check)?;
     batch_checks::<F>(check)?;
+    nan_checks::<F>(check);
     let adam = AdamConfig {
         lr: 0.01,
         ..AdamConfig::default()
@@ -264,6 +266,60 @@ fn sample_checks<F: Float>(check: &mut dyn FnMut(&str, &str, &[F])) -> Result<()
         check(group, "dL/dx", &dx);
     }
     Ok(())
+}
+
+/// Inputs with a NaN, the kinks and both signs, for the NaN checks.
+const NAN_X: [f64; 4] = [f64::NAN, -1.5, 0.0, 2.0];
+
+/// Forward and backward of one activation on [`NAN_X`] with `dy = 1, 2, 3, 4`.
+fn activation<F: Float, A>(check: &mut dyn FnMut(&str, &str, &[F]), name: &str, act: A)
+where
+    A: Module<[F; 4], Output = [F; 4], Cache = ()> + Clone,
+{
+    let x: [F; 4] = cast(NAN_X);
+    let (y, ()) = act.forward_train(&x);
+    let dx = act.backward(&x, &y, &(), &cast([1.0, 2.0, 3.0, 4.0]), &mut act.clone());
+    check(name, "forward", &y);
+    check(name, "backward", &dx);
+}
+
+/// NaN propagates as in PyTorch through every activation, softmax, maxout
+/// and the network: the device must produce NaN exactly where the host does.
+/// The checker compares NaN-ness, not bits, for NaNs: the sign of a NaN the
+/// hardware makes (`0 * inf`, `NaN + x`) differs between ARM and x86_64.
+#[inline(never)]
+fn nan_checks<F: Float>(check: &mut dyn FnMut(&str, &str, &[F])) {
+    activation(check, "nan identity", Identity);
+    activation(check, "nan relu", Relu);
+    activation(check, "nan leaky relu", LeakyRelu::<F>::default());
+    activation(check, "nan prelu", Prelu::<F>::default());
+    activation(check, "nan elu", Elu::<F>::default());
+    activation(check, "nan sigmoid", Sigmoid);
+    activation(check, "nan tanh", Tanh);
+    activation(check, "nan softmax", Softmax);
+    activation(check, "nan log-softmax", LogSoftmax);
+    let mut grads = Prelu::<F>::default();
+    let x: [F; 4] = cast(NAN_X);
+    let _: [F; 4] = Prelu::default().backward(&x, &x, &(), &x, &mut grads);
+    check("nan prelu", "dL/da", &[grads.a]);
+    let maxout = Maxout::<F, 4, 2, 2>::from_parts(
+        [[[F::ONE; 4], [F::ZERO; 4]], [[F::ZERO; 4], [F::ONE; 4]]],
+        [[F::ZERO, F::NAN], [F::ZERO; 2]],
+    );
+    let x: [F; 4] = cast([1.0, 2.0, 3.0, 4.0]);
+    let y: [F; 2] = maxout.forward(&x);
+    check("nan maxout", "forward", &y);
+    let mut x: [F; IN] = cast(X[0]);
+    x[1] = F::NAN;
+    let net = net::<F>();
+    let (y, cache) = net.forward_train(&x);
+    let mut grads = net.zeroed();
+    let dx: [F; IN] = net.backward(&x, &y, &cache, &y, &mut grads);
+    check("nan network", "forward", &y);
+    check("nan network", "dL/dx", &dx);
+    for (name, g) in GRAD_NAMES.iter().zip(grads.params()) {
+        check("nan network", name, g.values);
+    }
 }
 
 /// Forward, both losses and backward on the batch.
