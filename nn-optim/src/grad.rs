@@ -21,7 +21,7 @@ use nn_core::{Float, Params};
 pub enum GradError {
     /// The gradients' norm is NaN or infinite.
     NonFiniteNorm,
-    /// The clipping threshold is negative or NaN.
+    /// The clipping threshold is not `> 0` (zero, negative or NaN).
     InvalidThreshold,
     /// Averaging over a batch of zero samples.
     EmptyBatch,
@@ -31,7 +31,7 @@ impl fmt::Display for GradError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(match self {
             GradError::NonFiniteNorm => "the gradient norm is NaN or infinite",
-            GradError::InvalidThreshold => "the clipping threshold must be >= 0",
+            GradError::InvalidThreshold => "the clipping threshold must be > 0",
             GradError::EmptyBatch => "cannot average over zero samples",
         })
     }
@@ -103,8 +103,10 @@ fn sum_squares<F: Float>(values: &[F]) -> F {
     values.iter().fold(F::ZERO, |a, &v| a + v * v)
 }
 
+/// A clipping threshold must be `> 0`: 0 would zero every gradient, and
+/// NaN is refused too.
 fn check_threshold<F: Float>(t: F) -> Result<(), GradError> {
-    if t >= F::ZERO {
+    if t > F::ZERO {
         Ok(())
     } else {
         Err(GradError::InvalidThreshold)
@@ -176,12 +178,28 @@ mod tests {
         assert_eq!(g.weight[0], [-1.0, 0.5, 1.0]);
         assert_eq!(g.bias, [-0.25]);
         let mut s = [3.0f64, -3.0];
-        clip_value_slice(&mut s, 0.0).unwrap();
-        assert_eq!(s, [0.0, 0.0]);
         assert_eq!(
             clip_value_slice(&mut s, -0.5),
             Err(GradError::InvalidThreshold)
         );
+    }
+
+    /// Clipping at 0 would zero every gradient: refused, nothing changed.
+    #[test]
+    fn clipping_at_zero_is_refused() {
+        let mut s = [3.0f64, -3.0];
+        assert_eq!(
+            clip_value_slice(&mut s, 0.0),
+            Err(GradError::InvalidThreshold)
+        );
+        assert_eq!(
+            clip_norm_slice(&mut s, 0.0),
+            Err(GradError::InvalidThreshold)
+        );
+        let mut g = Dense::<f32, 1, 1>::from_parts([[2.0]], [1.0]);
+        assert_eq!(clip_value(&mut g, 0.0), Err(GradError::InvalidThreshold));
+        assert_eq!(clip_norm(&mut g, 0.0), Err(GradError::InvalidThreshold));
+        assert_eq!((s, g.weight, g.bias), ([3.0, -3.0], [[2.0]], [1.0]));
     }
 
     #[test]

@@ -8,16 +8,15 @@
 //! ```
 //! use nn_optim::{CosineAnnealing, LinearWarmup, Schedule};
 //! // 10 warm-up steps from 0.1·lr to lr, then cosine from 1e-3 down to 0 over 90 steps.
-//! let s = LinearWarmup {
-//!     start_factor: 0.1,
-//!     steps: 10,
-//!     then: CosineAnnealing { base: 1e-3, min: 0.0, period: 90 },
-//! };
+//! let s = LinearWarmup::new(0.1, 10, CosineAnnealing { base: 1e-3, min: 0.0, period: 90 })?;
 //! assert!((s.lr(0) - 1e-4).abs() < 1e-18);
 //! assert!((s.lr(10) - 1e-3).abs() < 1e-18);
 //! assert!((s.lr(55) - 5e-4).abs() < 1e-15);
 //! assert!(s.lr(100).abs() < 1e-18);
+//! # Ok::<(), nn_optim::ConfigError>(())
 //! ```
+
+use crate::error::{ConfigError, ensure};
 
 /// A learning rate for each step number (0 for the first step).
 pub trait Schedule {
@@ -94,12 +93,45 @@ impl Schedule for CosineAnnealing {
 /// step `steps`, followed by `then` (which starts over at its step 0).
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub struct LinearWarmup<S> {
-    /// Fraction of the rate at step 0, in `[0, 1]`.
-    pub start_factor: f64,
-    /// Length of the ramp.
-    pub steps: u64,
+    start_factor: f64,
+    steps: u64,
+    then: S,
+}
+
+impl<S> LinearWarmup<S> {
+    /// A ramp of `steps` steps starting at `start_factor` (a fraction of the
+    /// rate, in `[0, 1]`), then `then`.
+    ///
+    /// # Errors
+    /// [`ConfigError::OutOfRange`] naming `start_factor` when it is outside
+    /// `[0, 1]` or NaN.
+    pub fn new(start_factor: f64, steps: u64, then: S) -> Result<Self, ConfigError> {
+        ensure(
+            (0.0..=1.0).contains(&start_factor),
+            "start_factor",
+            "[0, 1]",
+        )?;
+        Ok(LinearWarmup {
+            start_factor,
+            steps,
+            then,
+        })
+    }
+
+    /// The fraction of the rate at step 0.
+    pub fn start_factor(&self) -> f64 {
+        self.start_factor
+    }
+
+    /// The length of the ramp.
+    pub fn steps(&self) -> u64 {
+        self.steps
+    }
+
     /// The schedule after the ramp.
-    pub then: S,
+    pub fn then(&self) -> &S {
+        &self.then
+    }
 }
 
 impl<S: Schedule> Schedule for LinearWarmup<S> {
@@ -193,19 +225,30 @@ mod tests {
 
     #[test]
     fn warmup_ramps_linearly_then_hands_over() {
-        let s = LinearWarmup {
-            start_factor: 0.0,
-            steps: 4,
-            then: Exponential {
-                base: 0.8,
-                gamma: 0.5,
-            },
+        let then = Exponential {
+            base: 0.8,
+            gamma: 0.5,
         };
+        let s = LinearWarmup::new(0.0, 4, then).unwrap();
         assert_eq!(s.lr(0), 0.0);
         assert!(close(s.lr(1), 0.2));
         assert!(close(s.lr(3), 0.6));
         assert_eq!(s.lr(4), 0.8);
         assert_eq!(s.lr(5), 0.4);
+    }
+
+    #[test]
+    fn warmup_refuses_a_start_factor_outside_0_1() {
+        for bad in [-0.1, 1.5, f64::NAN, f64::INFINITY] {
+            assert_eq!(
+                LinearWarmup::new(bad, 4, Constant(0.1)),
+                Err(ConfigError::OutOfRange {
+                    name: "start_factor",
+                    allowed: "[0, 1]"
+                })
+            );
+        }
+        assert!(LinearWarmup::new(1.0, 4, Constant(0.1)).is_ok());
     }
 
     #[test]

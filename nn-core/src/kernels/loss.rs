@@ -89,6 +89,16 @@ pub fn bce_with_logits<F: Float>(
     })
 }
 
+/// A margin must be finite (a NaN or infinite margin makes every loss NaN or
+/// infinite).
+fn check_margin<F: Float>(margin: F) -> Result<(), LossError> {
+    if margin.is_finite() {
+        Ok(())
+    } else {
+        Err(LossError::InvalidParameter { name: "margin" })
+    }
+}
+
 /// Binary hinge loss `mean(max(0, margin − y·f))` for labels `y ∈ {−1, 1}`;
 /// gradient `−y/N` where the margin is violated (`margin − y·f > 0`), else 0.
 ///
@@ -104,6 +114,7 @@ pub fn hinge<F: Float>(
     label: &[F],
     grad: Option<&mut [F]>,
 ) -> Result<F, LossError> {
+    check_margin(margin)?;
     elementwise(
         score,
         label,
@@ -235,6 +246,7 @@ pub fn multi_margin<F: Float>(
     target: &[usize],
     grad: Option<&mut [F]>,
 ) -> Result<F, LossError> {
+    check_margin(margin)?;
     check_rows(pred, classes, target.len(), grad.as_deref())?;
     check_classes(target, classes)?;
     let scale = F::ONE / (F::from_usize(classes) * F::from_usize(target.len()));

@@ -39,7 +39,8 @@ typed_loss!(CrossEntropyProbs, [F; N], [[F; N]; B], |_l, p, n, t, g| {
 
 /// PyTorch's `MultiMarginLoss` with `p = 1`: `Σ_{i≠y} max(0, margin − x[y] + x[i]) / C`
 /// per sample (divided by the number of classes `C`), mean over the batch.
-/// [`Default`] has `margin = 1`.
+/// [`Default`] has `margin = 1`; a margin that is NaN or infinite is refused
+/// ([`LossError::InvalidParameter`](crate::LossError::InvalidParameter)).
 ///
 /// ```
 /// use nn_core::{Loss, MultiMargin};
@@ -71,7 +72,17 @@ typed_loss!(MultiMargin<F>, usize, [usize; B], |l, p, n, t, g| {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::Loss;
+    use crate::{Loss, LossError};
+
+    #[test]
+    fn multi_margin_refuses_a_nan_or_infinite_margin() {
+        let refused = Err(LossError::InvalidParameter { name: "margin" });
+        for margin in [f64::NAN, f64::NEG_INFINITY] {
+            assert_eq!(MultiMargin::new(margin).loss(&[0.5, 1.0], &0), refused);
+            let batch = MultiMargin::new(margin).loss_and_grad(&[[0.5, 1.0]], &[1]);
+            assert_eq!(batch.map(|_| ()), refused.map(|_: f64| ()));
+        }
+    }
 
     #[test]
     fn batch_equals_mean_of_samples() {

@@ -61,7 +61,8 @@ typed_loss!(BceWithLogits, [F; N], [[F; N]; B], |_l, p, _n, t, g| {
 });
 
 /// Binary hinge loss `mean(max(0, margin − y·f))` with labels `y ∈ {−1, 1}`.
-/// [`Default`] has `margin = 1`.
+/// [`Default`] has `margin = 1`; a margin that is NaN or infinite is refused
+/// ([`LossError::InvalidParameter`](crate::LossError::InvalidParameter)).
 ///
 /// ```
 /// use nn_core::{Hinge, Loss, LossError};
@@ -94,7 +95,17 @@ typed_loss!(Hinge<F>, [F; N], [[F; N]; B], |l, p, _n, t, g| hinge(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::Loss;
+    use crate::{Loss, LossError};
+
+    #[test]
+    fn hinge_refuses_a_nan_or_infinite_margin() {
+        let refused = Err(LossError::InvalidParameter { name: "margin" });
+        for margin in [f32::NAN, f32::INFINITY] {
+            assert_eq!(Hinge::new(margin).loss(&[0.5f32], &[1.0]), refused);
+            let batch = Hinge::new(margin).loss_and_grad(&[[0.5f32]], &[[1.0]]);
+            assert_eq!(batch.map(|_| ()), refused.map(|_: f32| ()));
+        }
+    }
 
     #[test]
     fn batch_means_over_all_elements() {

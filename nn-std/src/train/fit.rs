@@ -83,9 +83,9 @@ impl<'a, M, const B: usize, const K: usize, S: Schedule> Trainer<'a, M, B, K, S>
             return bad("early_stopping", "patience >= 1 and min_delta >= 0");
         }
         if let Some(Clip::Norm(t) | Clip::Value(t)) = c.clip
-            && (t.is_nan() || t < 0.0)
+            && (t.is_nan() || t <= 0.0)
         {
-            return bad("clip", "a threshold >= 0");
+            return bad("clip", "a threshold > 0");
         }
         Ok(())
     }
