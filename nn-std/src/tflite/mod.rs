@@ -31,6 +31,8 @@ mod error;
 mod generated;
 mod graph;
 mod names;
+#[cfg(test)]
+mod tests;
 
 pub use error::TfliteError;
 
