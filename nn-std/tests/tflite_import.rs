@@ -201,3 +201,30 @@ fn bit_flips_never_panic() {
     println!("bit flips: {ok} parsed, {errors} refused");
     assert!(ok > 0 && errors > 0);
 }
+
+#[test]
+fn recorded_cases_of_every_model() {
+    use nn_std::tflite::recorded_cases;
+    let fc = json("fc_cases.json");
+    for case in fc["cases"].as_array().expect("cases") {
+        let file = case["tflite_file"].as_str().expect("file");
+        let name = file.rsplit('/').next().expect("name");
+        let cases = recorded_cases(&fc, name).expect("cases");
+        let model = read(&bytes(file)).expect("model").model;
+        assert_eq!(cases.len(), 50, "{file}");
+        assert!(
+            cases.iter().all(|c| c.input.len() == model.inputs()),
+            "{file}"
+        );
+        assert!(
+            cases.iter().all(|c| c.expected.len() == model.outputs()),
+            "{file}"
+        );
+    }
+    assert!(recorded_cases(&fc, "digits_mlp_int8.tflite").is_err());
+    for (name, outputs) in [("digits_mlp_int8", 10), ("sine_int8", 1)] {
+        let cases = recorded_cases(&json(&format!("{name}.json")), "").expect("samples");
+        assert_eq!(cases.len(), 100, "{name}");
+        assert!(cases.iter().all(|c| c.expected.len() == outputs), "{name}");
+    }
+}

@@ -25,6 +25,7 @@
 //! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
 
+mod check;
 mod error;
 #[allow(missing_docs, clippy::all, unused_imports, dead_code)]
 #[rustfmt::skip]
@@ -34,6 +35,7 @@ mod names;
 #[cfg(test)]
 mod tests;
 
+pub use check::{CasesError, RecordedCase, Tally, recorded_cases};
 pub use error::TfliteError;
 
 use crate::qmodel::{QModel, QParams};
