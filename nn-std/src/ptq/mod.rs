@@ -18,6 +18,13 @@
 //! `s_in · s_w` ([`quantize_bias`]). The model is int8-in, int8-out; use
 //! [`QModel::with_float_io`] for a model that quantizes its float input.
 //!
+//! Against the converter (`tests/ptq_converter.rs`: the reference float
+//! Digits model and its 200 calibration samples, min/max, per channel):
+//! all 2,368 weights, 42 weight scales, 42 biases and 4 zero points equal
+//! the converter's; of the activation scales, the input's and the hidden
+//! layer's are equal and the logits' is 2.3e-7 off (TensorFlow computed the
+//! logits it calibrated on with its own summation order).
+//!
 //! ```
 //! use nn_std::ptq::{quantize, Calibrator, PtqConfig, WeightGranularity};
 //! use nn_std::runtime::{LayerSpec, Network};

@@ -331,13 +331,17 @@ impl<'a> Graph<'a> {
         let [out_features, in_features] = self.shape(w)?[..] else {
             return Err(TfliteError::Shape { tensor: w });
         };
-        let fits = |t, width| -> Result<usize> {
-            match self.shape(t)?.last() {
-                Some(&last) if last == width && width > 0 => Ok(self.elements(t)? / width),
+        // TFLite flattens the input to [elements / in, in]; the output's
+        // last dimension is the layer's width.
+        let rows = |t, width: usize, last_is_width: bool| -> Result<usize> {
+            let elements = self.elements(t)?;
+            let last_fits = !last_is_width || self.shape(t)?.last() == Some(&width);
+            match elements.checked_rem(width) {
+                Some(0) if last_fits && elements > 0 => Ok(elements / width),
                 _ => Err(TfliteError::Shape { tensor: t }),
             }
         };
-        if fits(x, in_features)? != fits(y, out_features)? {
+        if rows(x, in_features, false)? != rows(y, out_features, true)? {
             return Err(TfliteError::Shape { tensor: y });
         }
         let input = self.activation_params(x)?;

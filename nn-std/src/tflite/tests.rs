@@ -158,6 +158,20 @@ fn wrong_sizes_and_types_are_refused() {
         tensor(m, w).shape = Some(vec![32, 65]);
     });
     assert!(matches!(wide, Err(TfliteError::Shape { .. })), "{wide:?}");
+    // TFLite flattens an input of [1, 8, 8] to [1, 64].
+    let square = read_edited(|m| {
+        let x = input_of(m, 0, 0);
+        tensor(m, x).shape = Some(vec![1, 8, 8]);
+    });
+    assert_eq!(square.expect("flattened input"), original());
+    let batch_mismatch = read_edited(|m| {
+        let x = input_of(m, 0, 0);
+        tensor(m, x).shape = Some(vec![2, 64]);
+    });
+    assert!(
+        matches!(batch_mismatch, Err(TfliteError::Shape { .. })),
+        "{batch_mismatch:?}"
+    );
     let bias64 = read_edited(|m| {
         let b = input_of(m, 1, 2);
         tensor(m, b).type_ = TensorType::Int64;
