@@ -8,6 +8,12 @@
 //     -e 's/, ::serde::Serialize, ::serde::Deserialize)/)/' generated.rs
 //   (planus 1.3 always derives serde; nn-std does not use it)
 // then this header. Every read goes through planus' bounds-checked accessors.
+// SAFETY (the `unsafe` blocks below are planus' generated trait implementations): reads
+// (`VectorReadInner::from_buffer`) index a vector's element only after planus' runtime has
+// checked that the vector's `len * STRIDE` bytes lie inside the buffer (`Vector::get`, `iter`);
+// writes (`VectorWrite::write_values`) fill exactly the bytes the builder reserved. nn-std (and
+// its tests, which also write) uses only the safe API. Tested by tests/tflite_import.rs (every
+// truncation, 8,352 bit flips: errors, no panic).
 pub use root::*;
 
 const _: () = ::planus::check_version_compatibility("planus-1.3.0");
