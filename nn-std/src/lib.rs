@@ -17,6 +17,8 @@ pub mod data;
 pub mod history;
 pub mod metrics;
 pub mod plot;
+pub mod ptq;
+pub mod qmodel;
 pub mod reference;
 pub mod runtime;
 pub mod train;
@@ -24,6 +26,7 @@ pub mod train;
 pub mod export_rs;
 pub mod model_file;
 pub mod safetensors_io;
+pub mod tflite;
 
 /// The workspace README's Rust examples, compiled and run as doctests.
 #[cfg(doctest)]
