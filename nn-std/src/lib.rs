@@ -2,7 +2,6 @@
 //!
 //! - [`runtime`]: networks whose shape is known only at run time, built from
 //!   nn-core's shared slice kernels.
-//! - [`reference`](mod@reference): checks the library against the PyTorch reference vectors.
 //! - [`model_file`], [`export_rs`], [`safetensors_io`]: model files (`docs/FORMAT.md`),
 //!   Rust-source export for flash, and PyTorch interoperability.
 //! - [`data`]: data sets (embedded Iris and Digits, synthetic tasks, CSV and
@@ -17,7 +16,6 @@ pub mod data;
 pub mod history;
 pub mod metrics;
 pub mod plot;
-pub mod reference;
 pub mod runtime;
 pub mod train;
 
