@@ -9,13 +9,12 @@
 //! - [`metrics`]: loss averages, accuracy, confusion matrix, per-class
 //!   precision, recall and F1.
 //! - [`train`]: the training loop, evaluation, callbacks, progress bar.
-//! - [`history`] and [`plot`]: every epoch's figures as CSV and SVG curves.
+//! - [`history`]: every epoch's figures as CSV and SVG curves ([`history::plot`]).
 #![deny(missing_docs)]
 
 pub mod data;
 pub mod history;
 pub mod metrics;
-pub mod plot;
 pub mod runtime;
 pub mod train;
 

@@ -166,6 +166,7 @@ fn same_seed_same_weights_other_seed_other_weights() {
 }
 
 #[test]
+#[cfg_attr(not(feature = "parallel"), ignore = "needs the `parallel` feature")]
 fn parallel_result_does_not_depend_on_the_thread_count() {
     // 90 samples in batches of 16 as chunks of 4: five full batches of four
     // chunks, then 10 rows as two chunks and two samples alone.
@@ -199,6 +200,7 @@ fn pool(threads: usize) -> rayon::ThreadPool {
 }
 
 #[test]
+#[cfg_attr(not(feature = "parallel"), ignore = "needs the `parallel` feature")]
 fn parallel_chunks_with_schedule_clip_and_early_stopping_match_one_thread() {
     // On several threads the next batch is gathered during the step and
     // other threads read a copy of the weights: nothing of it may show.
@@ -248,6 +250,7 @@ fn parallel_chunks_with_schedule_clip_and_early_stopping_match_one_thread() {
 }
 
 #[test]
+#[cfg_attr(not(feature = "parallel"), ignore = "needs the `parallel` feature")]
 fn parallel_chunks_diverge_like_one_thread() {
     let data = moons();
     let run = |threads| {

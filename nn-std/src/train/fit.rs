@@ -12,6 +12,7 @@ use super::evaluate::evaluate;
 use super::pass::{Workspace, batch_grads};
 use super::progress::EpochBar;
 use super::stopping::Stopper;
+use super::threads;
 use crate::data::{Batch, Dataset, LastBatch, Target, batch_count};
 use crate::history::{EpochRecord, History};
 use crate::metrics::RunningMean;
@@ -96,7 +97,8 @@ impl<'a, M, const B: usize, const K: usize, S: Schedule> Trainer<'a, M, B, K, S>
     /// Each epoch visits `train` in a seeded order (`Dataset::epoch_order`
     /// with `config.seed` and the epoch index from 0) in batches of `B`, each
     /// cut into chunks of `K` rows that go through the batched layers (in
-    /// parallel on the current `rayon` pool when `K < B`); the rows of a
+    /// parallel on the current `rayon` pool when `K < B` and the `parallel`
+    /// feature is on); the rows of a
     /// kept partial last batch that fill no whole chunk go through the
     /// per-sample path, and its gradient is the mean over its own rows (see
     /// [`TrainConfig::last_batch`] for the other choices). Then come
@@ -146,7 +148,7 @@ impl<'a, M, const B: usize, const K: usize, S: Schedule> Trainer<'a, M, B, K, S>
         // chunks a second one, filled on another thread during the
         // optimizer step.
         let mut batch = Box::new(Batch::<F, N, T, B>::new());
-        let parallel = config.chunks() > 1 && rayon::current_num_threads() > 1;
+        let parallel = config.chunks() > 1 && threads::several();
         let mut prefetch = parallel.then(|| Box::new(Batch::<F, N, T, B>::new()));
         let mut history = History::default();
         let mut stopper = Stopper::new(config.early_stopping);
@@ -215,7 +217,7 @@ impl<'a, M, const B: usize, const K: usize, S: Schedule> Trainer<'a, M, B, K, S>
                 if let Some(next) = prefetch.as_mut() {
                     // The next batch's gathering needs no weights: it runs
                     // beside the step (and keeps the pool's threads awake).
-                    let (updated, fetched) = rayon::join(apply, || batches_of.next_into(next));
+                    let (updated, fetched) = threads::join(apply, || batches_of.next_into(next));
                     updated?;
                     std::mem::swap(&mut batch, next);
                     more = fetched;

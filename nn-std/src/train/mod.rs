@@ -32,10 +32,10 @@ mod config;
 mod error;
 mod evaluate;
 mod fit;
-pub mod job;
 mod pass;
 mod progress;
 mod stopping;
+mod threads;
 
 pub use crate::history::{EpochRecord, History};
 pub use callback::{Callback, Control};
