@@ -11,6 +11,7 @@ use super::config::{Clip, TrainConfig};
 use super::evaluate::evaluate;
 use super::pass::{Workspace, batch_grads};
 use super::progress::EpochBar;
+use super::snapshot::{Snapshot, all_finite};
 use super::stopping::Stopper;
 use super::threads;
 use crate::data::{Batch, Dataset, LastBatch, Target, batch_count};
@@ -78,10 +79,14 @@ impl<'a, M, const B: usize, const K: usize, S: Schedule> Trainer<'a, M, B, K, S>
                 "a chunk size of at least 1 that divides the batch size B",
             );
         }
-        if c.early_stopping
-            .is_some_and(|e| e.patience == 0 || e.min_delta.is_nan() || e.min_delta < 0.0)
-        {
-            return bad("early_stopping", "patience >= 1 and min_delta >= 0");
+        if let Some(e) = c.early_stopping {
+            if e.patience == 0 {
+                return bad("early_stopping.patience", "at least 1");
+            }
+            // NaN fails the range check; inf would make no epoch an improvement.
+            if !(0.0..f64::INFINITY).contains(&e.min_delta) {
+                return bad("early_stopping.min_delta", "finite and >= 0");
+            }
         }
         if let Some(Clip::Norm(t) | Clip::Value(t)) = c.clip
             && (t.is_nan() || t < 0.0)
@@ -106,7 +111,10 @@ impl<'a, M, const B: usize, const K: usize, S: Schedule> Trainer<'a, M, B, K, S>
     /// chunks, another thread gathers the next batch meanwhile.
     ///
     /// Stops with [`TrainError::Diverged`] as soon as a batch's loss is NaN
-    /// or infinite (the model keeps the weights of the step before).
+    /// or infinite, and with [`TrainError::NonFiniteWeights`] when an epoch
+    /// ends with a NaN or infinite weight; after either, `model` holds the
+    /// weights it had at the end of the last epoch that ended with finite
+    /// weights (its initial weights if that is none).
     ///
     /// The gradients (one buffer per chunk), each chunk's activations and
     /// caches (reused from batch to batch, see
@@ -154,6 +162,10 @@ impl<'a, M, const B: usize, const K: usize, S: Schedule> Trainer<'a, M, B, K, S>
         let mut stopper = Stopper::new(config.early_stopping);
         let mut step: u64 = 0;
         let batches = batch_count(train.len(), B, config.last_batch);
+        // The weights to go back to if training diverges: one heap copy,
+        // refreshed once per epoch.
+        let mut last_finite = Snapshot::new();
+        last_finite.take(model);
         if batches == 0 {
             return Err(TrainError::InvalidConfig {
                 name: "last_batch",
@@ -203,6 +215,7 @@ impl<'a, M, const B: usize, const K: usize, S: Schedule> Trainer<'a, M, B, K, S>
                 let grads = work.grads();
                 let mean = tally.loss_sum.to_f64() / rows as f64;
                 if !mean.is_finite() {
+                    last_finite.restore(model);
                     return Err(TrainError::Diverged {
                         epoch,
                         batch: batch_no,
@@ -238,6 +251,12 @@ impl<'a, M, const B: usize, const K: usize, S: Schedule> Trainer<'a, M, B, K, S>
                 );
             }
             let seconds = start.elapsed().as_secs_f64();
+            // The last steps can break the weights without a loss showing it.
+            if !all_finite(model) {
+                last_finite.restore(model);
+                return Err(TrainError::NonFiniteWeights { epoch });
+            }
+            last_finite.take(model);
             let seen = epoch_loss.count();
             history.samples += seen;
             history.train_seconds += seconds;

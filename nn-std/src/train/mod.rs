@@ -34,6 +34,7 @@ mod evaluate;
 mod fit;
 mod pass;
 mod progress;
+mod snapshot;
 mod stopping;
 mod threads;
 
