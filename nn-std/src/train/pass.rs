@@ -38,10 +38,8 @@ struct Slot<M: Module<X>, F, X> {
 ///
 /// Why the copy: the optimizer step writes the weights on the calling
 /// thread, and writing memory that another core has just read (and still
-/// caches) is slow. On the 2-core test machine, W3c's Adam step took about
-/// 180 µs instead of 50 µs when the other thread's chunk had read the
-/// weights, while refreshing the copy with a plain `memcpy` costs about
-/// 12 µs.
+/// caches) is slow; refreshing the copy costs far less (figures in
+/// `docs/BENCHMARKS.md`, "W3c on two threads").
 pub(crate) struct Workspace<M: Module<X>, F, X> {
     slots: Vec<Slot<M, F, X>>,
     #[cfg(feature = "parallel")]
