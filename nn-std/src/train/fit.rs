@@ -119,8 +119,9 @@ impl<'a, M, const B: usize, const K: usize, S: Schedule> Trainer<'a, M, B, K, S>
     /// The gradients (one buffer per chunk), each chunk's activations and
     /// caches (reused from batch to batch, see
     /// [`Module::forward_train_into`](nn_core::Module::forward_train_into)),
-    /// the weight copy for other threads and early stopping's copy of the
-    /// best weights live on the heap, allocated once per call. The first
+    /// the weight copy for other threads, the copy of the last finite weights
+    /// and early stopping's copy of the best weights live on the heap,
+    /// allocated once per call. The first
     /// batch's forward pass, the loss gradient and the backward pass's
     /// intermediate gradients sit on the stack of the thread that runs the
     /// chunk, and setting up a buffer copies the model through the stack:
