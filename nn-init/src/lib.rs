@@ -3,8 +3,6 @@
 #![deny(missing_docs)]
 #![forbid(unsafe_code)]
 
-#[cfg(feature = "alloc")]
-extern crate alloc;
 #[cfg(feature = "std")]
 extern crate std;
 
@@ -12,8 +10,6 @@ mod apply;
 mod distribution;
 mod error;
 mod gain;
-#[cfg(feature = "alloc")]
-pub mod lessons;
 mod rng;
 pub mod sample;
 mod scheme;

@@ -86,7 +86,7 @@ impl<F: Float> Rule<2> for AdadeltaRule<F> {
     type Config = AdadeltaConfig;
     type Coeffs = AdadeltaCoeffs<F>;
 
-    rule_common!();
+    rule_common!([lr, eps]);
 
     fn uses_slot(&self, slot: usize) -> bool {
         slot < 2

@@ -98,7 +98,7 @@ impl<F: Float> Rule<1> for AdagradRule<F> {
     type Config = AdagradConfig;
     type Coeffs = AdagradCoeffs<F>;
 
-    rule_common!();
+    rule_common!([lr, eps]);
 
     fn uses_slot(&self, slot: usize) -> bool {
         slot == 0

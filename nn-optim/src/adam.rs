@@ -210,7 +210,7 @@ macro_rules! adam_rule {
             type Config = $config;
             type Coeffs = AdamCoeffs<F>;
 
-            rule_common!();
+            rule_common!([lr, eps]);
 
             fn uses_slot(&self, slot: usize) -> bool {
                 slot < 2 || (slot == 2 && self.config.amsgrad)

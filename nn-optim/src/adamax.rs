@@ -83,7 +83,7 @@ impl<F: Float> Rule<2> for AdaMaxRule<F> {
     type Config = AdaMaxConfig;
     type Coeffs = AdaMaxCoeffs<F>;
 
-    rule_common!();
+    rule_common!([lr, eps]);
 
     fn uses_slot(&self, slot: usize) -> bool {
         slot < 2

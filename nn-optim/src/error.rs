@@ -98,6 +98,21 @@ pub(crate) fn check_lr(lr: f64) -> Result<(), ConfigError> {
     ensure(lr >= 0.0 && lr.is_finite(), "lr", "[0, inf)")
 }
 
+/// A hyper-parameter already valid in `f64` must stay finite in `F`, the
+/// float type it is applied in, and not round to 0 there unless it is 0
+/// (`lr = 1e39` is infinite in `f32`, `eps = 1e-50` is 0).
+pub(crate) fn check_in<F: nn_core::Float>(
+    name: &'static str,
+    value: f64,
+) -> Result<(), ConfigError> {
+    let applied = F::from_f64(value);
+    ensure(
+        applied.is_finite() && (value == 0.0 || applied != F::ZERO),
+        name,
+        "values that stay finite and non-zero in the parameters' float type",
+    )
+}
+
 /// `eps` must be finite and `> 0`.
 pub(crate) fn check_eps(eps: f64) -> Result<(), ConfigError> {
     ensure(eps > 0.0 && eps.is_finite(), "eps", "(0, inf)")

@@ -4,10 +4,14 @@
 ///
 /// The rule must be a struct of `config`, `t`, `_float: PhantomData<F>` and
 /// the fields given as `field: initial value` (NAdam's running product).
+/// The configuration fields in brackets (`[lr, eps]`) are also checked in
+/// the rule's float type, in which they are applied
+/// ([`check_in`](crate::error::check_in)).
 macro_rules! rule_common {
-    ($($field:ident: $init:expr),* $(,)?) => {
+    ([$($applied:ident),*] $($field:ident: $init:expr),* $(,)?) => {
         fn new(config: Self::Config) -> Result<Self, $crate::ConfigError> {
             config.validate()?;
+            $($crate::error::check_in::<Self::Float>(stringify!($applied), config.$applied)?;)*
             Ok(Self {
                 config,
                 t: 0,
@@ -23,6 +27,7 @@ macro_rules! rule_common {
         }
         fn set_lr(&mut self, lr: f64) -> Result<(), $crate::ConfigError> {
             $crate::error::check_lr(lr)?;
+            $crate::error::check_in::<Self::Float>("lr", lr)?;
             self.config.lr = lr;
             Ok(())
         }

@@ -105,7 +105,7 @@ impl<F: Float> Rule<2> for NAdamRule<F> {
     type Config = NAdamConfig;
     type Coeffs = NAdamCoeffs<F>;
 
-    rule_common!(mu_product: 1.0);
+    rule_common!([lr, eps] mu_product: 1.0);
 
     fn uses_slot(&self, slot: usize) -> bool {
         slot < 2

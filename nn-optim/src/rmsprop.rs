@@ -99,7 +99,7 @@ impl<F: Float> Rule<3> for RmsPropRule<F> {
     type Config = RmsPropConfig;
     type Coeffs = RmsPropCoeffs<F>;
 
-    rule_common!();
+    rule_common!([lr, eps]);
 
     fn uses_slot(&self, slot: usize) -> bool {
         match slot {

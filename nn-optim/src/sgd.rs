@@ -115,7 +115,7 @@ impl<F: Float> Rule<1> for SgdRule<F> {
     type Config = SgdConfig;
     type Coeffs = SgdCoeffs<F>;
 
-    rule_common!();
+    rule_common!([lr]);
 
     fn uses_slot(&self, slot: usize) -> bool {
         slot == 0 && self.config.momentum != 0.0

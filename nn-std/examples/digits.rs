@@ -1,7 +1,7 @@
 //! The main job: a 64-32-10 ReLU network on the embedded Digits set
 //! (8x8 handwritten digits, 1797 samples), 75/25 stratified split, inputs
 //! standardized on the training part, Adam, batch 32 (settings:
-//! `nn_std::train::job::DIGITS`).
+//! `DIGITS` in `examples/common/job.rs`).
 //!
 //! `cargo run --release -p nn-std --example digits -- [--seed S] [--epochs E] [--out DIR] [--quiet]`
 //!
@@ -11,20 +11,12 @@
 //! Writes `history.csv`, `curves.svg`, `model.bin` (the model file with its
 //! scaler) and `model.rs` (the same as Rust source for flash) into DIR (default `target/digits`).
 
-use nn_core::format::FileScaler;
-use nn_std::model_file::write_model_files;
-use nn_std::train::job::{self, JobArgs};
+// Shared with the other example, the accuracy test and the firmware's sample
+// generator; each uses a part.
+#[allow(dead_code)]
+#[path = "common/job.rs"]
+mod job;
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {
-    let args = JobArgs::parse(std::env::args().skip(1))?;
-    let job = job::digits(&args)?;
-    job.print_tables(&args);
-    // The trained network and its input scaling, as a model file and as
-    // Rust source for flash.
-    let files = write_model_files(&job.out, &job.model, Some(job.scaler.parts()))?;
-    if !args.quiet {
-        println!("wrote {} and {}", files.bin.display(), files.rs.display());
-    }
-    println!("{}", job.result_line(job::DIGITS.name));
-    Ok(())
+    job::main(job::DIGITS, job::digits)
 }

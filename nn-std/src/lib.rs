@@ -2,7 +2,6 @@
 //!
 //! - [`runtime`]: networks whose shape is known only at run time, built from
 //!   nn-core's shared slice kernels.
-//! - [`reference`](mod@reference): checks the library against the PyTorch reference vectors.
 //! - [`model_file`], [`export_rs`], [`safetensors_io`]: model files (`docs/FORMAT.md`),
 //!   Rust-source export for flash, and PyTorch interoperability.
 //! - [`data`]: data sets (embedded Iris and Digits, synthetic tasks, CSV and
@@ -10,16 +9,14 @@
 //! - [`metrics`]: loss averages, accuracy, confusion matrix, per-class
 //!   precision, recall and F1.
 //! - [`train`]: the training loop, evaluation, callbacks, progress bar.
-//! - [`history`] and [`plot`]: every epoch's figures as CSV and SVG curves.
+//! - [`history`]: every epoch's figures as CSV and SVG curves ([`history::plot`]).
 #![deny(missing_docs)]
 
 pub mod data;
 pub mod history;
 pub mod metrics;
-pub mod plot;
 pub mod ptq;
 pub mod qmodel;
-pub mod reference;
 pub mod runtime;
 pub mod train;
 

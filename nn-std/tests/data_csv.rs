@@ -1,13 +1,16 @@
 //! The CSV loader: layouts, targets, files, and every bad-data case with its
 //! line and column.
 
-use std::io::Write;
+#[path = "support/gzip.rs"]
+mod support;
 
-use nn_std::data::DataError;
 use nn_std::data::csv::{
     CsvError, CsvErrorKind, CsvOptions, TargetColumn, parse_classification, parse_regression,
     read_classification, read_regression,
 };
+use nn_std::data::gzip::MAX_INFLATED_BYTES;
+use nn_std::data::{DataError, MAX_CLASSES};
+use support::{bomb, gzip};
 
 fn opts(header: bool, target: TargetColumn) -> CsvOptions {
     CsvOptions {
@@ -251,12 +254,6 @@ fn bad_options_are_refused() {
     }
 }
 
-fn gzip(bytes: &[u8]) -> Vec<u8> {
-    let mut enc = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
-    enc.write_all(bytes).unwrap();
-    enc.finish().unwrap()
-}
-
 #[test]
 fn gzip_input_and_files() {
     let text = b"1,2,1\n3,4,0\n";
@@ -287,4 +284,58 @@ fn gzip_input_and_files() {
         read_classification::<f32, 2>(dir.join("missing.csv"), &CsvOptions::default(), None);
     assert!(matches!(missing, Err(CsvError::Io(e)) if e.kind() == std::io::ErrorKind::NotFound));
     std::fs::remove_dir_all(&dir).unwrap();
+}
+
+/// Issue 12 item 2: a two-line CSV with `classes: None` and a label of
+/// 1,000,000 made a data set of 1,000,001 classes, and a later
+/// `class_counts` or split allocated by that count; `u64::MAX` overflowed
+/// `max + 1`.
+#[test]
+fn inferred_class_count_is_bounded() {
+    let o = CsvOptions::default();
+    for label in [1_000_000u64, u64::MAX, MAX_CLASSES as u64] {
+        let text = format!("0.5,0\n1.5,{label}\n");
+        let e = parse_classification::<f32, 1>(text.as_bytes(), &o, None).unwrap_err();
+        assert_eq!(
+            parse_err(e),
+            (
+                2,
+                2,
+                CsvErrorKind::TooManyClasses {
+                    label: label as usize
+                }
+            ),
+            "label {label}"
+        );
+    }
+    // The largest label allowed makes exactly the limit.
+    let text = format!("0.5,0\n1.5,{}\n", MAX_CLASSES - 1);
+    let ds = parse_classification::<f32, 1>(text.as_bytes(), &o, None).unwrap();
+    assert_eq!(ds.class_counts().len(), MAX_CLASSES);
+    // A number of classes given above the limit is refused before parsing.
+    let e = parse_classification::<f32, 1>(b"0.5,0\n", &o, Some(MAX_CLASSES + 1)).unwrap_err();
+    assert!(matches!(
+        e,
+        CsvError::Data(DataError::TooManyClasses { classes }) if classes == MAX_CLASSES + 1
+    ));
+}
+
+/// Issue 12 item 3: a 2 MB gzip file inflated to 2.2 GB before anything was
+/// checked. Now the stream stops at `MAX_INFLATED_BYTES`.
+#[test]
+fn gzip_bomb_stops_at_the_inflation_limit() {
+    let mib = (MAX_INFLATED_BYTES >> 20) as usize + 1;
+    let z = bomb(b"1,2,0\n", b'0', mib);
+    assert!(z.len() < 1 << 20, "{} bytes", z.len());
+    let e = parse_classification::<f32, 2>(&z, &CsvOptions::default(), None).unwrap_err();
+    match e {
+        CsvError::Io(e) => {
+            assert_eq!(e.kind(), std::io::ErrorKind::InvalidData);
+            assert!(
+                e.to_string().contains(&MAX_INFLATED_BYTES.to_string()),
+                "{e}"
+            );
+        }
+        other => panic!("expected the inflation limit, got {other:?}"),
+    }
 }

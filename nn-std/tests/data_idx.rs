@@ -1,12 +1,15 @@
 //! The IDX (MNIST) loader: every element type, gzip, files, and every
 //! malformed-header and bad-data case.
 
-use std::io::Write;
+#[path = "support/gzip.rs"]
+mod support;
 
 use nn_std::data::DataError;
+use nn_std::data::gzip::MAX_INFLATED_BYTES;
 use nn_std::data::idx::{
     IdxArray, IdxError, IdxType, images_labels_to_dataset, load_images_labels, read_images_labels,
 };
+use support::{bomb, gzip};
 
 /// An IDX file: header for `code` and `dims`, then `data` as given.
 fn idx(code: u8, dims: &[u32], data: &[u8]) -> Vec<u8> {
@@ -16,12 +19,6 @@ fn idx(code: u8, dims: &[u32], data: &[u8]) -> Vec<u8> {
     }
     v.extend_from_slice(data);
     v
-}
-
-fn gzip(bytes: &[u8]) -> Vec<u8> {
-    let mut enc = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::fast());
-    enc.write_all(bytes).unwrap();
-    enc.finish().unwrap()
 }
 
 /// Three 2x2 images with pixels 0..12 and labels 4, 0, 9.
@@ -266,4 +263,39 @@ fn errors_print_what_is_wrong() {
         e.to_string(),
         "IDX magic must start with two zero bytes, found [01, 00]"
     );
+}
+
+/// Issue 12 item 3: a gzip stream is inflated header first, and never past
+/// the data size that its header declares.
+#[test]
+fn gzip_bomb_is_read_only_as_far_as_the_header_says() {
+    // Four bytes declared, 300 MiB of zeros behind them: refused after
+    // reading one byte too many.
+    let z = bomb(&idx(0x08, &[4], &[1, 2, 3, 4]), 0, 300);
+    assert!(z.len() < 1 << 20, "{} bytes", z.len());
+    assert!(matches!(
+        IdxArray::parse(&z),
+        Err(IdxError::WrongLength {
+            expected: 4,
+            found: 5
+        })
+    ));
+    // A header declaring more than the limit: refused before any data.
+    let huge = (MAX_INFLATED_BYTES / 4 + 1) as u32;
+    let z = bomb(&idx(0x0C, &[huge], &[]), 0, 1);
+    assert!(matches!(IdxArray::parse(&z), Err(IdxError::TooLarge)));
+    // Up to the limit, a gzip stream parses as the plain bytes do.
+    let plain = idx(0x0B, &[2, 3], &[0, 1, 0, 2, 0, 3, 0, 4, 0, 5, 0, 6]);
+    assert_eq!(
+        IdxArray::parse(&gzip(&plain)).unwrap(),
+        IdxArray::parse(&plain).unwrap()
+    );
+    // A truncated header inside a gzip stream is named as in a plain file.
+    assert!(matches!(
+        IdxArray::parse(&gzip(&[0, 0, 0x08, 2, 0, 0])),
+        Err(IdxError::TruncatedHeader {
+            needed: 12,
+            found: 6
+        })
+    ));
 }

@@ -2,7 +2,12 @@
 //! `init_lessons` example: 6 layers of 128 units, batch 64, three seeds).
 
 use nn_init::Init;
-use nn_init::lessons::{Activation, depth_experiment, symmetry_experiment};
+// The `init_lessons` example's experiments; this test uses a part of them.
+#[allow(dead_code)]
+#[path = "../examples/init_lessons/lessons.rs"]
+mod lessons;
+
+use lessons::{Activation, depth_experiment, symmetry_experiment};
 
 const LAYERS: usize = 6;
 const WIDTH: usize = 128;

@@ -2,7 +2,12 @@
 //! least 96 % test accuracy on every seed tried, Iris at least 93 % on average
 //! (the examples' own jobs).
 
-use nn_std::train::job::{self, JobArgs};
+// The examples' job; this test uses a part of it.
+#[allow(dead_code)]
+#[path = "../examples/common/job.rs"]
+mod job;
+
+use job::JobArgs;
 
 fn args(seed: u64, name: &str) -> JobArgs {
     JobArgs {
@@ -74,4 +79,13 @@ fn trained_iris_model_file_loads_back_bit_for_bit() {
         let (a, b): ([f32; 3], [f32; 3]) = (job.model.forward(&x), loaded.forward(&x));
         assert_eq!(a.map(f32::to_bits), b.map(f32::to_bits));
     }
+}
+
+#[test]
+fn job_options_parse_and_refuse_bad_values() {
+    let a = JobArgs::parse(["--seed", "3", "--epochs", "5", "--quiet"].map(String::from)).unwrap();
+    assert_eq!((a.seed, a.epochs, a.out, a.quiet), (3, Some(5), None, true));
+    assert!(JobArgs::parse(["--seed", "x"].map(String::from)).is_err());
+    assert!(JobArgs::parse(["--epochs"].map(String::from)).is_err());
+    assert!(JobArgs::parse(["--fast"].map(String::from)).is_err());
 }

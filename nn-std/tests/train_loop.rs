@@ -2,9 +2,9 @@
 //! best weights restored, determinism, thread-count independence, callbacks,
 //! the partial-batch path and the schedule.
 
-use nn_core::{CrossEntropy, Dense, Loss, Params, Relu, Seq, seq};
+use nn_core::{CrossEntropy, Dense, Loss, Mse, Params, Relu, Seq, seq};
 use nn_init::{Init, SplitMix64};
-use nn_optim::{Adam, AdamConfig, Sgd, SgdConfig, StepDecay};
+use nn_optim::{Adam, AdamConfig, ConfigError, Sgd, SgdConfig, StepDecay};
 use nn_std::data::{Dataset, synthetic};
 use nn_std::history::EpochRecord;
 use nn_std::train::{Callback, Clip, Control, EarlyStopping, TrainConfig, TrainError, Trainer};
@@ -103,6 +103,98 @@ fn divergence_guard_stops_with_a_clear_error() {
         other => panic!("expected Diverged, got {other:?}"),
     }
     assert!(err.to_string().contains("diverged"));
+    // Issue 12 item 4: the model is back at its last finite weights (here
+    // the initial ones: the first epoch diverged), not the broken ones.
+    assert_eq!(bits(&m), bits(&net(1)));
+}
+
+/// Issue 12 item 4: the last step of a run made every weight infinite while
+/// each batch's loss (computed before its step) was finite, and `fit`
+/// returned `Ok`.
+#[test]
+fn non_finite_weights_after_the_last_step_are_an_error_and_rolled_back() {
+    let data = Dataset::regression(vec![[1.0f64]; 4], vec![[1e18]; 4]).unwrap();
+    let start = Dense::<f64, 1, 1>::from_parts([[0.5]], [0.0]);
+    let mut m = start;
+    let mut sgd = Sgd::new(
+        SgdConfig {
+            lr: 1e300,
+            ..SgdConfig::default()
+        },
+        &m,
+    )
+    .unwrap();
+    let err = Trainer::new(quiet::<4>(1, 0))
+        .fit(&mut m, &mut sgd, &Mse, &data, None)
+        .unwrap_err();
+    assert!(
+        matches!(err, TrainError::NonFiniteWeights { epoch: 1 }),
+        "{err:?}"
+    );
+    assert_eq!(m, start);
+    assert!(err.to_string().contains("epoch 1"), "{err}");
+}
+
+/// Issue 12 item 4: `lr = 1e39` is finite in `f64` but infinite in `f32`,
+/// `eps = 1e-50` is 0 there: an `f32` optimizer refuses them.
+#[test]
+fn hyper_parameters_are_checked_in_the_float_type_they_are_applied_in() {
+    let m32 = Dense::<f32, 1, 1>::zeros();
+    let m64 = Dense::<f64, 1, 1>::zeros();
+    let sgd = |lr| SgdConfig {
+        lr,
+        ..SgdConfig::default()
+    };
+    let adam = |eps| AdamConfig {
+        eps,
+        ..AdamConfig::default()
+    };
+    let refused = |name| ConfigError::OutOfRange {
+        name,
+        allowed: "values that stay finite and non-zero in the parameters' float type",
+    };
+    assert_eq!(Sgd::new(sgd(1e39), &m32).unwrap_err(), refused("lr"));
+    assert_eq!(Sgd::new(sgd(1e-50), &m32).unwrap_err(), refused("lr"));
+    assert_eq!(Adam::new(adam(1e-50), &m32).unwrap_err(), refused("eps"));
+    assert!(Sgd::new(sgd(1e39), &m64).is_ok());
+    assert!(Adam::new(adam(1e-50), &m64).is_ok());
+    assert!(Sgd::new(sgd(0.0), &m32).is_ok());
+    // A schedule's rate is checked the same way.
+    let mut opt = Sgd::new(sgd(0.1), &m32).unwrap();
+    assert_eq!(opt.set_lr(1e39).unwrap_err(), refused("lr"));
+    assert_eq!(opt.lr(), 0.1);
+}
+
+/// Issue 12 item 8: `min_delta = inf` made every epoch a non-improvement
+/// (and NaN or a negative value is meaningless): each is refused by name.
+#[test]
+fn early_stopping_min_delta_must_be_finite_and_non_negative() {
+    let data = moons();
+    for min_delta in [f64::INFINITY, f64::NAN, -1e-3, f64::NEG_INFINITY] {
+        let mut m = net(1);
+        let mut sgd = Sgd::new(SgdConfig::default(), &m).unwrap();
+        let config = TrainConfig::<16> {
+            early_stopping: Some(EarlyStopping {
+                min_delta,
+                ..EarlyStopping::default()
+            }),
+            ..quiet(2, 0)
+        };
+        let err = Trainer::new(config)
+            .fit(&mut m, &mut sgd, &CrossEntropy, &data, None)
+            .unwrap_err();
+        assert!(
+            matches!(
+                err,
+                TrainError::InvalidConfig {
+                    name: "early_stopping.min_delta",
+                    ..
+                }
+            ),
+            "{min_delta}: {err:?}"
+        );
+        assert_eq!(bits(&m), bits(&net(1)));
+    }
 }
 
 /// Records the weights after every epoch.
@@ -166,6 +258,7 @@ fn same_seed_same_weights_other_seed_other_weights() {
 }
 
 #[test]
+#[cfg_attr(not(feature = "parallel"), ignore = "needs the `parallel` feature")]
 fn parallel_result_does_not_depend_on_the_thread_count() {
     // 90 samples in batches of 16 as chunks of 4: five full batches of four
     // chunks, then 10 rows as two chunks and two samples alone.
@@ -199,6 +292,7 @@ fn pool(threads: usize) -> rayon::ThreadPool {
 }
 
 #[test]
+#[cfg_attr(not(feature = "parallel"), ignore = "needs the `parallel` feature")]
 fn parallel_chunks_with_schedule_clip_and_early_stopping_match_one_thread() {
     // On several threads the next batch is gathered during the step and
     // other threads read a copy of the weights: nothing of it may show.
@@ -248,6 +342,7 @@ fn parallel_chunks_with_schedule_clip_and_early_stopping_match_one_thread() {
 }
 
 #[test]
+#[cfg_attr(not(feature = "parallel"), ignore = "needs the `parallel` feature")]
 fn parallel_chunks_diverge_like_one_thread() {
     let data = moons();
     let run = |threads| {
@@ -540,4 +635,16 @@ fn wrapped_last_batch_goes_through_the_batched_layers() {
             assert!((v - w).abs() < 1e-12, "{v} vs {w}");
         }
     }
+}
+
+/// Issue 12 item 2: `evaluate` sized its confusion matrix by the data set's
+/// classes squared; a model of `C` outputs only ever predicts `C` classes.
+#[test]
+fn evaluation_sizes_the_confusion_matrix_by_the_model_outputs() {
+    let data = Dataset::classification(vec![[1.0f64], [-1.0]], vec![0, 1], 50_000).unwrap();
+    let m = Dense::<f64, 1, 2>::from_parts([[-1.0], [1.0]], [0.0, 0.0]);
+    let eval = nn_std::train::evaluate(&m, &CrossEntropy, &data).unwrap();
+    let cm = eval.confusion.unwrap();
+    assert_eq!(cm.classes(), 2);
+    assert_eq!((cm.count(0, 1), cm.count(1, 0)), (1, 1));
 }

@@ -24,7 +24,7 @@ use std::path::Path;
 
 use nn_core::Float;
 
-use super::dataset::Dataset;
+use super::dataset::{Dataset, MAX_CLASSES};
 use super::error::DataError;
 use super::gzip;
 
@@ -96,12 +96,19 @@ pub enum CsvErrorKind {
         /// The number of classes.
         classes: usize,
     },
+    /// With the number of classes inferred, a label would make more than
+    /// [`MAX_CLASSES`] classes.
+    TooManyClasses {
+        /// The label.
+        label: usize,
+    },
 }
 
 /// Why a CSV file could not be loaded.
 #[derive(Debug)]
 pub enum CsvError {
-    /// Reading the file failed (or its gzip stream is corrupt).
+    /// Reading the file failed, or its gzip stream is corrupt or inflates
+    /// past [`MAX_INFLATED_BYTES`](super::gzip::MAX_INFLATED_BYTES).
     Io(std::io::Error),
     /// A value or a line is bad; `line` and `column` are 1-based (the line
     /// counts the header; the column is the field number, or the byte
@@ -140,6 +147,10 @@ impl fmt::Display for CsvError {
                     CsvErrorKind::LabelOutOfRange { label, classes } => {
                         write!(f, "label {label} is out of range for {classes} classes")
                     }
+                    CsvErrorKind::TooManyClasses { label } => write!(
+                        f,
+                        "label {label} would make more than {MAX_CLASSES} classes (the limit)"
+                    ),
                 }
             }
             CsvError::Data(e) => write!(f, "bad CSV data: {e}"),
@@ -164,14 +175,19 @@ impl From<DataError> for CsvError {
 }
 
 /// Parses a class data set: `N` feature columns and one label column.
-/// `classes` of `None` infers the number of classes as the largest label + 1.
+/// `classes` of `None` infers the number of classes as the largest label + 1
+/// (at most [`MAX_CLASSES`]: a larger label is [`CsvErrorKind::TooManyClasses`]).
 pub fn parse_classification<F: Float, const N: usize>(
     bytes: &[u8],
     opts: &CsvOptions,
     classes: Option<usize>,
 ) -> Result<Dataset<F, N, usize>, CsvError> {
-    if classes == Some(0) {
-        return Err(DataError::NoClasses.into());
+    match classes {
+        Some(0) => return Err(DataError::NoClasses.into()),
+        Some(classes) if classes > MAX_CLASSES => {
+            return Err(DataError::TooManyClasses { classes }.into());
+        }
+        _ => {}
     }
     let (features, labels) = parse_rows::<F, N, usize>(bytes, opts, 1, |fields, line| {
         let (column, text) = fields[0];
@@ -180,14 +196,12 @@ pub fn parse_classification<F: Float, const N: usize>(
             column,
             kind: CsvErrorKind::BadLabel { text: text.into() },
         })?;
-        match classes {
-            Some(c) if label >= c => Err(CsvError::Parse {
-                line,
-                column,
-                kind: CsvErrorKind::LabelOutOfRange { label, classes: c },
-            }),
-            _ => Ok(label),
-        }
+        let kind = match classes {
+            Some(c) if label >= c => CsvErrorKind::LabelOutOfRange { label, classes: c },
+            None if label >= MAX_CLASSES => CsvErrorKind::TooManyClasses { label },
+            _ => return Ok(label),
+        };
+        Err(CsvError::Parse { line, column, kind })
     })?;
     let Some(max) = labels.iter().max() else {
         return Err(DataError::Empty.into());

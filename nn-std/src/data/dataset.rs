@@ -418,8 +418,14 @@ fn allocate(counts: &[usize], room: &[usize], fraction: f64) -> Vec<usize> {
     alloc
 }
 
+/// The most classes a class data set may have (65,536): per-class tables
+/// (counts, split strata, confusion matrices) are sized by the number of
+/// classes, so a stray large label must not size them.
+pub const MAX_CLASSES: usize = 1 << 16;
+
 impl<F: Float, const N: usize> Dataset<F, N, usize> {
-    /// A class data set; every label must be below `classes`.
+    /// A class data set; every label must be below `classes`, and `classes`
+    /// at most [`MAX_CLASSES`] ([`DataError::TooManyClasses`]).
     ///
     /// ```
     /// use nn_std::data::{Dataset, DataError};
@@ -435,6 +441,9 @@ impl<F: Float, const N: usize> Dataset<F, N, usize> {
     ) -> Result<Self, DataError> {
         if classes == 0 {
             return Err(DataError::NoClasses);
+        }
+        if classes > MAX_CLASSES {
+            return Err(DataError::TooManyClasses { classes });
         }
         Self::build(features, labels, classes)
     }

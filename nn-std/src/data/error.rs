@@ -32,6 +32,11 @@ pub enum DataError {
     },
     /// A class data set needs at least one class.
     NoClasses,
+    /// More classes than [`MAX_CLASSES`](super::MAX_CLASSES).
+    TooManyClasses {
+        /// The number of classes asked for.
+        classes: usize,
+    },
     /// A sample has the wrong number of features.
     WidthMismatch {
         /// Index of the sample (for a flat buffer: of the first incomplete one).
@@ -82,6 +87,11 @@ impl fmt::Display for DataError {
                 "label {label} of sample {sample} is out of range for {classes} classes"
             ),
             DataError::NoClasses => f.write_str("a class data set needs at least one class"),
+            DataError::TooManyClasses { classes } => write!(
+                f,
+                "{classes} classes are more than the limit of {}",
+                super::MAX_CLASSES
+            ),
             DataError::WidthMismatch {
                 sample,
                 expected,

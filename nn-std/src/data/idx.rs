@@ -96,7 +96,10 @@ pub enum IdxError {
         /// The type code.
         code: u8,
     },
-    /// The element count (product of the dimensions) overflows.
+    /// The data size (product of the dimensions and the element size)
+    /// overflows, or exceeds
+    /// [`MAX_INFLATED_BYTES`](super::gzip::MAX_INFLATED_BYTES) in a gzip
+    /// stream.
     TooLarge,
     /// The data is shorter or longer than the dimensions say.
     WrongLength {
@@ -150,7 +153,9 @@ impl fmt::Display for IdxError {
                 )
             }
             IdxError::UnknownType { code } => write!(f, "unknown IDX type code 0x{code:02x}"),
-            IdxError::TooLarge => f.write_str("IDX dimensions overflow the address space"),
+            IdxError::TooLarge => {
+                f.write_str("IDX dimensions overflow the address space (or the gzip size limit)")
+            }
             IdxError::WrongLength { expected, found } => write!(
                 f,
                 "IDX data should be {expected} bytes by its dimensions, found {found}"
@@ -206,9 +211,39 @@ pub struct IdxArray {
 
 impl IdxArray {
     /// Parses an IDX file's bytes (gunzipped first if they are gzip).
+    ///
+    /// A gzip stream is inflated header first: the data is read only up to
+    /// the size the header declares (at most
+    /// [`MAX_INFLATED_BYTES`](gzip::MAX_INFLATED_BYTES), else
+    /// [`IdxError::TooLarge`]), and a stream longer than that is refused with
+    /// [`IdxError::WrongLength`] whose `found` is `expected + 1` (reading
+    /// stops there).
     pub fn parse(bytes: &[u8]) -> Result<Self, IdxError> {
-        let bytes = gzip::maybe_gunzip(bytes).map_err(IdxError::Io)?;
-        let bytes = &bytes[..];
+        if !bytes.starts_with(&gzip::GZIP_MAGIC) {
+            return Self::parse_plain(bytes);
+        }
+        let mut reader = gzip::decoder(bytes);
+        let mut inflated = Vec::new();
+        let mut read = |n: usize, out: &mut Vec<u8>| {
+            gzip::read_up_to(&mut reader, n as u64, out).map_err(IdxError::Io)
+        };
+        read(4, &mut inflated)?;
+        if let Some(&ndim) = inflated.get(3) {
+            read(4 * usize::from(ndim), &mut inflated)?;
+            // A bad header: `parse_plain` names the error.
+            if let Ok((.., expected)) = Self::header(&inflated) {
+                if expected as u64 > gzip::MAX_INFLATED_BYTES {
+                    return Err(IdxError::TooLarge);
+                }
+                read(expected + 1, &mut inflated)?;
+            }
+        }
+        Self::parse_plain(&inflated)
+    }
+
+    /// The element type, dimensions, header size and data size that the
+    /// header at the start of `bytes` declares.
+    fn header(bytes: &[u8]) -> Result<(IdxType, Vec<usize>, usize, usize), IdxError> {
         if bytes.len() < 4 {
             return Err(IdxError::TruncatedHeader {
                 needed: 4,
@@ -240,6 +275,12 @@ impl IdxArray {
                 .try_fold(dtype.size(), |acc, &d| acc.checked_mul(d))
                 .ok_or(IdxError::TooLarge)?
         };
+        Ok((dtype, dims, header, expected))
+    }
+
+    /// Parses uncompressed IDX bytes.
+    fn parse_plain(bytes: &[u8]) -> Result<Self, IdxError> {
+        let (dtype, dims, header, expected) = Self::header(bytes)?;
         let data = &bytes[header..];
         if data.len() != expected {
             return Err(IdxError::WrongLength {

@@ -48,6 +48,6 @@ pub mod rng;
 pub mod synthetic;
 
 pub use batch::{Batch, Batches, LastBatch, batch_count};
-pub use dataset::{Dataset, Target, features_from_flat, features_from_rows, one_hot};
+pub use dataset::{Dataset, MAX_CLASSES, Target, features_from_flat, features_from_rows, one_hot};
 pub use error::DataError;
 pub use nn_core::scale::{MinMax, ScaleError, Scaler, Standardize};

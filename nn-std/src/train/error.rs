@@ -19,6 +19,12 @@ pub enum TrainError {
         /// The loss value (NaN or infinite).
         loss: f64,
     },
+    /// The loss stayed finite, but the last steps of an epoch made a weight
+    /// NaN or infinite (found when the epoch ends).
+    NonFiniteWeights {
+        /// The epoch.
+        epoch: usize,
+    },
     /// The loss refused the targets (for example a class index out of range).
     Loss {
         /// Epoch (0 while evaluating).
@@ -73,6 +79,11 @@ impl fmt::Display for TrainError {
             TrainError::Diverged { epoch, batch, loss } => write!(
                 f,
                 "training diverged: the loss is {loss} at epoch {epoch}, batch {batch} \
+                 (try a smaller learning rate or gradient clipping)"
+            ),
+            TrainError::NonFiniteWeights { epoch } => write!(
+                f,
+                "training diverged: a weight is NaN or infinite at the end of epoch {epoch} \
                  (try a smaller learning rate or gradient clipping)"
             ),
             TrainError::Loss {

@@ -54,8 +54,12 @@ where
     L: Loss<F, [F; C], T>,
 {
     let mut mean = RunningMean::default();
-    let mut confusion = (data.classes() > 0)
-        .then(|| ConfusionMatrix::new(data.classes()).ok())
+    // The model predicts one of its `C` outputs: a matrix of more classes
+    // than that would only hold empty rows (and a data set of many classes
+    // with a small model would size it by the square of its classes).
+    let classes = data.classes().min(C);
+    let mut confusion = (classes > 0)
+        .then(|| ConfusionMatrix::new(classes).ok())
         .flatten()
         .map(|cm| cm.with_class_names(data.class_names()));
     for (sample, (x, y)) in data.iter().enumerate() {

@@ -11,7 +11,9 @@ use super::config::{Clip, TrainConfig};
 use super::evaluate::evaluate;
 use super::pass::{Workspace, batch_grads};
 use super::progress::EpochBar;
+use super::snapshot::{Snapshot, all_finite};
 use super::stopping::Stopper;
+use super::threads;
 use crate::data::{Batch, Dataset, LastBatch, Target, batch_count};
 use crate::history::{EpochRecord, History};
 use crate::metrics::RunningMean;
@@ -77,10 +79,14 @@ impl<'a, M, const B: usize, const K: usize, S: Schedule> Trainer<'a, M, B, K, S>
                 "a chunk size of at least 1 that divides the batch size B",
             );
         }
-        if c.early_stopping
-            .is_some_and(|e| e.patience == 0 || e.min_delta.is_nan() || e.min_delta < 0.0)
-        {
-            return bad("early_stopping", "patience >= 1 and min_delta >= 0");
+        if let Some(e) = c.early_stopping {
+            if e.patience == 0 {
+                return bad("early_stopping.patience", "at least 1");
+            }
+            // NaN fails the range check; inf would make no epoch an improvement.
+            if !(0.0..f64::INFINITY).contains(&e.min_delta) {
+                return bad("early_stopping.min_delta", "finite and >= 0");
+            }
         }
         if let Some(Clip::Norm(t) | Clip::Value(t)) = c.clip
             && (t.is_nan() || t <= 0.0)
@@ -96,7 +102,8 @@ impl<'a, M, const B: usize, const K: usize, S: Schedule> Trainer<'a, M, B, K, S>
     /// Each epoch visits `train` in a seeded order (`Dataset::epoch_order`
     /// with `config.seed` and the epoch index from 0) in batches of `B`, each
     /// cut into chunks of `K` rows that go through the batched layers (in
-    /// parallel on the current `rayon` pool when `K < B`); the rows of a
+    /// parallel on the current `rayon` pool when `K < B` and the `parallel`
+    /// feature is on); the rows of a
     /// kept partial last batch that fill no whole chunk go through the
     /// per-sample path, and its gradient is the mean over its own rows (see
     /// [`TrainConfig::last_batch`] for the other choices). Then come
@@ -104,13 +111,17 @@ impl<'a, M, const B: usize, const K: usize, S: Schedule> Trainer<'a, M, B, K, S>
     /// chunks, another thread gathers the next batch meanwhile.
     ///
     /// Stops with [`TrainError::Diverged`] as soon as a batch's loss is NaN
-    /// or infinite (the model keeps the weights of the step before).
+    /// or infinite, and with [`TrainError::NonFiniteWeights`] when an epoch
+    /// ends with a NaN or infinite weight; after either, `model` holds the
+    /// weights it had at the end of the last epoch that ended with finite
+    /// weights (its initial weights if that is none).
     ///
     /// The gradients (one buffer per chunk), each chunk's activations and
     /// caches (reused from batch to batch, see
     /// [`Module::forward_train_into`](nn_core::Module::forward_train_into)),
-    /// the weight copy for other threads and early stopping's copy of the
-    /// best weights live on the heap, allocated once per call. The first
+    /// the weight copy for other threads, the copy of the last finite weights
+    /// and early stopping's copy of the best weights live on the heap,
+    /// allocated once per call. The first
     /// batch's forward pass, the loss gradient and the backward pass's
     /// intermediate gradients sit on the stack of the thread that runs the
     /// chunk, and setting up a buffer copies the model through the stack:
@@ -146,12 +157,16 @@ impl<'a, M, const B: usize, const K: usize, S: Schedule> Trainer<'a, M, B, K, S>
         // chunks a second one, filled on another thread during the
         // optimizer step.
         let mut batch = Box::new(Batch::<F, N, T, B>::new());
-        let parallel = config.chunks() > 1 && rayon::current_num_threads() > 1;
+        let parallel = config.chunks() > 1 && threads::several();
         let mut prefetch = parallel.then(|| Box::new(Batch::<F, N, T, B>::new()));
         let mut history = History::default();
         let mut stopper = Stopper::new(config.early_stopping);
         let mut step: u64 = 0;
         let batches = batch_count(train.len(), B, config.last_batch);
+        // The weights to go back to if training diverges: one heap copy,
+        // refreshed once per epoch.
+        let mut last_finite = Snapshot::new();
+        last_finite.take(model);
         if batches == 0 {
             return Err(TrainError::InvalidConfig {
                 name: "last_batch",
@@ -201,6 +216,7 @@ impl<'a, M, const B: usize, const K: usize, S: Schedule> Trainer<'a, M, B, K, S>
                 let grads = work.grads();
                 let mean = tally.loss_sum.to_f64() / rows as f64;
                 if !mean.is_finite() {
+                    last_finite.restore(model);
                     return Err(TrainError::Diverged {
                         epoch,
                         batch: batch_no,
@@ -215,7 +231,7 @@ impl<'a, M, const B: usize, const K: usize, S: Schedule> Trainer<'a, M, B, K, S>
                 if let Some(next) = prefetch.as_mut() {
                     // The next batch's gathering needs no weights: it runs
                     // beside the step (and keeps the pool's threads awake).
-                    let (updated, fetched) = rayon::join(apply, || batches_of.next_into(next));
+                    let (updated, fetched) = threads::join(apply, || batches_of.next_into(next));
                     updated?;
                     std::mem::swap(&mut batch, next);
                     more = fetched;
@@ -236,6 +252,12 @@ impl<'a, M, const B: usize, const K: usize, S: Schedule> Trainer<'a, M, B, K, S>
                 );
             }
             let seconds = start.elapsed().as_secs_f64();
+            // The last steps can break the weights without a loss showing it.
+            if !all_finite(model) {
+                last_finite.restore(model);
+                return Err(TrainError::NonFiniteWeights { epoch });
+            }
+            last_finite.take(model);
             let seen = epoch_loss.count();
             history.samples += seen;
             history.train_seconds += seconds;

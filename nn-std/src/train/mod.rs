@@ -32,10 +32,11 @@ mod config;
 mod error;
 mod evaluate;
 mod fit;
-pub mod job;
 mod pass;
 mod progress;
+mod snapshot;
 mod stopping;
+mod threads;
 
 pub use crate::history::{EpochRecord, History};
 pub use callback::{Callback, Control};

@@ -1,10 +1,12 @@
 //! One batch's gradient: chunks of `K` rows through the batched layers (on
-//! `rayon` threads when a batch has several), the rows of a partial batch
-//! left over through the per-sample path.
+//! `rayon` threads when a batch has several and the `parallel` feature is
+//! on), the rows of a partial batch left over through the per-sample path.
 
 use nn_core::{Float, Loss, LossError, Module, Params, Pass, forward_train_reusing};
+#[cfg(feature = "parallel")]
 use rayon::prelude::*;
 
+use super::threads;
 use crate::data::{Batch, Target};
 use crate::metrics::argmax;
 
@@ -36,12 +38,11 @@ struct Slot<M: Module<X>, F, X> {
 ///
 /// Why the copy: the optimizer step writes the weights on the calling
 /// thread, and writing memory that another core has just read (and still
-/// caches) is slow. On the 2-core test machine, W3c's Adam step took about
-/// 180 µs instead of 50 µs when the other thread's chunk had read the
-/// weights, while refreshing the copy with a plain `memcpy` costs about
-/// 12 µs.
+/// caches) is slow; refreshing the copy costs far less (figures in
+/// `docs/BENCHMARKS.md`, "W3c on two threads").
 pub(crate) struct Workspace<M: Module<X>, F, X> {
     slots: Vec<Slot<M, F, X>>,
+    #[cfg(feature = "parallel")]
     replica: Option<Box<M>>,
 }
 
@@ -62,6 +63,7 @@ impl<M: Module<X> + Params<F> + Clone, F: Float, X> Workspace<M, F, X> {
             .collect();
         Workspace {
             slots,
+            #[cfg(feature = "parallel")]
             replica: None,
         }
     }
@@ -125,26 +127,26 @@ where
             }
         };
     };
-    let Workspace { slots, replica } = work;
-    let slots = &mut slots[..count];
-    if let [slot] = slots {
-        run(model, 0, slot);
-    } else if rayon::current_num_threads() == 1 {
+    let slots = &mut work.slots[..count];
+    if slots.len() > 1 && threads::several() {
+        #[cfg(feature = "parallel")]
+        {
+            // Other threads read an exact copy of the weights (see
+            // `Workspace`): the same values, so the same results.
+            let replica = work.replica.get_or_insert_with(|| Box::new(model.clone()));
+            copy_into(&mut **replica, model);
+            let replica = &**replica;
+            let caller = rayon::current_thread_index();
+            slots.par_iter_mut().enumerate().for_each(|(i, slot)| {
+                let here = rayon::current_thread_index() == caller;
+                run(if here { model } else { replica }, i, slot);
+            });
+        }
+    } else {
         slots
             .iter_mut()
             .enumerate()
             .for_each(|(i, slot)| run(model, i, slot));
-    } else {
-        // Other threads read an exact copy of the weights (see `Workspace`):
-        // the same values, so the same results.
-        let replica = replica.get_or_insert_with(|| Box::new(model.clone()));
-        copy_into(&mut **replica, model);
-        let replica = &**replica;
-        let caller = rayon::current_thread_index();
-        slots.par_iter_mut().enumerate().for_each(|(i, slot)| {
-            let here = rayon::current_thread_index() == caller;
-            run(if here { model } else { replica }, i, slot);
-        });
     }
     let Some((first, rest)) = slots.split_first_mut() else {
         return Err(LossError::Empty);
@@ -233,6 +235,7 @@ fn chunk<E, const K: usize>(s: &[E], i: usize) -> Option<&[E; K]> {
 }
 
 /// `dst = src`, tensor by tensor.
+#[cfg(feature = "parallel")]
 fn copy_into<F: Float, M: Params<F>>(dst: &mut M, src: &M) {
     for (d, s) in dst.params_mut().zip(src.params()) {
         d.values.copy_from_slice(s.values);
@@ -282,28 +285,35 @@ mod tests {
     }
 
     /// The gradient (flattened) and tally of the first `rows` rows in chunks
-    /// of `K`, on a pool of `threads` threads.
+    /// of `K`, on a pool of `threads` threads (one without `parallel`).
     fn grads<F: Float + Send + Sync, const K: usize>(
         rows: usize,
         threads: usize,
     ) -> (Vec<F>, Tally<F>) {
         let (model, batch) = (net::<F>(), batch::<F>());
         let mut work = Workspace::new(&model, 12 / K);
-        let pool = rayon::ThreadPoolBuilder::new()
+        let compute = || {
+            batch_grads::<F, 5, 3, usize, 12, K, _, _>(
+                &model,
+                &CrossEntropy,
+                &batch,
+                rows,
+                &mut work,
+            )
+        };
+        #[cfg(feature = "parallel")]
+        let tally = rayon::ThreadPoolBuilder::new()
             .num_threads(threads)
             .build()
-            .unwrap();
-        let tally = pool
-            .install(|| {
-                batch_grads::<F, 5, 3, usize, 12, K, _, _>(
-                    &model,
-                    &CrossEntropy,
-                    &batch,
-                    rows,
-                    &mut work,
-                )
-            })
-            .unwrap();
+            .unwrap()
+            .install(compute);
+        // One thread whatever `threads` says.
+        #[cfg(not(feature = "parallel"))]
+        let tally = {
+            let (_, mut compute) = (threads, compute);
+            compute()
+        };
+        let tally = tally.unwrap();
         let flat = work
             .grads()
             .params()
@@ -415,6 +425,7 @@ mod tests {
     }
 
     #[test]
+    #[cfg_attr(not(feature = "parallel"), ignore = "needs the `parallel` feature")]
     fn chunked_gradient_does_not_depend_on_the_thread_count() {
         for rows in [12, 11, 7] {
             let one = bits(&grads::<f32, 2>(rows, 1));

@@ -1,15 +1,35 @@
-//! The per-epoch `indicatif` progress bar, drawn only on a terminal.
+//! The per-epoch `indicatif` progress bar, drawn only on a terminal and
+//! with the `progress` feature (on by default).
 
+#[cfg(feature = "progress")]
 use std::io::IsTerminal;
 
+#[cfg(feature = "progress")]
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 
 use crate::history::EpochRecord;
 
 /// A progress bar over one epoch's batches, or nothing when disabled or when
 /// standard output is not a terminal.
+#[cfg(feature = "progress")]
 pub(crate) struct EpochBar(Option<ProgressBar>);
 
+/// No progress bar (built without the `progress` feature).
+#[cfg(not(feature = "progress"))]
+pub(crate) struct EpochBar;
+
+#[cfg(not(feature = "progress"))]
+impl EpochBar {
+    pub(crate) fn new(_enabled: bool, _epoch: usize, _epochs: usize, _batches: usize) -> Self {
+        EpochBar
+    }
+
+    pub(crate) fn tick(&self, _loss: f64, _accuracy: Option<f64>) {}
+
+    pub(crate) fn finish(&self, _r: &EpochRecord) {}
+}
+
+#[cfg(feature = "progress")]
 impl EpochBar {
     pub(crate) fn new(enabled: bool, epoch: usize, epochs: usize, batches: usize) -> Self {
         if !enabled || !std::io::stdout().is_terminal() {

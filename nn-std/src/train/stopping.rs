@@ -3,15 +3,15 @@
 use nn_core::{Float, Params};
 
 use super::config::EarlyStopping;
+use super::snapshot::Snapshot;
 
 /// Watches the monitored loss epoch after epoch.
 pub(crate) struct Stopper<F> {
     rule: Option<EarlyStopping>,
     /// The best loss and its epoch.
     best: Option<(f64, usize)>,
-    /// The best epoch's parameters, flattened: one heap buffer, reused, and
-    /// no model-sized copies on the stack.
-    weights: Vec<F>,
+    /// The best epoch's parameters.
+    weights: Snapshot<F>,
     waited: usize,
 }
 
@@ -20,7 +20,7 @@ impl<F: Float> Stopper<F> {
         Stopper {
             rule,
             best: None,
-            weights: Vec::new(),
+            weights: Snapshot::new(),
             waited: 0,
         }
     }
@@ -33,10 +33,7 @@ impl<F: Float> Stopper<F> {
         };
         if self.best.is_none_or(|b| loss < b.0 - rule.min_delta) {
             self.best = Some((loss, epoch));
-            self.weights.clear();
-            for p in model.params() {
-                self.weights.extend_from_slice(p.values);
-            }
+            self.weights.take(model);
             self.waited = 0;
             false
         } else {
@@ -49,12 +46,7 @@ impl<F: Float> Stopper<F> {
     pub(crate) fn finish<M: Params<F>>(self, model: &mut M) -> Option<usize> {
         let (_, epoch) = self.best?;
         if self.rule.is_some_and(|r| r.restore_best) {
-            let mut rest = &self.weights[..];
-            for p in model.params_mut() {
-                let (values, tail) = rest.split_at(p.values.len());
-                p.values.copy_from_slice(values);
-                rest = tail;
-            }
+            self.weights.restore(model);
         }
         Some(epoch)
     }

@@ -1,6 +1,6 @@
 //! Writes `samples.rs` for the firmware's `digits` program: raw 8x8 Digits
 //! pixels (0..=16) and labels from the test part of the Digits job's split
-//! (`nn_std::train::job::DIGITS`, same seed), never training samples.
+//! (`DIGITS` of nn-std's `examples/common/job.rs`, same seed), never training samples.
 //!
 //! `nn-firmware-regen --seed S --eval N --stream M [--model model.bin] > model/samples.rs`
 //!
@@ -16,7 +16,13 @@ use std::fmt::Write as _;
 use nn_core::format::Loadable;
 use nn_core::{Module, Scaler, Standardize};
 use nn_std::data::datasets;
-use nn_std::train::job::{DIGITS, DigitsNet};
+
+// The Digits example's job (its settings and network); this tool uses a part.
+#[allow(dead_code)]
+#[path = "../../../../nn-std/examples/common/job.rs"]
+mod job;
+
+use job::{DIGITS, DigitsNet};
 
 fn arg(args: &[String], name: &str) -> Result<u64, String> {
     let i = args

@@ -1,17 +1,19 @@
-//! Checks the library against the PyTorch reference vectors.
+//! nn-conformance: checks the nn crates against the PyTorch reference vectors
+//! (an unpublished tool; `cargo run --release -p nn-conformance -- [--f32] FILE.json...`).
 //!
 //! Reads files in the schema of `shared/reference/README.md` (activations,
 //! losses, mlp, optimizers, mlp_training), runs every case through the
-//! library's public API (the runtime [`Network`](crate::runtime::Network),
+//! library's public API (the runtime [`Network`](nn_std::runtime::Network),
 //! its losses and nn-optim's optimizers; no math of its own, except the test
 //! functions of `optimizers.json` that feed the optimizers their gradients) in
 //! `f64` or `f32`, and compares each result with the tolerance table of that
 //! README.
 //! A case it cannot run (an unknown name or parameter, a malformed field)
-//! fails; nothing is skipped.
+//! fails; nothing is skipped. Each kind of file is one module of
+//! [`families`].
 //!
 //! ```
-//! use nn_std::reference::{check_str, Precision};
+//! use nn_conformance::{check_str, Precision};
 //!
 //! let file = r#"{"meta": {"file": "activations"}, "cases": [
 //!   {"name": "relu", "kind": "elementwise", "params": {},
@@ -22,91 +24,21 @@
 //! ]}"#;
 //! let report = check_str(file, "example", Precision::F64)?;
 //! assert_eq!((report.passed(), report.failed()), (1, 2));
-//! # Ok::<(), nn_std::reference::ReferenceError>(())
+//! # Ok::<(), nn_conformance::ReferenceError>(())
 //! ```
 
-mod activations;
+pub mod families;
 mod json;
-mod losses;
-mod mlp;
-mod optimizers;
 mod tolerance;
-mod training;
 
 use core::fmt;
 use std::path::Path;
 
-use nn_core::Float;
 use serde_json::Value;
 
+use families::Family;
 pub use json::{CaseError, Fields, Tensor};
 pub use tolerance::{Comparison, Deviation, Precision, Tolerance};
-
-/// The kinds of reference file, named by `meta.file`.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum FileKind {
-    /// `activations.json`.
-    Activations,
-    /// `losses.json`.
-    Losses,
-    /// `mlp.json`.
-    Mlp,
-    /// `optimizers.json`.
-    Optimizers,
-    /// `mlp_training.json`.
-    MlpTraining,
-}
-
-impl FileKind {
-    /// Every kind.
-    pub const ALL: [FileKind; 5] = [
-        FileKind::Activations,
-        FileKind::Losses,
-        FileKind::Mlp,
-        FileKind::Optimizers,
-        FileKind::MlpTraining,
-    ];
-
-    /// The kind that `meta.file` names, if any (the inverse of [`name`](Self::name)).
-    ///
-    /// ```
-    /// use nn_std::reference::FileKind;
-    /// assert!(FileKind::ALL.iter().all(|&k| FileKind::from_name(k.name()) == Some(k)));
-    /// assert_eq!(FileKind::from_name("weights"), None);
-    /// ```
-    pub fn from_name(name: &str) -> Option<Self> {
-        Self::ALL.into_iter().find(|k| k.name() == name)
-    }
-
-    /// The kind a case's fields show.
-    pub fn detect(case: &Value) -> Option<Self> {
-        let has = |k: &str| case.get(k).is_some();
-        if has("initial_layers") {
-            Some(FileKind::MlpTraining)
-        } else if has("optimizer") && has("function") {
-            Some(FileKind::Optimizers)
-        } else if has("layers") && has("sizes") {
-            Some(FileKind::Mlp)
-        } else if has("pred") && has("grad_pred") {
-            Some(FileKind::Losses)
-        } else if has("kind") && has("name") && has("x") {
-            Some(FileKind::Activations)
-        } else {
-            None
-        }
-    }
-
-    /// The file name without `.json`.
-    pub fn name(self) -> &'static str {
-        match self {
-            FileKind::Activations => "activations",
-            FileKind::Losses => "losses",
-            FileKind::Mlp => "mlp",
-            FileKind::Optimizers => "optimizers",
-            FileKind::MlpTraining => "mlp_training",
-        }
-    }
-}
 
 /// Why a whole file could not be checked.
 #[derive(Debug)]
@@ -257,15 +189,15 @@ pub fn check_str(
         .get("cases")
         .and_then(Value::as_array)
         .ok_or_else(|| layout("no `cases` array: not a reference file"))?;
-    let meta_kind = root
+    let meta_family = root
         .get("meta")
         .and_then(|m| m.get("file"))
         .and_then(Value::as_str)
-        .and_then(FileKind::from_name);
+        .and_then(families::by_name);
     let cases = cases
         .iter()
         .enumerate()
-        .map(|(i, case)| run_case(case, i, meta_kind, precision))
+        .map(|(i, case)| run_case(case, i, meta_family, precision))
         .collect();
     Ok(FileReport {
         path: label.to_string(),
@@ -274,32 +206,20 @@ pub fn check_str(
     })
 }
 
-fn run_case(case: &Value, index: usize, meta_kind: Option<FileKind>, p: Precision) -> CaseReport {
-    let kind = meta_kind.or_else(|| FileKind::detect(case));
-    let file = kind.map_or("unknown", FileKind::name);
+fn run_case(
+    case: &Value,
+    index: usize,
+    meta_family: Option<&'static Family>,
+    p: Precision,
+) -> CaseReport {
+    let family = meta_family.or_else(|| families::detect(case));
+    let file = family.map_or("unknown", |f| f.name);
     let name = format!("{file}#{index} {}", case_label(case));
-    let outcome = match kind {
+    let outcome = match family {
         None => Err("cannot tell which kind of reference case this is".to_string()),
-        Some(kind) => Fields::new(case, "case").and_then(|fields| match p {
-            Precision::F64 => run_kind::<f64>(kind, fields, p),
-            Precision::F32 => run_kind::<f32>(kind, fields, p),
-        }),
+        Some(family) => Fields::new(case, "case").and_then(|fields| family.run(fields, p)),
     };
     CaseReport { name, outcome }
-}
-
-fn run_kind<F: Float>(
-    kind: FileKind,
-    case: Fields<'_>,
-    p: Precision,
-) -> Result<Comparison, CaseError> {
-    match kind {
-        FileKind::Activations => activations::run::<F>(case, p),
-        FileKind::Losses => losses::run::<F>(case, p),
-        FileKind::Mlp => mlp::run::<F>(case, p),
-        FileKind::Optimizers => optimizers::run::<F>(case, p),
-        FileKind::MlpTraining => training::run::<F>(case, p),
-    }
 }
 
 /// `id`, or `name` with its parameters.
@@ -315,14 +235,4 @@ fn case_label(case: &Value) -> String {
         }
         _ => name.to_string(),
     }
-}
-
-/// Casts reference values to the precision under test.
-pub(crate) fn cast<F: Float>(v: &[f64]) -> Vec<F> {
-    v.iter().map(|&x| F::from_f64(x)).collect()
-}
-
-/// Widens library values for comparison.
-pub(crate) fn widen<F: Float>(v: &[F]) -> impl Iterator<Item = f64> + '_ {
-    v.iter().map(|x| x.to_f64())
 }

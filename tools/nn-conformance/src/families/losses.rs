@@ -2,10 +2,18 @@
 
 use nn_core::Float;
 
-use super::json::{CaseError, Fields};
-use super::tolerance::{Comparison, Precision, Tolerance};
-use super::{cast, widen};
-use crate::runtime::{LossSpec, Target};
+use super::{Family, cast, has_all, widen};
+use crate::json::{CaseError, Fields};
+use crate::tolerance::{Comparison, Precision, Tolerance};
+use nn_std::runtime::{LossSpec, Target};
+
+/// `losses.json`.
+pub(super) const FAMILY: Family = Family {
+    name: "losses",
+    detect: |case| has_all(case, &["pred", "grad_pred"]),
+    run_f64: run::<f64>,
+    run_f32: run::<f32>,
+};
 
 /// The loss a name and its parameters describe. Unknown names, unknown
 /// parameters and parameter values the library does not implement are errors.
@@ -62,7 +70,7 @@ pub(crate) fn loss_spec<F: Float>(
 }
 
 /// Runs one loss case in precision `F`.
-pub(crate) fn run<F: Float>(case: Fields<'_>, p: Precision) -> Result<Comparison, CaseError> {
+fn run<F: Float>(case: Fields<'_>, p: Precision) -> Result<Comparison, CaseError> {
     let tol = Tolerance::single(p);
     let name = case.str("name")?;
     let spec = loss_spec::<F>(name, case.object("params")?)?;

@@ -23,7 +23,7 @@ impl fmt::Display for Precision {
 /// `got` matches `want` when `|got − want| ≤ atol + rtol·|want|`.
 ///
 /// ```
-/// use nn_std::reference::{Precision, Tolerance};
+/// use nn_conformance::{Precision, Tolerance};
 /// let t = Tolerance::single(Precision::F32);
 /// assert!(t.allows(1.00005, 1.0));
 /// assert!(!t.allows(1.0002, 1.0));

@@ -1,5 +1,5 @@
 //! The course's lessons about initialization as small, seeded experiments
-//! (needs the `alloc` feature; the `init_lessons` example of `nn-std` prints them).
+//! (the `init_lessons` example prints them; `tests/init_lessons.rs` checks them).
 //!
 //! - [`depth_experiment`]: how the spread of activations evolves through a deep
 //!   stack of dense layers for a given scheme and activation (He keeps ReLU
@@ -7,11 +7,9 @@
 //! - [`symmetry_experiment`]: a network started from zeros keeps all its hidden
 //!   units identical while it trains; a random start breaks the symmetry.
 
-use crate::{Init, InitError, Initializer, SplitMix64, sample};
-use alloc::vec;
-use alloc::vec::Vec;
 use nn_core::kernels::dense_forward_batch;
 use nn_core::{Dense, Float, Module, Params};
+use nn_init::{Init, InitError, Initializer, SplitMix64, sample};
 
 /// The schemes the course compares, with the names the example prints.
 pub const SCHEMES: [(&str, Init); 6] = [
@@ -57,13 +55,6 @@ impl Activation {
 ///
 /// Inputs and weights come from `SplitMix64::new(seed)`: inputs first, then
 /// the layers in order, so every scheme sees the same inputs for a seed.
-///
-/// ```
-/// use nn_init::lessons::{Activation, depth_experiment};
-/// use nn_init::Init;
-/// let s = depth_experiment(&Init::he_normal(), Activation::Relu, 4, 64, 32, 1).unwrap();
-/// assert_eq!(s.len(), 4);
-/// ```
 pub fn depth_experiment(
     init: &Init,
     activation: Activation,
@@ -130,12 +121,6 @@ pub struct SymmetryOutcome {
 ///
 /// With zeros every hidden unit gets the same gradient at every step, so they
 /// stay one unit repeated 8 times; a random start gives 8 distinct units.
-///
-/// ```
-/// use nn_init::lessons::symmetry_experiment;
-/// use nn_init::Init;
-/// assert_eq!(symmetry_experiment(&Init::Zeros, 20, 1).unwrap().distinct_hidden_units, 1);
-/// ```
 pub fn symmetry_experiment(
     init: &Init,
     steps: usize,

@@ -4,10 +4,18 @@
 use nn_core::{Float, Params};
 
 use super::activations::activation_spec;
-use super::json::{CaseError, Fields, Tensor};
-use super::tolerance::{Comparison, Precision, Tolerance};
-use super::{cast, widen};
-use crate::runtime::{Cache, LayerSpec, LossSpec, Network, Target};
+use super::{Family, cast, has_all, widen};
+use crate::json::{CaseError, Fields, Tensor};
+use crate::tolerance::{Comparison, Precision, Tolerance};
+use nn_std::runtime::{Cache, LayerSpec, LossSpec, Network, Target};
+
+/// `mlp.json`.
+pub(super) const FAMILY: Family = Family {
+    name: "mlp",
+    detect: |case| has_all(case, &["layers", "sizes"]),
+    run_f64: run::<f64>,
+    run_f32: run::<f32>,
+};
 
 /// A network of `mlp.json`'s layout, with where to find each part.
 pub(crate) struct Mlp<F> {
@@ -177,7 +185,7 @@ fn per_layer(case: Fields<'_>, name: &str, layers: usize) -> Result<Vec<Tensor>,
 }
 
 /// Runs one MLP case in precision `F`.
-pub(crate) fn run<F: Float>(case: Fields<'_>, p: Precision) -> Result<Comparison, CaseError> {
+fn run<F: Float>(case: Fields<'_>, p: Precision) -> Result<Comparison, CaseError> {
     let tol = Tolerance::single(p);
     let mlp = Mlp::<F>::build(case, "layers")?;
     let net = &mlp.net;

@@ -4,12 +4,20 @@
 use nn_core::{Float, Params};
 use nn_optim::{Optimizer, Rule};
 
-use super::json::{CaseError, Fields};
 use super::mlp::Mlp;
 use super::optimizers::{RuleUser, with_rule};
-use super::tolerance::{Comparison, Precision, Tolerance};
-use super::{cast, widen};
-use crate::runtime::Network;
+use super::{Family, cast, has_all, widen};
+use crate::json::{CaseError, Fields};
+use crate::tolerance::{Comparison, Precision, Tolerance};
+use nn_std::runtime::Network;
+
+/// `mlp_training.json`.
+pub(super) const FAMILY: Family = Family {
+    name: "mlp_training",
+    detect: |case| has_all(case, &["initial_layers"]),
+    run_f64: run::<f64>,
+    run_f32: run::<f32>,
+};
 
 struct Training<'a> {
     case: Fields<'a>,
@@ -74,7 +82,7 @@ impl<F: Float> RuleUser<F> for Training<'_> {
 }
 
 /// Runs one training case in precision `F`.
-pub(crate) fn run<F: Float>(case: Fields<'_>, p: Precision) -> Result<Comparison, CaseError> {
+fn run<F: Float>(case: Fields<'_>, p: Precision) -> Result<Comparison, CaseError> {
     let optimizer = case.str("optimizer")?;
     with_rule::<F, _>(optimizer, case.object("hyperparams")?, Training { case, p })?
 }

@@ -1,12 +1,12 @@
 //! The reference checker on the public PyTorch files, in both precisions, and
 //! on files derived from them with other sizes, batches and parameters.
 
-use nn_std::reference::{FileReport, Precision, ReferenceError, check_file, check_str};
+use nn_conformance::{FileReport, Precision, ReferenceError, check_file, check_str};
 use serde_json::{Value, json};
 
 fn reference(name: &str) -> String {
     format!(
-        "{}/../../shared/reference/{name}.json",
+        "{}/../../../shared/reference/{name}.json",
         env!("CARGO_MANIFEST_DIR")
     )
 }

@@ -11,7 +11,9 @@
 //!    (`RESULT symmetry init=.. distinct_hidden_units=.. hidden_units=..`).
 //! 3. The He-normal sampler for fan-in 256 (`RESULT sample init=he_normal ..`).
 
-use nn_init::lessons::{Activation, SCHEMES, depth_experiment, symmetry_experiment};
+mod lessons;
+
+use lessons::{Activation, SCHEMES, depth_experiment, symmetry_experiment};
 use nn_init::{Init, SplitMix64, TRUNCATION_STD_CORRECTION};
 use std::process::ExitCode;
 

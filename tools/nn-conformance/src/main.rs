@@ -1,7 +1,7 @@
 //! Checks the library against PyTorch reference vectors.
 //!
 //! ```text
-//! cargo run --release -p nn-std --example reference -- [--f32] FILE.json...
+//! cargo run --release -p nn-conformance -- [--f32] FILE.json...
 //! ```
 //!
 //! Prints one line per case with its largest error and the tolerance, then
@@ -11,7 +11,7 @@
 
 use std::process::ExitCode;
 
-use nn_std::reference::{Precision, check_file};
+use nn_conformance::{Precision, check_file};
 
 fn main() -> ExitCode {
     let mut precision = Precision::F64;
@@ -21,18 +21,20 @@ fn main() -> ExitCode {
             "--f32" => precision = Precision::F32,
             "--f64" => precision = Precision::F64,
             "-h" | "--help" => {
-                println!("usage: reference [--f32] FILE.json...");
+                println!("usage: nn-conformance [--f32] FILE.json...");
                 return ExitCode::SUCCESS;
             }
             flag if flag.starts_with("--") => {
-                eprintln!("error: unknown option `{flag}` (usage: reference [--f32] FILE.json...)");
+                eprintln!(
+                    "error: unknown option `{flag}` (usage: nn-conformance [--f32] FILE.json...)"
+                );
                 return ExitCode::from(2);
             }
             _ => files.push(arg),
         }
     }
     if files.is_empty() {
-        eprintln!("usage: reference [--f32] FILE.json...");
+        eprintln!("usage: nn-conformance [--f32] FILE.json...");
         return ExitCode::from(2);
     }
     let (mut passed, mut failed) = (0, 0);

@@ -2,10 +2,18 @@
 
 use nn_core::{Float, Params};
 
-use super::json::{CaseError, Fields};
-use super::tolerance::{Comparison, Precision, Tolerance};
-use super::{cast, widen};
-use crate::runtime::{LayerSpec, Network};
+use super::{Family, cast, has_all, widen};
+use crate::json::{CaseError, Fields};
+use crate::tolerance::{Comparison, Precision, Tolerance};
+use nn_std::runtime::{LayerSpec, Network};
+
+/// `activations.json`.
+pub(super) const FAMILY: Family = Family {
+    name: "activations",
+    detect: |case| has_all(case, &["kind", "name", "x"]),
+    run_f64: run::<f64>,
+    run_f32: run::<f32>,
+};
 
 /// The layer an activation name and its parameters describe. Parameters that
 /// PyTorch defaults (`negative_slope`, `a`, `alpha`) may be left out; unknown
@@ -58,7 +66,7 @@ pub(crate) fn activation_spec<F: Float>(
 }
 
 /// Runs one activation case in precision `F`.
-pub(crate) fn run<F: Float>(case: Fields<'_>, p: Precision) -> Result<Comparison, CaseError> {
+fn run<F: Float>(case: Fields<'_>, p: Precision) -> Result<Comparison, CaseError> {
     let tol = Tolerance::single(p);
     let name = case.str("name")?;
     let spec = activation_spec::<F>(name, case.object("params")?)?;

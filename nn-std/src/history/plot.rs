@@ -15,14 +15,14 @@
 //!         lr: 1e-3, seconds: 0.1,
 //!     });
 //! }
-//! let svg = nn_std::plot::curves_svg(&h);
+//! let svg = nn_std::history::plot::curves_svg(&h);
 //! assert!(svg.starts_with("<svg") && svg.trim_end().ends_with("</svg>"));
 //! assert_eq!(svg.matches("<polyline").count(), 4);
 //! ```
 
 use std::fmt::Write as _;
 
-use crate::history::History;
+use super::{EpochRecord, History};
 
 const PANEL_W: f64 = 420.0;
 const PANEL_H: f64 = 300.0;
@@ -50,7 +50,7 @@ pub fn curves_svg(history: &History) -> String {
 /// [`curves_svg`] with another name for the held-out line (for example
 /// "test" when the held-out set is only watched).
 pub fn curves_svg_labelled(history: &History, held_out: &str) -> String {
-    let pick = |f: &dyn Fn(&crate::history::EpochRecord) -> Option<f64>| -> Vec<(f64, f64)> {
+    let pick = |f: &dyn Fn(&EpochRecord) -> Option<f64>| -> Vec<(f64, f64)> {
         history
             .records
             .iter()

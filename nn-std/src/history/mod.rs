@@ -4,6 +4,8 @@ use std::fmt::Write as _;
 use std::io;
 use std::path::Path;
 
+pub mod plot;
+
 /// One epoch's figures. Accuracies are `None` for numeric (regression)
 /// targets; validation figures are `None` without a validation set.
 #[derive(Clone, Copy, Debug, PartialEq)]
@@ -101,9 +103,9 @@ impl History {
         std::fs::write(path, self.to_csv())
     }
 
-    /// The loss and accuracy curves as an SVG picture (see [`crate::plot`]).
+    /// The loss and accuracy curves as an SVG picture (see [`plot`]).
     pub fn to_svg(&self) -> String {
-        crate::plot::curves_svg(self)
+        plot::curves_svg(self)
     }
 
     /// Writes [`to_svg`](Self::to_svg) to `path`.

@@ -1,18 +1,22 @@
 //! The main job behind the `digits` and `iris` examples: split, scale, train
 //! with Adam, evaluate, print the confusion matrix and one `RESULT` line,
-//! write `history.csv` and `curves.svg`.
+//! write `history.csv`, `curves.svg`, `model.bin` and `model.rs`.
+//!
+//! Demo code, not library: the examples, `tests/train_accuracy.rs` and the
+//! firmware's sample generator include it with `#[path]`, each using a part.
 
 use std::error::Error;
 use std::path::PathBuf;
 
+use nn_core::format::{FileScaler, Saveable};
 use nn_core::scale::Standardize;
 use nn_core::{CrossEntropy, Dense, Module, Params, Relu, Seq, seq};
 use nn_init::{Init, SplitMix64};
 use nn_optim::{Adam, AdamConfig, CosineAnnealing};
-
-use super::{Evaluation, TrainConfig, Trainer, evaluate};
-use crate::data::{Dataset, datasets};
-use crate::history::History;
+use nn_std::data::{Dataset, datasets};
+use nn_std::history::History;
+use nn_std::model_file::write_model_files;
+use nn_std::train::{Evaluation, TrainConfig, Trainer, evaluate};
 
 /// Command-line options of the examples:
 /// `[--seed S] [--epochs E] [--out DIR] [--quiet]`.
@@ -31,13 +35,6 @@ pub struct JobArgs {
 impl JobArgs {
     /// Parses the options (without the program name).
     ///
-    /// ```
-    /// use nn_std::train::job::JobArgs;
-    /// let a = JobArgs::parse(["--seed", "3", "--epochs", "5"].map(String::from))?;
-    /// assert_eq!((a.seed, a.epochs, a.quiet), (3, Some(5), false));
-    /// assert!(JobArgs::parse(["--seed", "x"].map(String::from)).is_err());
-    /// # Ok::<(), String>(())
-    /// ```
     pub fn parse(args: impl IntoIterator<Item = String>) -> Result<Self, String> {
         let mut out = JobArgs {
             seed: 0,
@@ -97,6 +94,9 @@ pub struct JobOutcome<M, const N: usize> {
     pub out: PathBuf,
 }
 
+/// A job's outcome, or why it failed.
+pub type JobResult<M, const N: usize> = Result<JobOutcome<M, N>, Box<dyn Error>>;
+
 impl<M, const N: usize> JobOutcome<M, N> {
     /// Prints the test confusion matrix, the per-class report and where the
     /// files went (nothing with `--quiet`).
@@ -133,7 +133,7 @@ pub fn run_classification<const N: usize, const C: usize, const B: usize, M>(
     args: &JobArgs,
     data: &Dataset<f32, N, usize>,
     mut model: M,
-) -> Result<JobOutcome<M, N>, Box<dyn Error>>
+) -> JobResult<M, N>
 where
     M: Module<[f32; N], Output = [f32; C]>
         + Module<[[f32; N]; B], Output = [[f32; C]; B]>
@@ -181,7 +181,7 @@ where
         .unwrap_or_else(|| PathBuf::from("target").join(settings.name));
     std::fs::create_dir_all(&out)?;
     history.save_csv(out.join("history.csv"))?;
-    let svg = crate::plot::curves_svg_labelled(&history, "test");
+    let svg = nn_std::history::plot::curves_svg_labelled(&history, "test");
     std::fs::write(out.join("curves.svg"), svg)?;
     Ok(JobOutcome {
         model,
@@ -219,13 +219,32 @@ pub const IRIS: JobSettings = JobSettings {
 };
 
 /// The Digits job: [`DigitsNet`] on the embedded Digits set with [`DIGITS`].
-pub fn digits(args: &JobArgs) -> Result<JobOutcome<DigitsNet, 64>, Box<dyn Error>> {
+pub fn digits(args: &JobArgs) -> JobResult<DigitsNet, 64> {
     let model: DigitsNet = seq![Dense::zeros(), Relu, Dense::zeros()];
     run_classification::<64, 10, 32, _>(DIGITS, args, &datasets::digits(), model)
 }
 
 /// The Iris job: [`IrisNet`] on the embedded Iris set with [`IRIS`].
-pub fn iris(args: &JobArgs) -> Result<JobOutcome<IrisNet, 4>, Box<dyn Error>> {
+pub fn iris(args: &JobArgs) -> JobResult<IrisNet, 4> {
     let model: IrisNet = seq![Dense::zeros(), Relu, Dense::zeros()];
     run_classification::<4, 3, 16, _>(IRIS, args, &datasets::iris(), model)
+}
+
+/// An example's `main`: parses the options, runs `job`, prints the tables,
+/// writes `model.bin` and `model.rs` (the trained network with its input
+/// scaling, as a model file and as Rust source for flash) and prints the
+/// `RESULT` line.
+pub fn main<M: Saveable<f32>, const N: usize>(
+    settings: JobSettings,
+    job: fn(&JobArgs) -> JobResult<M, N>,
+) -> Result<(), Box<dyn Error>> {
+    let args = JobArgs::parse(std::env::args().skip(1))?;
+    let job = job(&args)?;
+    job.print_tables(&args);
+    let files = write_model_files(&job.out, &job.model, Some(job.scaler.parts()))?;
+    if !args.quiet {
+        println!("wrote {} and {}", files.bin.display(), files.rs.display());
+    }
+    println!("{}", job.result_line(settings.name));
+    Ok(())
 }

@@ -12,9 +12,17 @@ use nn_optim::{
     SgdConfig, SgdRule,
 };
 
-use super::json::{CaseError, Fields};
-use super::tolerance::{Comparison, Precision, Tolerance};
-use super::{cast, widen};
+use super::{Family, cast, has_all, widen};
+use crate::json::{CaseError, Fields};
+use crate::tolerance::{Comparison, Precision, Tolerance};
+
+/// `optimizers.json`.
+pub(super) const FAMILY: Family = Family {
+    name: "optimizers",
+    detect: |case| has_all(case, &["optimizer", "function"]),
+    run_f64: run::<f64>,
+    run_f32: run::<f32>,
+};
 
 /// Something to do with an optimizer rule chosen at run time.
 pub(crate) trait RuleUser<F: Float> {
@@ -282,7 +290,7 @@ impl<F: Float> RuleUser<F> for Trajectory<'_> {
 
         let tol = Tolerance::trajectory(self.p);
         let mut cmp = Comparison::default();
-        let shape = |name: &str, t: super::Tensor, dims: &[usize]| {
+        let shape = |name: &str, t: crate::json::Tensor, dims: &[usize]| {
             t.expect_shape(name, dims).map(|()| t.data)
         };
         cmp.values(
@@ -306,7 +314,7 @@ impl<F: Float> RuleUser<F> for Trajectory<'_> {
 }
 
 /// Runs one optimizer case in precision `F`.
-pub(crate) fn run<F: Float>(case: Fields<'_>, p: Precision) -> Result<Comparison, CaseError> {
+fn run<F: Float>(case: Fields<'_>, p: Precision) -> Result<Comparison, CaseError> {
     let optimizer = case.str("optimizer")?;
     with_rule::<F, _>(
         optimizer,
