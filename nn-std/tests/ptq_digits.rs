@@ -9,12 +9,17 @@
 //! float model) runs these models through the int8 runtime network, which
 //! lives on another branch; that check joins this file when they merge.
 
+// The examples' job; this test uses a part of it.
+#[allow(dead_code)]
+#[path = "../examples/common/job.rs"]
+mod job;
+
+use job::{DIGITS, JobArgs, digits};
 use nn_std::data::datasets;
 use nn_std::model_file::{load_runtime, save};
 use nn_std::ptq::{Calibrator, PtqConfig, WeightGranularity, quantize};
 use nn_std::qmodel::QModel;
 use nn_std::runtime::Network;
-use nn_std::train::job::{DIGITS, JobArgs, digits};
 
 /// The trained network, its test accuracy and the calibration rows.
 fn trained(seed: u64) -> (Network<f32>, f64, Vec<f32>) {

@@ -25,6 +25,7 @@
 //! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
 
+#[cfg(feature = "cli")]
 mod check;
 mod error;
 #[allow(missing_docs, clippy::all, unused_imports, dead_code)]
@@ -35,6 +36,7 @@ mod names;
 #[cfg(test)]
 mod tests;
 
+#[cfg(feature = "cli")]
 pub use check::{CasesError, RecordedCase, Tally, recorded_cases};
 pub use error::TfliteError;
 
