@@ -61,13 +61,18 @@ pub mod stack {
 
     /// Bytes of stack used so far (since reset), as seen from the paint.
     pub fn peak() -> usize {
+        top() - lowest_used()
+    }
+
+    /// The lowest stack address written since the paint.
+    pub fn lowest_used() -> usize {
         let mut a = bottom();
         // SAFETY: every address read is word-aligned RAM between the end of
         // static data and the top of the stack.
         while a < top() && unsafe { read_volatile(a as *const u32) } == PAINT {
             a += 4;
         }
-        top() - a
+        a
     }
 
     /// Prints the peak stack use; false when the stack may have reached the
