@@ -21,8 +21,6 @@
 
 use core::hint::black_box;
 
-use cortex_m_rt::entry;
-use cortex_m_semihosting::hprintln;
 use nn_core::Module;
 
 #[allow(dead_code)] // the training half is the digits program's
@@ -30,10 +28,13 @@ use nn_core::Module;
 mod digits_net;
 #[path = "../sine_net.rs"]
 mod sine_net;
+#[path = "../platform.rs"]
+mod platform;
 #[path = "../support.rs"]
 mod support;
 
 use digits_net::model::MODEL;
+use platform::hprintln;
 use support::{Checker, stack};
 
 #[allow(dead_code)] // the training figures are the digits program's
@@ -97,7 +98,8 @@ fn stack_of<T>(f: impl FnOnce() -> T) -> usize {
     mark - stack::lowest_used()
 }
 
-#[entry]
+#[cfg_attr(target_arch = "arm", cortex_m_rt::entry)]
+#[cfg_attr(target_arch = "riscv32", unsafe(export_name = "main"))]
 fn main() -> ! {
     hprintln!("nn-firmware cost on {}", env!("FW_TARGET"));
     windows("empty", 1, |_| ());
