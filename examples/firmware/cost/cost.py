@@ -23,6 +23,7 @@ tool fails.
 
   cost/cost.py                       # every target, opt-level "s" and 3
   cost/cost.py --target thumbv6m-none-eabi --opt s
+  cost/cost.py --target thumbv7em-none-eabihf --cpu cortex-m4   # -C target-cpu
   cost/cost.py --check cost/baseline.txt   # fail on a regression > 2%
   cost/cost.py --write cost/baseline.txt   # rewrite the committed figures
 """
@@ -42,10 +43,14 @@ TARGET_DIR = FIRMWARE / "target"
 QEMU = {
     "thumbv7em-none-eabihf": ["qemu-system-arm", "-cpu", "cortex-m4", "-machine", "mps2-an386"],
     "thumbv6m-none-eabi": ["qemu-system-arm", "-machine", "microbit"],
+    "riscv32imc-unknown-none-elf": ["qemu-system-riscv32", "-machine", "virt", "-bios", "none"],
+    "riscv32imafc-unknown-none-elf": ["qemu-system-riscv32", "-machine", "virt", "-bios", "none"],
 }
 CORE = {
     "thumbv7em-none-eabihf": "Cortex-M4F",
     "thumbv6m-none-eabi": "Cortex-M0",
+    "riscv32imc-unknown-none-elf": "RV32IMC",
+    "riscv32imafc-unknown-none-elf": "RV32IMAFC",
 }
 OPTS = ["s", "3"]
 # Symbols of the models' weights (demangled names end with these).
@@ -121,20 +126,29 @@ def build_env():
     return env
 
 
-def target_dir(opt):
-    """opt-level "s" shares run.sh's target/; other levels get their own."""
-    return TARGET_DIR if opt == "s" else TARGET_DIR / f"opt-{opt}"
+# The link flags of .cargo/config.toml, repeated when --cpu replaces them.
+LINK_FLAGS = {"thumb": "-C link-arg=-Tlink.x", "riscv": "-C link-arg=-melf32lriscv -C link-arg=-Tlink-riscv32.x"}
 
 
-def build(target, opt):
+def target_dir(opt, cpu):
+    """opt-level "s" for the default CPU shares run.sh's target/; other builds get their own."""
+    if opt == "s" and cpu is None:
+        return TARGET_DIR
+    return TARGET_DIR / (f"opt-{opt}" + (f"-cpu-{cpu}" if cpu else ""))
+
+
+def build(target, opt, cpu):
     env = build_env()
-    env["CARGO_TARGET_DIR"] = str(target_dir(opt))
+    env["CARGO_TARGET_DIR"] = str(target_dir(opt, cpu))
     env["CARGO_PROFILE_RELEASE_OPT_LEVEL"] = opt
+    if cpu:
+        flags = LINK_FLAGS["thumb" if target.startswith("thumb") else "riscv"]
+        env[f"CARGO_TARGET_{target.upper().replace('-', '_')}_RUSTFLAGS"] = f"{flags} -C target-cpu={cpu}"
     subprocess.run(
         ["/usr/bin/cargo", "build", "--quiet", "--release", "--bin", "cost", "--target", target],
         cwd=FIRMWARE, env=env, check=True,
     )
-    return target_dir(opt) / target / "release" / "cost"
+    return target_dir(opt, cpu) / target / "release" / "cost"
 
 
 def plugin():
@@ -178,8 +192,9 @@ def run(target, elf, so):
     # Thumb symbols carry the mode in bit 0; instructions are at even addresses.
     begin, end = (table[name][0] & ~1 for name in ("cost_begin", "cost_end"))
     log = elf.with_suffix(".cost.log")
-    cmd = QEMU[target] + [
-        "-nographic", "-semihosting-config", "enable=on,target=native",
+    semihosting = ["-semihosting-config", "enable=on,target=native"] if target.startswith("thumb") else []
+    cmd = QEMU[target] + semihosting + [
+        "-nographic",
         "-plugin", f"{so},begin={begin:#x},end={end:#x}", "-d", "plugin", "-D", str(log),
         "-kernel", str(elf),
     ]
@@ -219,11 +234,11 @@ def validate(by_name, label):
     return ok
 
 
-def measure(target, opt, so):
-    elf = build(target, opt)
+def measure(target, opt, cpu, so):
+    elf = build(target, opt, cpu)
     stdout, log, table = run(target, elf, so)
     by_name, stacks = parse(stdout, log)
-    ok = validate(by_name, f"{CORE[target]} opt-level {opt}")
+    ok = validate(by_name, f"{CORE[target]} opt-level {opt}" + (f" target-cpu {cpu}" if cpu else ""))
     overhead = by_name["empty"][0]["insns"]
     overhead_cycles = estimate_cycles(target, by_name["empty"][0]["mnemonics"])
     rows = []
@@ -235,7 +250,7 @@ def measure(target, opt, so):
             cycles = round(sum(estimate_cycles(target, w["mnemonics"]) - overhead_cycles for w in ws) / len(ws))
         rows.append({
             "cycles": cycles,
-            "workload": name, "target": target, "opt": opt,
+            "workload": name, "target": target, "opt": opt + (f"+{cpu}" if cpu else ""),
             "insns": round(sum(counts) / len(counts)), "min": min(counts), "max": max(counts),
             "code": ws[0]["bytes"], "weights": weight_bytes(table, WEIGHTS[name]),
             "stack": stacks[name],
@@ -257,6 +272,7 @@ def main():
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--target", action="append", choices=list(QEMU), help="default: every target")
     ap.add_argument("--opt", action="append", choices=["s", "z", "1", "2", "3"], help="default: s and 3")
+    ap.add_argument("--cpu", help="-C target-cpu for the build (default: the target's)")
     ap.add_argument("--check", metavar="BASELINE", help="fail if a Digits count grew more than 2%%")
     ap.add_argument("--write", metavar="BASELINE", help="write the Digits and sine counts")
     args = ap.parse_args()
@@ -264,7 +280,7 @@ def main():
     rows, ok = [], True
     for target in args.target or list(QEMU):
         for opt in args.opt or OPTS:
-            r, v = measure(target, opt, so)
+            r, v = measure(target, opt, args.cpu, so)
             rows += r
             ok &= v
     print("\n| workload | core | opt-level | instructions (mean) | min-max | est. cycles "
