@@ -21,7 +21,12 @@ fn main() {
     println!("cargo:rerun-if-changed=src/model.rs");
 
     let mut code = String::from("/// The host's output bits for each input of `model::INPUTS`.\n");
-    writeln!(code, "pub const EXPECTED: [[u32; model::OUT]; {}] = [", model::INPUTS.len()).unwrap();
+    writeln!(
+        code,
+        "pub const EXPECTED: [[u32; model::OUT]; {}] = [",
+        model::INPUTS.len()
+    )
+    .unwrap();
     for x in &model::INPUTS {
         let y = model::infer(x);
         writeln!(code, "    {:?},", y.map(f32::to_bits)).unwrap();

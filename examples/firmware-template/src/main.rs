@@ -21,7 +21,12 @@ fn main() -> ! {
         let y = model::infer(core::hint::black_box(x));
         let same = y.map(f32::to_bits) == *want;
         failed += u32::from(!same);
-        hprintln!("{:?} -> {:?} {}", x, y, if same { "ok" } else { "FAIL (host differs)" });
+        hprintln!(
+            "{:?} -> {:?} {}",
+            x,
+            y,
+            if same { "ok" } else { "FAIL (host differs)" }
+        );
     }
     hprintln!("{} failed", failed);
     exit(failed)

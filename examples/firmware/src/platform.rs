@@ -104,7 +104,11 @@ mod riscv {
 
     /// Exits QEMU with `code` through the SiFive test device.
     pub fn exit_with(code: u32) -> ! {
-        let word = if code == 0 { 0x5555 } else { (code << 16) | 0x3333 };
+        let word = if code == 0 {
+            0x5555
+        } else {
+            (code << 16) | 0x3333
+        };
         // SAFETY: QEMU virt's test device; the write ends the program.
         unsafe { FINISHER.write_volatile(word) };
         #[allow(clippy::empty_loop)]

@@ -26,10 +26,10 @@ use nn_core::Module;
 #[allow(dead_code)] // the training half is the digits program's
 #[path = "../digits_net.rs"]
 mod digits_net;
-#[path = "../sine_net.rs"]
-mod sine_net;
 #[path = "../platform.rs"]
 mod platform;
+#[path = "../sine_net.rs"]
+mod sine_net;
 #[path = "../support.rs"]
 mod support;
 

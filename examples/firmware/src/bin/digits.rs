@@ -11,7 +11,6 @@
 #![no_std]
 #![no_main]
 
-
 #[path = "../digits_net.rs"]
 mod digits_net;
 #[path = "../platform.rs"]

@@ -171,7 +171,11 @@ mod tests {
         core::array::from_fn(|i| {
             let k = (i as u32).wrapping_mul(2_654_435_761).wrapping_add(seed) >> 8;
             let v = (k % 2001) as f32 / 1000.0 - 1.0;
-            if i < n { v * (1.0 + (k % 7) as f32 * 1e3) } else { 0.0 }
+            if i < n {
+                v * (1.0 + (k % 7) as f32 * 1e3)
+            } else {
+                0.0
+            }
         })
     }
 
@@ -180,7 +184,11 @@ mod tests {
         for n in 0..=40 {
             let (w, x) = (values(n, 1), values(n, 7));
             let got = dot(&w[..n], &x[..n]);
-            assert_eq!(got.to_bits(), reference_dot(&w[..n], &x[..n]).to_bits(), "n = {n}");
+            assert_eq!(
+                got.to_bits(),
+                reference_dot(&w[..n], &x[..n]).to_bits(),
+                "n = {n}"
+            );
         }
     }
 
