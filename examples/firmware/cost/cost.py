@@ -126,10 +126,6 @@ def build_env():
     return env
 
 
-# The link flags of .cargo/config.toml, repeated when --cpu replaces them.
-LINK_FLAGS = {"thumb": "-C link-arg=-Tlink.x", "riscv": "-C link-arg=-melf32lriscv -C link-arg=-Tlink-riscv32.x"}
-
-
 def target_dir(opt, cpu):
     """opt-level "s" for the default CPU shares run.sh's target/; other builds get their own."""
     if opt == "s" and cpu is None:
@@ -142,8 +138,8 @@ def build(target, opt, cpu):
     env["CARGO_TARGET_DIR"] = str(target_dir(opt, cpu))
     env["CARGO_PROFILE_RELEASE_OPT_LEVEL"] = opt
     if cpu:
-        flags = LINK_FLAGS["thumb" if target.startswith("thumb") else "riscv"]
-        env[f"CARGO_TARGET_{target.upper().replace('-', '_')}_RUSTFLAGS"] = f"{flags} -C target-cpu={cpu}"
+        # Added to the config's rustflags for the target (cargo merges them).
+        env[f"CARGO_TARGET_{target.upper().replace('-', '_')}_RUSTFLAGS"] = f"-C target-cpu={cpu}"
     subprocess.run(
         ["/usr/bin/cargo", "build", "--quiet", "--release", "--bin", "cost", "--target", target],
         cwd=FIRMWARE, env=env, check=True,
