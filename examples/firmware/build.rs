@@ -1,5 +1,5 @@
 //! 1. Hands cortex-m-rt's `link.x` (`INCLUDE memory.x`) the board layout for
-//!    the target being built.
+//!    the target being built (on RISC-V the whole `link-riscv32.x`).
 //! 2. Runs the shared network (`src/net.rs`) on the host with nn-core and
 //!    writes the bit patterns of every result into `$OUT_DIR/expected.rs`,
 //!    which the firmware includes and compares against its own results.
@@ -93,10 +93,15 @@ fn main() {
     let target = std::env::var("TARGET").unwrap();
     let out = PathBuf::from(std::env::var_os("OUT_DIR").unwrap());
 
-    // memory-thumbv7em-none-eabihf.x or memory-thumbv6m-none-eabi.x
-    let layout = format!("memory-{target}.x");
+    // memory-thumbv7em-none-eabihf.x or memory-thumbv6m-none-eabi.x for
+    // cortex-m-rt's link.x; the whole link-riscv32.x on RISC-V.
+    let (layout, name) = if target.starts_with("riscv32") {
+        ("link-riscv32.x".to_string(), "link-riscv32.x")
+    } else {
+        (format!("memory-{target}.x"), "memory.x")
+    };
     if std::path::Path::new(&layout).exists() {
-        std::fs::copy(&layout, out.join("memory.x")).unwrap();
+        std::fs::copy(&layout, out.join(name)).unwrap();
         println!("cargo:rustc-link-search={}", out.display());
     }
     println!("cargo:rustc-env=FW_TARGET={target}");

@@ -8,13 +8,13 @@
 #![no_std]
 #![no_main]
 
-use cortex_m_rt::entry;
-use cortex_m_semihosting::hprintln;
 use nn_core::Float;
 
 mod net;
+mod platform;
 mod support;
 
+use platform::hprintln;
 use support::{Checker, stack};
 
 mod expected {
@@ -31,7 +31,8 @@ fn run<F: Float>(c: &mut Checker, expected: &'static [u64]) {
     c.finish(F::NAME);
 }
 
-#[entry]
+#[cfg_attr(target_arch = "arm", cortex_m_rt::entry)]
+#[cfg_attr(target_arch = "riscv32", unsafe(export_name = "main"))]
 fn main() -> ! {
     hprintln!("nn-firmware on {}", env!("FW_TARGET"));
     stack::paint();

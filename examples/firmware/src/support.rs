@@ -1,22 +1,9 @@
-//! What both firmware programs share: the exit status through semihosting,
-//! the painted-stack measurement, the bit-for-bit comparison with the host's
-//! results, and the fault and panic handlers. Included as a module by
-//! `main.rs` and `digits.rs` (the two `[[bin]]`s).
+//! What the firmware programs share: the painted-stack measurement and the
+//! bit-for-bit comparison with the host's results. Included as a module by
+//! each `[[bin]]`, next to `platform.rs` (printing, exit status, runtime).
 
-use cortex_m_rt::{ExceptionFrame, exception};
-use cortex_m_semihosting::{debug, hprintln};
+use crate::platform::{exit_with, hprintln};
 use nn_core::Float;
-
-/// Exits QEMU with `code` through SYS_EXIT_EXTENDED (0x20); `debug::exit`
-/// only gives 0 or 1 on 32-bit ARM.
-pub fn exit_with(code: u32) -> ! {
-    let args = [0x20026usize, code as usize]; // 0x20026 = ADP_Stopped_ApplicationExit
-    // SAFETY: semihosting call 0x20 takes a pointer to two words, which `args`
-    // provides for the duration of the call; QEMU ends the program.
-    unsafe { cortex_m_semihosting::syscall(0x20, &args) };
-    #[allow(clippy::empty_loop)]
-    loop {}
-}
 
 pub mod stack {
     //! Measures the peak stack use: paint the free RAM below the current
@@ -24,9 +11,10 @@ pub mod stack {
     use core::ptr::{addr_of, read_volatile, write_volatile};
 
     unsafe extern "C" {
-        /// End of the static data (cortex-m-rt's link.x): the stack may grow down to here.
+        /// End of the static data (cortex-m-rt's link.x, link-riscv32.x): the
+        /// stack may grow down to here.
         static __sheap: u32;
-        /// Top of the stack (cortex-m-rt's link.x).
+        /// Top of the stack (cortex-m-rt's link.x, link-riscv32.x).
         static _stack_start: u32;
     }
 
@@ -61,22 +49,27 @@ pub mod stack {
 
     /// Bytes of stack used so far (since reset), as seen from the paint.
     pub fn peak() -> usize {
+        top() - lowest_used()
+    }
+
+    /// The lowest stack address written since the paint.
+    pub fn lowest_used() -> usize {
         let mut a = bottom();
         // SAFETY: every address read is word-aligned RAM between the end of
         // static data and the top of the stack.
         while a < top() && unsafe { read_volatile(a as *const u32) } == PAINT {
             a += 4;
         }
-        top() - a
+        a
     }
 
     /// Prints the peak stack use; false when the stack may have reached the
     /// static data.
     pub fn report() -> bool {
         let (peak, available) = (peak(), available());
-        cortex_m_semihosting::hprintln!("peak stack: {} bytes of {} available", peak, available);
+        crate::platform::hprintln!("peak stack: {} bytes of {} available", peak, available);
         if peak + 64 >= available {
-            cortex_m_semihosting::hprintln!("FAIL the stack may have overflowed into static data");
+            crate::platform::hprintln!("FAIL the stack may have overflowed into static data");
             return false;
         }
         true
@@ -187,18 +180,4 @@ fn is_nan_bits<F: Float>(bits: u64) -> bool {
     } else {
         (bits & 0x7fff_ffff_ffff_ffff) > 0x7ff0_0000_0000_0000
     }
-}
-
-#[exception]
-unsafe fn HardFault(ef: &ExceptionFrame) -> ! {
-    hprintln!("HardFault at pc={:#010x}", ef.pc());
-    exit_with(3)
-}
-
-#[panic_handler]
-fn panic(info: &core::panic::PanicInfo) -> ! {
-    hprintln!("PANIC: {}", info);
-    debug::exit(debug::EXIT_FAILURE);
-    #[allow(clippy::empty_loop)]
-    loop {}
 }

@@ -51,9 +51,18 @@ impl<F: Float, const IN: usize, const OUT: usize> Module<[F; IN]> for Dense<F, I
 
     #[inline]
     fn forward(&self, x: &[F; IN]) -> [F; OUT] {
-        let mut y = [F::ZERO; OUT];
-        dense_forward(self.weight.as_flattened(), &self.bias, x, &mut y);
-        y
+        // x86_64 dispatches to its vector kernels, which write into a slice.
+        #[cfg(target_arch = "x86_64")]
+        {
+            let mut y = [F::ZERO; OUT];
+            dense_forward(self.weight.as_flattened(), &self.bias, x, &mut y);
+            y
+        }
+        // Elsewhere each output is written once, with no zero-fill first.
+        #[cfg(not(target_arch = "x86_64"))]
+        {
+            crate::kernels::dense::portable::forward_array(&self.weight, &self.bias, x)
+        }
     }
 
     #[inline]

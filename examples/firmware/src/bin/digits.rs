@@ -11,15 +11,15 @@
 #![no_std]
 #![no_main]
 
-use cortex_m_rt::entry;
-use cortex_m_semihosting::hprintln;
-
 #[path = "../digits_net.rs"]
 mod digits_net;
+#[path = "../platform.rs"]
+mod platform;
 #[path = "../support.rs"]
 mod support;
 
 use digits_net::{CLASSES, argmax, logits, samples::EVAL};
+use platform::hprintln;
 use support::{Checker, stack};
 
 mod expected {
@@ -67,7 +67,8 @@ fn training(c: &mut Checker, group: &str, train: digits_net::TrainFn, expected: 
     c.finish(group);
 }
 
-#[entry]
+#[cfg_attr(target_arch = "arm", cortex_m_rt::entry)]
+#[cfg_attr(target_arch = "riscv32", unsafe(export_name = "main"))]
 fn main() -> ! {
     hprintln!("nn-firmware digits on {}", env!("FW_TARGET"));
     stack::paint();
