@@ -28,6 +28,7 @@
 //! Cortex-M0 or from the portable build, and on AMD Zen separate multiply and
 //! add run on separate pipes at the same throughput (see `docs/BENCHMARKS.md`).
 
+mod dims;
 mod portable;
 #[cfg(target_arch = "x86_64")]
 mod x86;

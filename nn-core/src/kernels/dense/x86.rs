@@ -26,6 +26,7 @@ use core::arch::x86_64::*;
 use core::sync::atomic::{AtomicU8, Ordering};
 
 use super::Isa;
+use super::dims::Dims;
 use super::portable::{LANES, reduce};
 use crate::Float;
 
@@ -152,18 +153,12 @@ pub(super) fn forward_batch_on<F: Float>(isa: Isa, w: &[F], b: &[F], x: &[F], y:
     else {
         return false;
     };
-    let n_out = b.len();
-    let Some(n_in) = w.len().checked_div(n_out) else {
+    let Some(d) = Dims::of_batch(w.len(), b.len(), x.len(), y.len()) else {
         return false;
     };
-    if n_in == 0 || w.len() != n_in * n_out || x.len() % n_in != 0 {
+    if d.n_in == 0 || d.n_out == 0 {
         return false;
     }
-    let rows = x.len() / n_in;
-    if y.len() != rows * n_out {
-        return false;
-    }
-    let d = Dims { rows, n_in, n_out };
     // SAFETY: the tier was detected as supported (`selected` never returns a
     // tier above `detect`), and the slice lengths were checked against `d`
     // above, which is the contract of the kernels.
@@ -209,15 +204,10 @@ pub(super) fn backward_batch_on<F: Float>(
     else {
         return false;
     };
-    let n_out = db.len();
-    let Some(n_in) = dw.len().checked_div(n_out) else {
+    let Some(d) = Dims::of_batch(dw.len(), db.len(), x.len(), dy.len()) else {
         return false;
     };
-    if n_in == 0 || dw.len() != n_in * n_out || x.len() % n_in != 0 {
-        return false;
-    }
-    let rows = x.len() / n_in;
-    if dy.len() != rows * n_out {
+    if d.n_in == 0 || d.n_out == 0 {
         return false;
     }
     // Null pointers when no input gradient is wanted: the kernels skip `dx`.
@@ -233,10 +223,9 @@ pub(super) fn backward_batch_on<F: Float>(
             (w.as_ptr(), dx.as_mut_ptr())
         }
     };
-    for g in dy.chunks_exact(n_out) {
+    for g in dy.chunks_exact(d.n_out) {
         db.iter_mut().zip(g).for_each(|(d, &g)| *d += g);
     }
-    let d = Dims { rows, n_in, n_out };
     let p = BackPtrs {
         w,
         x: x.as_ptr(),
@@ -253,14 +242,6 @@ pub(super) fn backward_batch_on<F: Float>(
         }
     }
     true
-}
-
-/// Sizes of one kernel call: `rows` samples of `n_in` inputs and `n_out` outputs.
-#[derive(Clone, Copy)]
-struct Dims {
-    rows: usize,
-    n_in: usize,
-    n_out: usize,
 }
 
 /// Pointers of a backward call: `w`, `dw` hold `n_out·n_in`, `x`, `dx`
