@@ -30,6 +30,8 @@
 
 mod dims;
 mod portable;
+
+use dims::Dims;
 #[cfg(target_arch = "x86_64")]
 mod x86;
 
@@ -111,6 +113,9 @@ pub(crate) fn detected_isa() -> Isa {
 ///
 /// `w` is `[out][in]` row-major (`out = b.len()`, `in = x.len()`), `y` has `out` entries.
 ///
+/// # Panics
+/// When `w.len() != b.len()·x.len()` or `y.len() != b.len()`.
+///
 /// ```
 /// let w = [1.0, 1.0, 1.0, -1.0]; // [[1, 1], [1, -1]]
 /// let mut y = [0.0; 2];
@@ -119,8 +124,10 @@ pub(crate) fn detected_isa() -> Isa {
 /// ```
 #[inline]
 pub fn dense_forward<F: Float>(w: &[F], b: &[F], x: &[F], y: &mut [F]) {
-    debug_assert_eq!(w.len(), b.len() * x.len());
-    debug_assert_eq!(y.len(), b.len());
+    let sizes = [w.len(), b.len(), x.len(), y.len()];
+    if Dims::of_sample(sizes[0], sizes[1], sizes[2], sizes[3]).is_none() {
+        inconsistent("dense_forward", "w, b, x, y", sizes);
+    }
     #[cfg(target_arch = "x86_64")]
     if x86::forward_batch(w, b, x, y) {
         return;
@@ -130,6 +137,10 @@ pub fn dense_forward<F: Float>(w: &[F], b: &[F], x: &[F], y: &mut [F]) {
 
 /// [`dense_forward`] on each row of a batch: `x` is `[batch][in]`, `y` is `[batch][out]`.
 ///
+/// # Panics
+/// When the lengths are not those of one shape: `w` `[out][in]`, `b`
+/// `[out]`, `x` `[batch][in]`, `y` `[batch][out]`.
+///
 /// ```
 /// let w = [1.0f32, 2.0]; // one output, two inputs
 /// let mut y = [0.0f32; 2];
@@ -138,14 +149,20 @@ pub fn dense_forward<F: Float>(w: &[F], b: &[F], x: &[F], y: &mut [F]) {
 /// ```
 #[inline]
 pub fn dense_forward_batch<F: Float>(w: &[F], b: &[F], x: &[F], y: &mut [F]) {
+    // The x86 tiers run only on lengths that `Dims::of_batch` accepts; what
+    // they decline is checked here.
     #[cfg(target_arch = "x86_64")]
     if x86::forward_batch(w, b, x, y) {
         return;
     }
-    let (n_in, n_out) = (in_size(w, b), b.len());
+    let sizes = [w.len(), b.len(), x.len(), y.len()];
+    let Some(Dims { n_in, n_out, .. }) = Dims::of_batch(sizes[0], sizes[1], sizes[2], sizes[3])
+    else {
+        inconsistent("dense_forward_batch", "w, b, x, y", sizes);
+    };
     if n_in == 0 || n_out == 0 {
         for yr in y.chunks_exact_mut(n_out.max(1)) {
-            yr.iter_mut().zip(b).for_each(|(d, &s)| *d = s);
+            yr.copy_from_slice(b);
         }
         return;
     }
@@ -156,6 +173,10 @@ pub fn dense_forward_batch<F: Float>(w: &[F], b: &[F], x: &[F], y: &mut [F]) {
 
 /// Backward pass for one sample: adds `dy ⊗ x` to `dw` and `dy` to `db`, and
 /// writes `dx[i] = Σ_o w[o][i]·dy[o]`.
+///
+/// # Panics
+/// When `w.len() != dy.len()·x.len()`, or `dw`, `db`, `dx` do not have the
+/// lengths of `w`, `dy`, `x`.
 ///
 /// ```
 /// // W = [[1, 2]], x = [3, 4], dy = [2]
@@ -172,10 +193,13 @@ pub fn dense_backward<F: Float>(
     db: &mut [F],
     dx: &mut [F],
 ) {
-    debug_assert_eq!(w.len(), dy.len() * x.len());
-    debug_assert_eq!(dw.len(), w.len());
-    debug_assert_eq!(db.len(), dy.len());
-    debug_assert_eq!(dx.len(), x.len());
+    let sizes = [w.len(), dw.len(), db.len(), x.len(), dx.len(), dy.len()];
+    if Dims::of_sample(sizes[0], sizes[2], sizes[3], sizes[5]).is_none()
+        || sizes[1] != sizes[0]
+        || sizes[4] != sizes[3]
+    {
+        inconsistent("dense_backward", "w, dw, db, x, dx, dy", sizes);
+    }
     #[cfg(target_arch = "x86_64")]
     if x86::backward_batch(x, dy, dw, db, Some((w, &mut *dx))) {
         return;
@@ -185,6 +209,10 @@ pub fn dense_backward<F: Float>(
 
 /// [`dense_backward`] on each row of a batch, accumulating parameter gradients
 /// over the rows in order: `x` and `dx` are `[batch][in]`, `dy` is `[batch][out]`.
+///
+/// # Panics
+/// When the lengths are not those of one shape: `w` and `dw` `[out][in]`,
+/// `db` `[out]`, `x` and `dx` `[batch][in]`, `dy` `[batch][out]`.
 ///
 /// ```
 /// // W = [[1, 2]], two samples
@@ -206,11 +234,14 @@ pub fn dense_backward_batch<F: Float>(
     if x86::backward_batch(x, dy, dw, db, Some((w, &mut *dx))) {
         return;
     }
-    let (n_in, n_out) = (in_size(w, db), db.len());
+    let sizes = [w.len(), dw.len(), db.len(), x.len(), dx.len(), dy.len()];
+    let Some(Dims { n_in, n_out, .. }) = Dims::of_batch(sizes[0], sizes[2], sizes[3], sizes[5])
+        .filter(|_| sizes[1] == sizes[0] && sizes[4] == sizes[3])
+    else {
+        inconsistent("dense_backward_batch", "w, dw, db, x, dx, dy", sizes);
+    };
     if n_in == 0 || n_out == 0 {
-        for dyr in dy.chunks_exact(n_out.max(1)) {
-            db.iter_mut().zip(dyr).for_each(|(d, &g)| *d += g);
-        }
+        add_rows(dy, n_out, db);
         dx.fill(F::ZERO);
         return;
     }
@@ -228,6 +259,9 @@ pub fn dense_backward_batch<F: Float>(
 /// those of [`dense_backward`]. For a network's first layer, whose input
 /// gradient training discards.
 ///
+/// # Panics
+/// When `dw.len() != dy.len()·x.len()` or `db.len() != dy.len()`.
+///
 /// ```
 /// // W = [[1, 2]] (only its shape matters here), x = [3, 4], dy = [2]
 /// let (mut dw, mut db) = ([0.0; 2], [0.0; 1]);
@@ -236,14 +270,20 @@ pub fn dense_backward_batch<F: Float>(
 /// ```
 #[inline]
 pub fn dense_backward_params<F: Float>(x: &[F], dy: &[F], dw: &mut [F], db: &mut [F]) {
-    debug_assert_eq!(dw.len(), dy.len() * x.len());
-    debug_assert_eq!(db.len(), dy.len());
+    let sizes = [dw.len(), db.len(), x.len(), dy.len()];
+    if Dims::of_sample(sizes[0], sizes[1], sizes[2], sizes[3]).is_none() {
+        inconsistent("dense_backward_params", "dw, db, x, dy", sizes);
+    }
     dense_backward_params_batch(x, dy, dw, db);
 }
 
 /// [`dense_backward_params`] over the rows of a batch, in order: `x` is
 /// `[batch][in]`, `dy` is `[batch][out]`. The bits of `dw` and `db` are those
 /// of [`dense_backward_batch`].
+///
+/// # Panics
+/// When the lengths are not those of one shape: `dw` `[out][in]`, `db`
+/// `[out]`, `x` `[batch][in]`, `dy` `[batch][out]`.
 ///
 /// ```
 /// let (mut dw, mut db) = ([0.0; 2], [0.0; 1]);
@@ -257,11 +297,13 @@ pub fn dense_backward_params_batch<F: Float>(x: &[F], dy: &[F], dw: &mut [F], db
     if x86::backward_batch(x, dy, dw, db, None) {
         return;
     }
-    let (n_in, n_out) = (in_size(dw, db), db.len());
+    let sizes = [dw.len(), db.len(), x.len(), dy.len()];
+    let Some(Dims { n_in, n_out, .. }) = Dims::of_batch(sizes[0], sizes[1], sizes[2], sizes[3])
+    else {
+        inconsistent("dense_backward_params_batch", "dw, db, x, dy", sizes);
+    };
     if n_in == 0 || n_out == 0 {
-        for dyr in dy.chunks_exact(n_out.max(1)) {
-            db.iter_mut().zip(dyr).for_each(|(d, &g)| *d += g);
-        }
+        add_rows(dy, n_out, db);
         return;
     }
     for (xr, dyr) in x.chunks_exact(n_in).zip(dy.chunks_exact(n_out)) {
@@ -269,10 +311,20 @@ pub fn dense_backward_params_batch<F: Float>(x: &[F], dy: &[F], dw: &mut [F], db
     }
 }
 
-/// Inputs per output of a `[out][in]` weight matrix whose bias has `out` entries.
+/// `db += dy[r]` for each row `r` of `dy` (`[rows][n_out]`), in order.
 #[inline]
-fn in_size<F>(w: &[F], b: &[F]) -> usize {
-    w.len().checked_div(b.len()).unwrap_or(0)
+fn add_rows<F: Float>(dy: &[F], n_out: usize, db: &mut [F]) {
+    for dyr in dy.chunks_exact(n_out.max(1)) {
+        db.iter_mut().zip(dyr).for_each(|(d, &g)| *d += g);
+    }
+}
+
+/// The panic of a kernel called with lengths that are not those of one shape.
+#[cold]
+#[inline(never)]
+#[track_caller]
+fn inconsistent<const N: usize>(kernel: &str, names: &str, lengths: [usize; N]) -> ! {
+    panic!("{kernel}: inconsistent slice lengths ({names}) = {lengths:?}")
 }
 
 #[cfg(test)]

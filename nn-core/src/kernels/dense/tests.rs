@@ -1,3 +1,5 @@
+extern crate std;
+
 use super::*;
 
 #[test]
@@ -26,11 +28,112 @@ fn backward_is_the_closed_form() {
 }
 
 #[test]
-fn inconsistent_sizes_do_not_panic_in_release_kernels() {
-    // The zero-input layer: y = b.
+fn zero_inputs_give_the_bias() {
     let mut y = [0.0f32; 2];
     dense_forward(&[], &[1.0, 2.0], &[], &mut y);
     assert_eq!(y, [1.0, 2.0]);
+    let mut y = [0.0f64; 6];
+    dense_forward_batch(&[], &[1.0, 2.0], &[], &mut y);
+    assert_eq!(y, [1.0, 2.0, 1.0, 2.0, 1.0, 2.0]);
+    let (mut db, mut dx) = ([0.5f32; 2], [7.0f32; 0]);
+    dense_backward_batch(&[], &[], &[1.0, 2.0, 3.0, 4.0], &mut [], &mut db, &mut dx);
+    assert_eq!(db, [4.5, 6.5]);
+}
+
+/// One consistent shape (2 rows, 3 inputs, 2 outputs) and its buffers, with
+/// `short` taking one value off the slice it names.
+fn shape(short: &str) -> [std::vec::Vec<f32>; 7] {
+    let len = |name: &str, n: usize| n - usize::from(name == short);
+    [
+        std::vec![0.5; len("w", 6)],
+        std::vec![0.5; len("b", 2)],
+        std::vec![0.5; len("x", 6)],
+        std::vec![0.5; len("y", 4)],
+        std::vec![0.5; len("dw", 6)],
+        std::vec![0.5; len("dx", 6)],
+        std::vec![0.5; len("dy", 4)],
+    ]
+}
+
+/// Lengths that are not those of one shape are refused by every x86 tier
+/// (which then leaves the call to the portable code) and make the public
+/// kernels panic, whatever the tier: before, a short `dx` silently skipped
+/// columns and a short `y` computed a prefix.
+#[test]
+fn inconsistent_lengths_panic_on_every_tier() {
+    use std::panic::{AssertUnwindSafe, catch_unwind};
+    for short in ["w", "b", "x", "y", "dw", "dx", "dy"] {
+        let [w, b, x, mut y, mut dw, mut dx, dy] = shape(short);
+        let mut db = b.clone();
+        #[cfg(target_arch = "x86_64")]
+        for tier in [Isa::Avx2, Isa::Avx512] {
+            if ["w", "b", "x", "y"].contains(&short) {
+                assert!(
+                    !x86::forward_batch_on(tier, &w, &b, &x, &mut y),
+                    "{tier:?} {short}"
+                );
+            }
+            if short != "y" {
+                let grad = Some((&w[..], &mut dx[..]));
+                assert!(
+                    !x86::backward_batch_on(tier, &x, &dy, &mut dw, &mut db, grad),
+                    "{tier:?} {short}"
+                );
+            }
+        }
+        if ["w", "b", "x", "y"].contains(&short) {
+            let forward = catch_unwind(AssertUnwindSafe(|| {
+                dense_forward_batch(&w, &b, &x, &mut y);
+            }));
+            assert!(forward.is_err(), "forward, short {short}");
+        }
+        if short != "y" {
+            let backward = catch_unwind(AssertUnwindSafe(|| {
+                dense_backward_batch(&w, &x, &dy, &mut dw, &mut db, &mut dx);
+            }));
+            assert!(backward.is_err(), "backward, short {short}");
+        }
+    }
+}
+
+#[test]
+#[should_panic(expected = "dense_forward: inconsistent slice lengths")]
+fn dense_forward_refuses_a_short_output() {
+    dense_forward(&[1.0f32; 6], &[0.0; 2], &[1.0; 3], &mut [0.0; 1]);
+}
+
+#[test]
+#[should_panic(expected = "dense_forward_batch: inconsistent slice lengths")]
+fn dense_forward_batch_refuses_a_short_output() {
+    dense_forward_batch(&[1.0f32; 6], &[0.0; 2], &[1.0; 6], &mut [0.0; 3]);
+}
+
+#[test]
+#[should_panic(expected = "dense_backward: inconsistent slice lengths")]
+fn dense_backward_refuses_a_short_input_gradient() {
+    let (mut dw, mut db, mut dx) = ([0.0f64; 6], [0.0; 2], [0.0; 2]);
+    dense_backward(&[1.0; 6], &[1.0; 3], &[1.0; 2], &mut dw, &mut db, &mut dx);
+}
+
+#[test]
+#[should_panic(expected = "dense_backward_batch: inconsistent slice lengths")]
+fn dense_backward_batch_refuses_a_short_input_gradient() {
+    let (mut dw, mut db, mut dx) = ([0.0f32; 6], [0.0; 2], [0.0; 5]);
+    dense_backward_batch(&[1.0; 6], &[1.0; 6], &[1.0; 4], &mut dw, &mut db, &mut dx);
+}
+
+#[test]
+#[should_panic(expected = "dense_backward_params: inconsistent slice lengths")]
+fn dense_backward_params_refuses_a_short_bias_gradient() {
+    let (mut dw, mut db) = ([0.0f32; 6], [0.0; 1]);
+    dense_backward_params(&[1.0; 3], &[1.0; 2], &mut dw, &mut db);
+}
+
+#[test]
+#[should_panic(expected = "dense_backward_params_batch: inconsistent slice lengths")]
+fn dense_backward_params_batch_refuses_a_short_output_gradient() {
+    let (mut dw, mut db) = ([0.0f32; 6], [0.0; 2]);
+    dense_backward_params_batch(&[1.0; 6], &[1.0; 3], &mut dw, &mut db);
 }
 
 #[test]
