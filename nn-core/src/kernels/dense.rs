@@ -19,8 +19,8 @@
 //!
 //! The portable kernels are plain generic Rust (the compiler vectorizes the
 //! eight partial sums). On x86_64 the `f32` kernels additionally dispatch at
-//! run time to AVX2 or AVX-512 code (detected with `cpuid` and `xgetbv`, no
-//! std, cached in an atomic; see [`isa`] and [`set_isa`]) that is
+//! run time to AVX2 or AVX-512 code in [`crate::arch`] (see
+//! [`isa`](crate::arch::isa) and [`set_isa`](crate::arch::set_isa)) that is
 //! register-blocked over several rows and outputs but performs the very same
 //! operations on every element, which the tests check bit for bit against the
 //! portable kernels for every tier, edge and tail. Fused multiply-add
@@ -28,86 +28,11 @@
 //! Cortex-M0 or from the portable build, and on AMD Zen separate multiply and
 //! add run on separate pipes at the same throughput (see `docs/BENCHMARKS.md`).
 
-mod dims;
-mod portable;
-
-use dims::Dims;
-#[cfg(target_arch = "x86_64")]
-mod x86;
+pub(crate) mod dims;
+pub(crate) mod portable;
 
 use crate::Float;
-
-/// An instruction-set tier of the `f32` dense kernels.
-///
-/// All tiers give bit-identical results; they differ only in speed.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
-pub enum Isa {
-    /// Plain Rust, vectorized by the compiler for the build target
-    /// (SSE2 on a default x86_64 build). The only tier on other targets.
-    Portable,
-    /// x86_64 AVX2 with register-blocked micro-kernels.
-    Avx2,
-    /// x86_64 AVX-512F/VL: the forward pass with 256-bit vectors but 32
-    /// registers (larger blocks), the backward pass with 512-bit vectors
-    /// (element-wise along the inputs).
-    Avx512,
-}
-
-/// The tier the `f32` kernels use: the best one the CPU supports unless
-/// lowered with [`set_isa`].
-///
-/// ```
-/// use nn_core::kernels::dense::{isa, Isa};
-/// let tier = isa();
-/// assert!(tier >= Isa::Portable);
-/// ```
-pub fn isa() -> Isa {
-    #[cfg(target_arch = "x86_64")]
-    {
-        x86::selected()
-    }
-    #[cfg(not(target_arch = "x86_64"))]
-    {
-        Isa::Portable
-    }
-}
-
-/// Selects the tier for all later kernel calls (process-wide), capped at what
-/// the CPU supports; returns the tier now in use. Results do not change, only
-/// speed: this exists for benchmarks and tests.
-///
-/// ```
-/// use nn_core::kernels::dense::{isa, set_isa, Isa};
-/// let best = isa();
-/// assert_eq!(set_isa(Isa::Portable), Isa::Portable);
-/// set_isa(best);
-/// ```
-pub fn set_isa(requested: Isa) -> Isa {
-    #[cfg(target_arch = "x86_64")]
-    {
-        x86::set(requested)
-    }
-    #[cfg(not(target_arch = "x86_64"))]
-    {
-        let _ = requested;
-        Isa::Portable
-    }
-}
-
-/// The best tier the CPU supports, whatever [`set_isa`] selected (for the
-/// tests and for other kernels that check a requested tier).
-#[cfg(any(target_arch = "x86_64", test))]
-#[inline]
-pub(crate) fn detected_isa() -> Isa {
-    #[cfg(target_arch = "x86_64")]
-    {
-        x86::detect()
-    }
-    #[cfg(not(target_arch = "x86_64"))]
-    {
-        Isa::Portable
-    }
-}
+use dims::Dims;
 
 /// `y[o] = b[o] + Σ_i w[o][i]·x[i]` for one sample.
 ///
@@ -128,8 +53,7 @@ pub fn dense_forward<F: Float>(w: &[F], b: &[F], x: &[F], y: &mut [F]) {
     if Dims::of_sample(sizes[0], sizes[1], sizes[2], sizes[3]).is_none() {
         inconsistent("dense_forward", "w, b, x, y", sizes);
     }
-    #[cfg(target_arch = "x86_64")]
-    if x86::forward_batch(w, b, x, y) {
+    if F::dense_forward_tier(w, b, x, y) {
         return;
     }
     portable::forward(w, b, x, y);
@@ -149,10 +73,9 @@ pub fn dense_forward<F: Float>(w: &[F], b: &[F], x: &[F], y: &mut [F]) {
 /// ```
 #[inline]
 pub fn dense_forward_batch<F: Float>(w: &[F], b: &[F], x: &[F], y: &mut [F]) {
-    // The x86 tiers run only on lengths that `Dims::of_batch` accepts; what
-    // they decline is checked here.
-    #[cfg(target_arch = "x86_64")]
-    if x86::forward_batch(w, b, x, y) {
+    // The vector tiers run only on lengths that `Dims::of_batch` accepts;
+    // what they decline is checked here.
+    if F::dense_forward_tier(w, b, x, y) {
         return;
     }
     let sizes = [w.len(), b.len(), x.len(), y.len()];
@@ -200,8 +123,7 @@ pub fn dense_backward<F: Float>(
     {
         inconsistent("dense_backward", "w, dw, db, x, dx, dy", sizes);
     }
-    #[cfg(target_arch = "x86_64")]
-    if x86::backward_batch(x, dy, dw, db, Some((w, &mut *dx))) {
+    if F::dense_backward_tier(x, dy, dw, db, Some((w, &mut *dx))) {
         return;
     }
     portable::backward(w, x, dy, dw, db, dx);
@@ -230,8 +152,7 @@ pub fn dense_backward_batch<F: Float>(
     db: &mut [F],
     dx: &mut [F],
 ) {
-    #[cfg(target_arch = "x86_64")]
-    if x86::backward_batch(x, dy, dw, db, Some((w, &mut *dx))) {
+    if F::dense_backward_tier(x, dy, dw, db, Some((w, &mut *dx))) {
         return;
     }
     let sizes = [w.len(), dw.len(), db.len(), x.len(), dx.len(), dy.len()];
@@ -293,8 +214,7 @@ pub fn dense_backward_params<F: Float>(x: &[F], dy: &[F], dw: &mut [F], db: &mut
 /// ```
 #[inline]
 pub fn dense_backward_params_batch<F: Float>(x: &[F], dy: &[F], dw: &mut [F], db: &mut [F]) {
-    #[cfg(target_arch = "x86_64")]
-    if x86::backward_batch(x, dy, dw, db, None) {
+    if F::dense_backward_tier(x, dy, dw, db, None) {
         return;
     }
     let sizes = [dw.len(), db.len(), x.len(), dy.len()];

@@ -1,6 +1,10 @@
 extern crate std;
 
 use super::*;
+#[cfg(target_arch = "x86_64")]
+use crate::arch::Isa;
+#[cfg(target_arch = "x86_64")]
+use crate::arch::x86::dense::{backward_batch_on as backward_on, forward_batch_on as forward_on};
 
 #[test]
 fn batch_equals_rows_bit_for_bit() {
@@ -68,15 +72,12 @@ fn inconsistent_lengths_panic_on_every_tier() {
         #[cfg(target_arch = "x86_64")]
         for tier in [Isa::Avx2, Isa::Avx512] {
             if ["w", "b", "x", "y"].contains(&short) {
-                assert!(
-                    !x86::forward_batch_on(tier, &w, &b, &x, &mut y),
-                    "{tier:?} {short}"
-                );
+                assert!(!forward_on(tier, &w, &b, &x, &mut y), "{tier:?} {short}");
             }
             if short != "y" {
                 let grad = Some((&w[..], &mut dx[..]));
                 assert!(
-                    !x86::backward_batch_on(tier, &x, &dy, &mut dw, &mut db, grad),
+                    !backward_on(tier, &x, &dy, &mut dw, &mut db, grad),
                     "{tier:?} {short}"
                 );
             }
@@ -191,7 +192,7 @@ fn bits(s: &[f32]) -> impl Iterator<Item = u32> + '_ {
 #[test]
 fn every_tier_is_bit_identical_to_portable() {
     let tiers = [Isa::Avx2, Isa::Avx512];
-    let detected = x86::detect();
+    let detected = crate::arch::detected_isa();
     let mut g = Gen(7);
     let mut checked = 0;
     for n_in in [1usize, 3, 7, 8, 9, 15, 16, 17, 24, 31, 33, 64, 70] {
@@ -245,13 +246,13 @@ fn every_tier_is_bit_identical_to_portable() {
                 for &tier in tiers.iter().filter(|&&t| t <= detected) {
                     let mut y = [0.0f32; 143];
                     let y = &mut y[..rows * n_out];
-                    assert!(x86::forward_batch_on(tier, w, b, x, y));
+                    assert!(forward_on(tier, w, b, x, y));
                     assert!(
                         bits(y).eq(bits(y_ref)),
                         "forward {tier:?} in={n_in} out={n_out} rows={rows}"
                     );
                     let (mut dw, mut db, mut dx) = (dw0, [0.5f32; 13], [0.0f32; 770]);
-                    assert!(x86::backward_batch_on(
+                    assert!(backward_on(
                         tier,
                         x,
                         dy,
@@ -264,7 +265,7 @@ fn every_tier_is_bit_identical_to_portable() {
                     assert!(bits(&db).eq(bits(&db_ref)), "db {what}");
                     assert!(bits(&dx).eq(bits(&dx_ref)), "dx {what}");
                     let (mut dw, mut db) = (dw0, [0.5f32; 13]);
-                    assert!(x86::backward_batch_on(
+                    assert!(backward_on(
                         tier,
                         x,
                         dy,
@@ -290,7 +291,7 @@ fn every_tier_is_bit_identical_to_portable() {
 fn tiers_decline_what_they_do_not_handle() {
     let mut y = [0.0f32; 2];
     // Sizes that do not match exactly, and f64, go to the portable kernels.
-    assert!(!x86::forward_batch_on(
+    assert!(!forward_on(
         Isa::Avx512,
         &[1.0f32; 5],
         &[0.0; 2],
@@ -298,34 +299,19 @@ fn tiers_decline_what_they_do_not_handle() {
         &mut y
     ));
     let mut y64 = [0.0f64; 2];
-    assert!(!x86::forward_batch_on(
-        Isa::Avx512,
+    assert!(!<f64 as crate::float::sealed::Sealed>::dense_forward_tier(
         &[1.0f64; 4],
         &[0.0; 2],
         &[1.0; 2],
         &mut y64
     ));
-    assert!(!x86::forward_batch_on(
+    assert!(!forward_on(
         Isa::Portable,
         &[1.0f32; 4],
         &[0.0; 2],
         &[1.0; 2],
         &mut y
     ));
-}
-
-#[test]
-fn selected_tier_never_exceeds_the_cpu() {
-    let best = isa();
-    assert_eq!(set_isa(Isa::Portable), Isa::Portable);
-    assert_eq!(isa(), Isa::Portable);
-    assert_eq!(
-        set_isa(Isa::Avx512),
-        best,
-        "asking for more gives what the CPU has"
-    );
-    set_isa(best);
-    assert_eq!(isa(), best);
 }
 
 /// Long rows (several input chunks of the blocked kernels), many outputs
@@ -335,7 +321,7 @@ fn selected_tier_never_exceeds_the_cpu() {
 fn long_rows_are_bit_identical_to_portable() {
     extern crate std;
     use std::vec;
-    let detected = x86::detect();
+    let detected = crate::arch::detected_isa();
     let mut g = Gen(11);
     for (n_in, n_out, rows) in [
         (300, 9, 8),
@@ -381,14 +367,14 @@ fn long_rows_are_bit_identical_to_portable() {
             .filter(|&t| t <= detected)
         {
             let mut y = vec![0.0f32; rows * n_out];
-            assert!(x86::forward_batch_on(tier, &w, &b, &x, &mut y));
+            assert!(forward_on(tier, &w, &b, &x, &mut y));
             assert!(
                 bits(&y).eq(bits(&y_ref)),
                 "forward {tier:?} {n_in}x{n_out} rows={rows}"
             );
             let (mut dw, mut db, mut dx) =
                 (dw0.clone(), vec![0.5f32; n_out], vec![1.0f32; rows * n_in]);
-            assert!(x86::backward_batch_on(
+            assert!(backward_on(
                 tier,
                 &x,
                 &dy,
@@ -400,9 +386,7 @@ fn long_rows_are_bit_identical_to_portable() {
             assert!(bits(&db).eq(bits(&db_ref)), "db {tier:?} {n_in}x{n_out}");
             assert!(bits(&dx).eq(bits(&dx_ref)), "dx {tier:?} {n_in}x{n_out}");
             let (mut dw, mut db) = (dw0.clone(), vec![0.5f32; n_out]);
-            assert!(x86::backward_batch_on(
-                tier, &x, &dy, &mut dw, &mut db, None
-            ));
+            assert!(backward_on(tier, &x, &dy, &mut dw, &mut db, None));
             assert!(
                 bits(&dw).eq(bits(&dw_ref)),
                 "params-only dw {tier:?} {n_in}x{n_out}"

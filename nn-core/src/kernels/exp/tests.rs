@@ -4,7 +4,7 @@ extern crate std;
 
 use super::*;
 use crate::Float;
-use crate::kernels::dense::{Isa, detected_isa, isa, set_isa};
+use crate::arch::{Isa, detected_isa, isa, set_isa};
 use std::vec::Vec;
 
 /// The tiers this CPU runs (asking for a higher one would test a lower one twice).

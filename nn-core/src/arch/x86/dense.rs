@@ -1,167 +1,48 @@
-//! x86_64 kernels for `f32`: AVX2 and AVX-512VL, chosen at run time.
+//! The `f32` dense kernels for AVX2 and AVX-512VL.
 //!
-//! Every kernel here computes exactly the operations of [`super::portable`],
-//! in the same order (eight-lane partial sums, multiply then add, the same
-//! reduction tree; sums over outputs or batch rows in increasing order), so
-//! results are bit-identical to the portable build on any target. The speed
-//! comes from register blocking (several rows and outputs share each load),
-//! 256-bit vectors, and, in the AVX-512 tier, the 32 vector registers of
-//! AVX-512VL that allow larger blocks plus 512-bit vectors in the backward
-//! pass (element-wise there, so wider vectors change no element's
-//! operations). FMA is deliberately not used: fused
-//! rounding would break bit-identity with devices, and on AMD Zen the
-//! separate multiply and add pipes give the same throughput.
+//! Every kernel here computes exactly the operations of the portable
+//! kernels (`kernels::dense::portable`), in the same order (eight-lane
+//! partial sums, multiply then add, the same reduction tree; sums over
+//! outputs or batch rows in increasing order), so results are bit-identical
+//! to the portable build on any target. The speed comes from register
+//! blocking (several rows and outputs share each load), 256-bit vectors,
+//! and, in the AVX-512 tier, the 32 vector registers of AVX-512VL that
+//! allow larger blocks plus 512-bit vectors in the backward pass
+//! (element-wise there, so wider vectors change no element's operations).
+//! FMA is deliberately not used: fused rounding would break bit-identity
+//! with devices, and on AMD Zen the separate multiply and add pipes give the
+//! same throughput.
 //!
-//! This is the only module of the crate with `unsafe` code: CPU-feature
-//! detection (`xgetbv`), calls into `#[target_feature]` functions after that
-//! detection, a slice cast from a generic `F` proven to be `f32`, and vector
-//! loads and stores through pointers whose ranges are checked up front.
-//!
-//! Needs Rust 1.89 (AVX-512 intrinsics and `target_feature` 1.1), the
-//! workspace's declared `rust-version`.
-#![allow(unsafe_code)]
+//! The `unsafe` here: calls into `#[target_feature]` functions after
+//! detection, and vector loads and stores through pointers whose ranges are
+//! checked up front by [`Dims::of_batch`] (checked arithmetic).
 
-use core::any::TypeId;
 use core::arch::x86_64::*;
-use core::sync::atomic::{AtomicU8, Ordering};
 
-use super::Isa;
-use super::dims::Dims;
-use super::portable::{LANES, reduce};
-use crate::Float;
+use super::detect;
+use crate::arch::Isa;
+use crate::kernels::dense::dims::Dims;
+use crate::kernels::dense::portable::{LANES, reduce};
 
-const UNKNOWN: u8 = u8::MAX;
-/// The tier in use; `UNKNOWN` until the first kernel call or [`set_isa`].
-static SELECTED: AtomicU8 = AtomicU8::new(UNKNOWN);
-/// What the CPU supports; `UNKNOWN` until detected.
-static DETECTED: AtomicU8 = AtomicU8::new(UNKNOWN);
-
-fn to_u8(isa: Isa) -> u8 {
-    match isa {
-        Isa::Portable => 0,
-        Isa::Avx2 => 1,
-        Isa::Avx512 => 2,
-    }
-}
-
-fn from_u8(v: u8) -> Isa {
-    match v {
-        1 => Isa::Avx2,
-        2 => Isa::Avx512,
-        _ => Isa::Portable,
-    }
-}
-
-/// The best tier this CPU and OS support, by `cpuid` and `xgetbv` (no std).
-pub(super) fn detect() -> Isa {
-    let d = DETECTED.load(Ordering::Relaxed);
-    if d != UNKNOWN {
-        return from_u8(d);
-    }
-    let isa = detect_uncached();
-    DETECTED.store(to_u8(isa), Ordering::Relaxed);
-    isa
-}
-
-fn detect_uncached() -> Isa {
-    let leaf0 = __cpuid(0);
-    if leaf0.eax < 7 {
-        return Isa::Portable;
-    }
-    let leaf1 = __cpuid(1);
-    let (osxsave, avx) = (leaf1.ecx & (1 << 27) != 0, leaf1.ecx & (1 << 28) != 0);
-    if !(osxsave && avx) {
-        return Isa::Portable;
-    }
-    // SAFETY: CPUID.1:ECX.OSXSAVE[bit 27] is set, so the OS has enabled
-    // XSAVE and `xgetbv` with ECX = 0 is a valid instruction.
-    let xcr0 = unsafe { _xgetbv(0) };
-    // XMM and YMM state saved by the OS.
-    if xcr0 & 0b110 != 0b110 {
-        return Isa::Portable;
-    }
-    let leaf7 = __cpuid_count(7, 0);
-    if leaf7.ebx & (1 << 5) == 0 {
-        return Isa::Portable; // no AVX2
-    }
-    let avx512 = leaf7.ebx & (1 << 16) != 0 && leaf7.ebx & (1 << 31) != 0; // F and VL
-    // Opmask, upper ZMM0-15 and ZMM16-31 state saved by the OS.
-    if avx512 && xcr0 & 0xe0 == 0xe0 {
-        Isa::Avx512
-    } else {
-        Isa::Avx2
-    }
-}
-
-/// The tier the kernels use now.
-pub(super) fn selected() -> Isa {
-    let s = SELECTED.load(Ordering::Relaxed);
-    if s != UNKNOWN {
-        return from_u8(s);
-    }
-    let isa = detect();
-    SELECTED.store(to_u8(isa), Ordering::Relaxed);
-    isa
-}
-
-/// Requests a tier; gets the best supported one that is not above it.
-pub(super) fn set(requested: Isa) -> Isa {
-    let isa = from_u8(to_u8(requested).min(to_u8(detect())));
-    SELECTED.store(to_u8(isa), Ordering::Relaxed);
-    isa
-}
-
-/// `s` as `&[f32]` when `F` is `f32`.
-#[inline(always)]
-fn as_f32<F: Float>(s: &[F]) -> Option<&[f32]> {
-    if TypeId::of::<F>() == TypeId::of::<f32>() {
-        // SAFETY: `F` is `f32` (equal `TypeId`s), so the pointer and length
-        // describe the same valid, initialized `f32`s for the same lifetime.
-        Some(unsafe { core::slice::from_raw_parts(s.as_ptr().cast::<f32>(), s.len()) })
-    } else {
-        None
-    }
-}
-
-/// `s` as `&mut [f32]` when `F` is `f32`.
-#[inline(always)]
-fn as_f32_mut<F: Float>(s: &mut [F]) -> Option<&mut [f32]> {
-    if TypeId::of::<F>() == TypeId::of::<f32>() {
-        // SAFETY: as in `as_f32`; the unique borrow of `s` moves into the result.
-        Some(unsafe { core::slice::from_raw_parts_mut(s.as_mut_ptr().cast::<f32>(), s.len()) })
-    } else {
-        None
-    }
-}
-
-/// Batched forward `y[r] = W x[r] + b` on the selected tier. Returns `false`
-/// (and does nothing) when the portable kernel must run instead: not `f32`,
-/// no supported tier, an empty dimension, or sizes that do not match exactly.
+/// Batched forward `y[r] = W x[r] + b` on tier `isa` (capped at what the CPU
+/// supports). Returns `false` (and does nothing) when the portable kernel
+/// must run instead: no vector tier, an empty dimension, or lengths that are
+/// not those of one shape.
 #[inline]
-pub(super) fn forward_batch<F: Float>(w: &[F], b: &[F], x: &[F], y: &mut [F]) -> bool {
-    forward_batch_on(selected(), w, b, x, y)
-}
-
-/// [`forward_batch`] on tier `isa`, capped at what the CPU supports.
-#[inline]
-pub(super) fn forward_batch_on<F: Float>(isa: Isa, w: &[F], b: &[F], x: &[F], y: &mut [F]) -> bool {
+pub(crate) fn forward_batch_on(isa: Isa, w: &[f32], b: &[f32], x: &[f32], y: &mut [f32]) -> bool {
     let isa = isa.min(detect());
     if isa == Isa::Portable {
         return false;
     }
-    let (Some(w), Some(b), Some(x), Some(y)) = (as_f32(w), as_f32(b), as_f32(x), as_f32_mut(y))
-    else {
-        return false;
-    };
     let Some(d) = Dims::of_batch(w.len(), b.len(), x.len(), y.len()) else {
         return false;
     };
     if d.n_in == 0 || d.n_out == 0 {
         return false;
     }
-    // SAFETY: the tier was detected as supported (`selected` never returns a
-    // tier above `detect`), and the slice lengths were checked against `d`
-    // above, which is the contract of the kernels.
+    // SAFETY: the tier was detected as supported (capped at `detect`), and
+    // the slice lengths are those of `d` (checked above), which is the
+    // contract of the kernels.
     unsafe {
         match isa {
             Isa::Avx512 => forward_avx512(d, w.as_ptr(), b.as_ptr(), x.as_ptr(), y.as_mut_ptr()),
@@ -171,39 +52,22 @@ pub(super) fn forward_batch_on<F: Float>(isa: Isa, w: &[F], b: &[F], x: &[F], y:
     true
 }
 
-/// Batched backward on the selected tier; `false` as in [`forward_batch`].
+/// Batched backward on tier `isa`; `false` as in [`forward_batch_on`].
 /// `input_grad` is `(w, dx)`: with `None`, only the parameter gradients are
 /// computed (`w` is needed only for `dx`).
 #[inline]
-pub(super) fn backward_batch<F: Float>(
-    x: &[F],
-    dy: &[F],
-    dw: &mut [F],
-    db: &mut [F],
-    input_grad: Option<(&[F], &mut [F])>,
-) -> bool {
-    backward_batch_on(selected(), x, dy, dw, db, input_grad)
-}
-
-/// [`backward_batch`] on tier `isa`, capped at what the CPU supports.
-#[inline]
-pub(super) fn backward_batch_on<F: Float>(
+pub(crate) fn backward_batch_on(
     isa: Isa,
-    x: &[F],
-    dy: &[F],
-    dw: &mut [F],
-    db: &mut [F],
-    input_grad: Option<(&[F], &mut [F])>,
+    x: &[f32],
+    dy: &[f32],
+    dw: &mut [f32],
+    db: &mut [f32],
+    input_grad: Option<(&[f32], &mut [f32])>,
 ) -> bool {
     let isa = isa.min(detect());
     if isa == Isa::Portable {
         return false;
     }
-    let (Some(x), Some(dy), Some(dw), Some(db)) =
-        (as_f32(x), as_f32(dy), as_f32_mut(dw), as_f32_mut(db))
-    else {
-        return false;
-    };
     let Some(d) = Dims::of_batch(dw.len(), db.len(), x.len(), dy.len()) else {
         return false;
     };
@@ -214,9 +78,6 @@ pub(super) fn backward_batch_on<F: Float>(
     let (w, dx) = match input_grad {
         None => (core::ptr::null(), core::ptr::null_mut()),
         Some((w, dx)) => {
-            let (Some(w), Some(dx)) = (as_f32(w), as_f32_mut(dx)) else {
-                return false;
-            };
             if w.len() != dw.len() || dx.len() != x.len() {
                 return false;
             }
@@ -233,7 +94,7 @@ pub(super) fn backward_batch_on<F: Float>(
         dw: dw.as_mut_ptr(),
         dx,
     };
-    // SAFETY: as in `forward_batch`: tier supported, lengths checked against
+    // SAFETY: as in `forward_batch_on`: tier supported, lengths checked against
     // `d`; `w` and `dx` are null together, and then never read.
     unsafe {
         match isa {
