@@ -9,6 +9,7 @@
 //! Needs Rust 1.89 (AVX-512 intrinsics and `target_feature` 1.1), the
 //! workspace's declared `rust-version`.
 
+mod backward;
 pub(crate) mod dense;
 
 use core::arch::x86_64::*;
