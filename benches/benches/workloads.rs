@@ -229,6 +229,7 @@ fn w4(c: &mut C) {
     }
 }
 
+#[allow(unsafe_code)] // matrixmultiply's raw-pointer API
 fn sgemm(c: &mut C) {
     const N: usize = 1024;
     let mut rng = common::Lcg::new(11);

@@ -1,7 +1,5 @@
 #![doc = include_str!("../README.md")]
 #![no_std]
-#![deny(missing_docs)]
-#![deny(unsafe_code)]
 
 #[cfg(feature = "alloc")]
 extern crate alloc;

@@ -11,7 +11,7 @@
 //!   precision, recall and F1.
 //! - [`train`]: the training loop, evaluation, callbacks, progress bar.
 //! - [`history`] and [`plot`]: every epoch's figures as CSV and SVG curves.
-#![deny(missing_docs)]
+#![forbid(unsafe_code)]
 
 pub mod data;
 pub mod history;

@@ -17,6 +17,9 @@
 #[allow(unsafe_code)]
 pub(crate) mod x86;
 
+#[cfg(test)]
+extern crate std;
+
 /// An instruction-set tier of the kernels.
 ///
 /// All tiers give bit-identical results; they differ only in speed.
@@ -203,6 +206,27 @@ pub(crate) fn sqrt_f64(x: f64) -> f64 {
     {
         libm::sqrt(x)
     }
+}
+
+/// The tiers among `wanted` that this CPU runs, for a test that checks
+/// each; for every other one a `SKIPPED:` line naming the test and the
+/// missing feature goes to stderr, written past the test harness' capture,
+/// so that a tier not tested is visible in every run.
+#[cfg(test)]
+pub(crate) fn tiers_to_test(test: &str, wanted: &[Isa]) -> std::vec::Vec<Isa> {
+    use std::io::Write;
+    let best = detected_isa();
+    for &tier in wanted.iter().filter(|&&t| t > best) {
+        let feature = match tier {
+            Isa::Avx512 => "avx512f/avx512vl",
+            _ => "avx2",
+        };
+        let _ = writeln!(
+            std::io::stderr(),
+            "SKIPPED: {test} on {tier:?}: this CPU lacks {feature}"
+        );
+    }
+    wanted.iter().copied().filter(|&t| t <= best).collect()
 }
 
 #[cfg(test)]

@@ -157,7 +157,7 @@ unsafe fn backward<L: Lanes, const OW: usize, const VW: usize, const RX: usize, 
     d: Dims,
     p: BackPtrs,
 ) {
-    // SAFETY (whole body): every column block covers inputs i..i+N·V <=
+    // SAFETY: (whole body) every column block covers inputs i..i+N·V <=
     // n_in, or one masked vector of the `n_in - i < N` inputs left.
     unsafe {
         columns::<L, VW>(d.n_in, |i, rem, wide| {

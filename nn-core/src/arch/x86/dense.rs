@@ -185,7 +185,7 @@ unsafe fn forward<const R: usize, const O: usize>(
 ) {
     let Dims { rows, n_in, n_out } = d;
     let mut r = 0;
-    // SAFETY (whole body): each strip covers rows r..r+R' <= rows of `x` and
+    // SAFETY: (whole body) each strip covers rows r..r+R' <= rows of `x` and
     // `y`, in bounds by this function's contract.
     unsafe {
         while r + R <= rows {
@@ -220,7 +220,7 @@ unsafe fn strip<const R: usize, const O: usize>(
 ) {
     let (n_in, n_out) = (d.n_in, d.n_out);
     let mut o = 0;
-    // SAFETY (whole body): each block covers outputs o..o+O' <= n_out of `w`,
+    // SAFETY: (whole body) each block covers outputs o..o+O' <= n_out of `w`,
     // `b` and `y`, in bounds by this function's contract.
     unsafe {
         while o + O <= n_out {
@@ -263,7 +263,7 @@ unsafe fn block<const R: usize, const O: usize>(
     let nb = n_in / LANES;
     let rem = n_in % LANES;
     let mut acc = [[_mm256_setzero_ps(); O]; R];
-    // SAFETY (whole body): offsets j·8 + lane < n_in within each row; the
+    // SAFETY: (whole body) offsets j·8 + lane < n_in within each row; the
     // tail uses masked loads that touch only the `rem` lanes in bounds.
     unsafe {
         for j in 0..nb {
@@ -313,7 +313,7 @@ unsafe fn finish<const R: usize, const O: usize>(
     y: *mut f32,
     n_out: usize,
 ) {
-    // SAFETY (whole body): reads `b[..O]`, writes `y[r·n_out + o]` for
+    // SAFETY: (whole body) reads `b[..O]`, writes `y[r·n_out + o]` for
     // r < R, o < O only.
     unsafe {
         if O.is_multiple_of(8) {

@@ -2,9 +2,9 @@ extern crate std;
 
 use super::*;
 #[cfg(target_arch = "x86_64")]
-use crate::arch::Isa;
-#[cfg(target_arch = "x86_64")]
 use crate::arch::x86::dense::{backward_batch_on as backward_on, forward_batch_on as forward_on};
+#[cfg(target_arch = "x86_64")]
+use crate::arch::{Isa, tiers_to_test};
 
 #[test]
 fn batch_equals_rows_bit_for_bit() {
@@ -70,7 +70,10 @@ fn inconsistent_lengths_panic_on_every_tier() {
         let [w, b, x, mut y, mut dw, mut dx, dy] = shape(short);
         let mut db = b.clone();
         #[cfg(target_arch = "x86_64")]
-        for tier in [Isa::Avx2, Isa::Avx512] {
+        for tier in tiers_to_test(
+            "inconsistent_lengths_panic_on_every_tier",
+            &[Isa::Avx2, Isa::Avx512],
+        ) {
             if ["w", "b", "x", "y"].contains(&short) {
                 assert!(!forward_on(tier, &w, &b, &x, &mut y), "{tier:?} {short}");
             }
@@ -191,8 +194,10 @@ fn bits(s: &[f32]) -> impl Iterator<Item = u32> + '_ {
 #[cfg(target_arch = "x86_64")]
 #[test]
 fn every_tier_is_bit_identical_to_portable() {
-    let tiers = [Isa::Avx2, Isa::Avx512];
-    let detected = crate::arch::detected_isa();
+    let tiers = tiers_to_test(
+        "every_tier_is_bit_identical_to_portable",
+        &[Isa::Avx2, Isa::Avx512],
+    );
     let mut g = Gen(7);
     let mut checked = 0;
     for n_in in [1usize, 3, 7, 8, 9, 15, 16, 17, 24, 31, 33, 64, 70] {
@@ -243,7 +248,7 @@ fn every_tier_is_bit_identical_to_portable() {
                     "params db in={n_in} out={n_out}"
                 );
 
-                for &tier in tiers.iter().filter(|&&t| t <= detected) {
+                for &tier in &tiers {
                     let mut y = [0.0f32; 143];
                     let y = &mut y[..rows * n_out];
                     assert!(forward_on(tier, w, b, x, y));
@@ -280,10 +285,7 @@ fn every_tier_is_bit_identical_to_portable() {
             }
         }
     }
-    // On a CPU without AVX2 nothing is specialized and nothing to compare.
-    if detected >= Isa::Avx2 {
-        assert!(checked >= 13 * 10 * 8);
-    }
+    assert_eq!(checked, 13 * 10 * 8 * tiers.len());
 }
 
 #[cfg(target_arch = "x86_64")]
@@ -321,7 +323,10 @@ fn tiers_decline_what_they_do_not_handle() {
 fn long_rows_are_bit_identical_to_portable() {
     extern crate std;
     use std::vec;
-    let detected = crate::arch::detected_isa();
+    let tiers = tiers_to_test(
+        "long_rows_are_bit_identical_to_portable",
+        &[Isa::Avx2, Isa::Avx512],
+    );
     let mut g = Gen(11);
     for (n_in, n_out, rows) in [
         (300, 9, 8),
@@ -362,10 +367,7 @@ fn long_rows_are_bit_identical_to_portable() {
                 &mut dx_ref[r * n_in..][..n_in],
             );
         }
-        for tier in [Isa::Avx2, Isa::Avx512]
-            .into_iter()
-            .filter(|&t| t <= detected)
-        {
+        for &tier in &tiers {
             let mut y = vec![0.0f32; rows * n_out];
             assert!(forward_on(tier, &w, &b, &x, &mut y));
             assert!(
