@@ -127,7 +127,7 @@ pub(super) struct BackPtrs {
 #[target_feature(enable = "avx2")]
 unsafe fn forward_avx2(d: Dims, w: *const f32, b: *const f32, x: *const f32, y: *mut f32) {
     // 2 rows × 4 outputs, or 4 rows × 2 outputs when the outputs do not come
-    // in fours (32->10 on Zen 4: 0.47 -> 0.40 µs; 16 registers allow no more).
+    // in fours; 16 registers allow no more (docs/BENCHMARKS.md, tile sizes).
     // SAFETY: the contract of this function is the contract of `forward`.
     unsafe {
         if d.n_out.is_multiple_of(4) {
@@ -142,9 +142,7 @@ unsafe fn forward_avx2(d: Dims, w: *const f32, b: *const f32, x: *const f32, y: 
 unsafe fn forward_avx512(d: Dims, w: *const f32, b: *const f32, x: *const f32, y: *mut f32) {
     // 256-bit vectors with 32 registers. Short rows (where the reductions
     // weigh most) in blocks of 3 rows × 8 outputs when the outputs come in
-    // eights, otherwise 4 rows × 4 outputs (on Zen 4: 64->32 faster with
-    // 3 × 8, 32->10 with 4 × 4, 784->128 unchanged). Two outputs per 512-bit
-    // register measured slower on Zen 4, which splits 512-bit ops.
+    // eights, otherwise 4 rows × 4 outputs (docs/BENCHMARKS.md, tile sizes).
     // SAFETY: the contract of this function is the contract of `forward`.
     unsafe {
         if d.n_out.is_multiple_of(8) && d.n_in <= 256 {
