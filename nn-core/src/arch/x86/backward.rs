@@ -157,53 +157,56 @@ unsafe fn backward<L: Lanes, const OW: usize, const VW: usize, const RX: usize, 
     d: Dims,
     p: BackPtrs,
 ) {
+    let n_in = d.n_in;
+    let mut i = 0;
     // SAFETY: (whole body) every column block covers inputs i..i+N·V <=
-    // n_in, or one masked vector of the `n_in - i < N` inputs left.
+    // n_in, or one vector of the inputs left, masked to them when fewer
+    // than `N`; the rest by this function's contract.
     unsafe {
-        columns::<L, VW>(d.n_in, |i, rem, wide| {
-            if wide {
-                dw_cols::<L, OW, VW>(d, p, i, rem)
-            } else {
-                dw_cols::<L, OW, 1>(d, p, i, rem)
-            }
-        });
+        while i + VW * L::N <= n_in {
+            dw_cols::<L, OW, VW>(d, p, i, 0);
+            i += VW * L::N;
+        }
+        while i < n_in {
+            dw_cols::<L, OW, 1>(d, p, i, tail(i, n_in, L::N));
+            i += L::N;
+        }
         if p.dx.is_null() {
             return;
         }
         if d.rows == 1 {
-            columns::<L, 8>(d.n_in, |i, rem, wide| {
-                if wide {
-                    dx_tile::<L, 1, 8>(d, p, 0, i, rem)
-                } else {
-                    dx_tile::<L, 1, 1>(d, p, 0, i, rem)
-                }
-            });
-            return;
+            dx_cols::<L, 1, 8>(d, p);
+        } else {
+            dx_cols::<L, RX, VX>(d, p);
         }
-        columns::<L, VX>(d.n_in, |i, rem, wide| {
-            if wide {
-                dx_rows::<L, RX, VX>(d, p, i, rem)
-            } else {
-                dx_rows::<L, RX, 1>(d, p, i, rem)
-            }
-        });
     }
 }
 
-/// Walks the `n` inputs: `block(i, 0, true)` for each block of `V` full
-/// vectors, then `block(i, rem, false)` for single vectors, the last one
-/// masked to the `rem` inputs left (`rem == 0`: a full vector).
+/// The inputs left from `i` on when fewer than a vector of `n` lanes, or 0.
 #[inline(always)]
-fn columns<L: Lanes, const V: usize>(n: usize, mut block: impl FnMut(usize, usize, bool)) {
+fn tail(i: usize, n_in: usize, n: usize) -> usize {
+    if i + n <= n_in { 0 } else { n_in - i }
+}
+
+/// `dx` over all input columns: blocks of `V` vectors, then single vectors
+/// (the last masked), each in tiles of `R` rows.
+///
+/// # Safety
+/// As [`backward`].
+#[inline(always)]
+unsafe fn dx_cols<L: Lanes, const R: usize, const V: usize>(d: Dims, p: BackPtrs) {
+    let n_in = d.n_in;
     let mut i = 0;
-    while i + V * L::N <= n {
-        block(i, 0, true);
-        i += V * L::N;
-    }
-    while i < n {
-        let rem = if i + L::N <= n { 0 } else { n - i };
-        block(i, rem, false);
-        i += L::N;
+    // SAFETY: as in `backward`.
+    unsafe {
+        while i + V * L::N <= n_in {
+            dx_rows::<L, R, V>(d, p, i, 0);
+            i += V * L::N;
+        }
+        while i < n_in {
+            dx_rows::<L, R, 1>(d, p, i, tail(i, n_in, L::N));
+            i += L::N;
+        }
     }
 }
 
