@@ -160,16 +160,20 @@ unsafe fn backward<L: Lanes, const OW: usize, const VW: usize, const RX: usize, 
     let n_in = d.n_in;
     let mut i = 0;
     // SAFETY: (whole body) every column block covers inputs i..i+N·V <=
-    // n_in, or one vector of the inputs left, masked to them when fewer
-    // than `N`; the rest by this function's contract.
+    // n_in, or a last vector masked to the `n_in - i < N` inputs left (a
+    // constant `rem = 0` elsewhere, so full vectors need no mask); the rest
+    // by this function's contract.
     unsafe {
         while i + VW * L::N <= n_in {
             dw_cols::<L, OW, VW>(d, p, i, 0);
             i += VW * L::N;
         }
-        while i < n_in {
-            dw_cols::<L, OW, 1>(d, p, i, tail(i, n_in, L::N));
+        while i + L::N <= n_in {
+            dw_cols::<L, OW, 1>(d, p, i, 0);
             i += L::N;
+        }
+        if i < n_in {
+            dw_cols::<L, OW, 1>(d, p, i, n_in - i);
         }
         if p.dx.is_null() {
             return;
@@ -182,14 +186,8 @@ unsafe fn backward<L: Lanes, const OW: usize, const VW: usize, const RX: usize, 
     }
 }
 
-/// The inputs left from `i` on when fewer than a vector of `n` lanes, or 0.
-#[inline(always)]
-fn tail(i: usize, n_in: usize, n: usize) -> usize {
-    if i + n <= n_in { 0 } else { n_in - i }
-}
-
-/// `dx` over all input columns: blocks of `V` vectors, then single vectors
-/// (the last masked), each in tiles of `R` rows.
+/// `dx` over all input columns: blocks of `V` vectors, then single vectors,
+/// then a masked one for the inputs left, each in tiles of `R` rows.
 ///
 /// # Safety
 /// As [`backward`].
@@ -203,9 +201,12 @@ unsafe fn dx_cols<L: Lanes, const R: usize, const V: usize>(d: Dims, p: BackPtrs
             dx_rows::<L, R, V>(d, p, i, 0);
             i += V * L::N;
         }
-        while i < n_in {
-            dx_rows::<L, R, 1>(d, p, i, tail(i, n_in, L::N));
+        while i + L::N <= n_in {
+            dx_rows::<L, R, 1>(d, p, i, 0);
             i += L::N;
+        }
+        if i < n_in {
+            dx_rows::<L, R, 1>(d, p, i, n_in - i);
         }
     }
 }
