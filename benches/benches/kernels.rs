@@ -13,8 +13,8 @@ use std::time::Duration;
 use common::Lcg;
 use common::clock::Clock;
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
+use nn_core::arch::{Isa, isa, set_isa};
 use nn_core::kernels::activation::Elementwise;
-use nn_core::kernels::dense::{Isa, isa, set_isa};
 use nn_core::kernels::{
     dense_backward, dense_backward_batch, dense_backward_params, dense_backward_params_batch,
     dense_forward, dense_forward_batch, elementwise_backward, elementwise_forward, loss,

@@ -18,7 +18,7 @@ use nalgebra::SVector;
 use ndarray::Array1;
 use nn_benches::copy::{ADAM_BYTES_PER_PARAM, ADAM_STREAMS, CopyBaseline};
 use nn_core::Module;
-use nn_core::kernels::dense::{Isa, isa, set_isa};
+use nn_core::arch::{Isa, isa, set_isa};
 use nn_optim::{AdamConfig, AdamRule, Rule};
 
 type C = Criterion<Clock>;
@@ -229,6 +229,7 @@ fn w4(c: &mut C) {
     }
 }
 
+#[allow(unsafe_code)] // matrixmultiply's raw-pointer API
 fn sgemm(c: &mut C) {
     const N: usize = 1024;
     let mut rng = common::Lcg::new(11);

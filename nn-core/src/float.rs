@@ -10,6 +10,9 @@ use core::ops::{Add, AddAssign, Div, DivAssign, Mul, MulAssign, Neg, Sub, SubAss
 
 /// A floating-point scalar (`f32` or `f64`) with its math backed by `libm`.
 ///
+/// Sealed: implemented for `f32` and `f64` only, so that the kernels can
+/// give each scalar its own vector code through private hooks.
+///
 /// ```
 /// use nn_core::Float;
 /// fn softplus<F: Float>(x: F) -> F {
@@ -37,8 +40,7 @@ pub trait Float:
     + MulAssign
     + DivAssign
     + Sum
-    + num_traits::Zero
-    + num_traits::One
+    + sealed::Sealed
 {
     /// `0`.
     const ZERO: Self;
@@ -48,16 +50,8 @@ pub trait Float:
     const HALF: Self;
     /// `2`.
     const TWO: Self;
-    /// Positive infinity.
-    const INFINITY: Self;
     /// Negative infinity.
     const NEG_INFINITY: Self;
-    /// Machine epsilon.
-    const EPSILON: Self;
-    /// Largest finite value.
-    const MAX: Self;
-    /// Smallest positive normal value.
-    const MIN_POSITIVE: Self;
     /// A quiet NaN.
     const NAN: Self;
     /// Size of the scalar in bytes (4 or 8).
@@ -81,16 +75,11 @@ pub trait Float:
     fn ln_1p(self) -> Self;
     /// Hyperbolic tangent.
     fn tanh(self) -> Self;
-    /// Square root.
+    /// Square root, correctly rounded (the bits of `libm::sqrt`/`sqrtf`; on
+    /// x86_64 an instruction the compiler can vectorize).
     fn sqrt(self) -> Self;
-    /// `self^n` for a float exponent.
-    fn powf(self, n: Self) -> Self;
-    /// `self^n` for an integer exponent (by `libm::pow`, exact for small `n`).
-    fn powi(self, n: i32) -> Self;
     /// Absolute value.
     fn abs(self) -> Self;
-    /// Fused multiply-add `self * a + b` with one rounding.
-    fn mul_add(self, a: Self, b: Self) -> Self;
     /// Raw bits widened to `u64` (for bit-identity checks).
     fn to_bits_u64(self) -> u64;
     /// Whether this is NaN.
@@ -145,21 +134,67 @@ pub trait Float:
     }
 }
 
+/// The private supertrait that seals [`Float`] and holds the per-scalar
+/// hooks of the kernels: portable by default, the vector tiers for `f32`.
+pub(crate) mod sealed {
+    /// Implemented for `f32` and `f64` only; not nameable outside the crate.
+    pub trait Sealed: Sized {
+        /// The batched dense forward pass on the selected vector tier, or
+        /// `false` (nothing done) when the portable kernel must run.
+        #[inline]
+        fn dense_forward_tier(w: &[Self], b: &[Self], x: &[Self], y: &mut [Self]) -> bool {
+            let _ = (w, b, x, y);
+            false
+        }
+
+        /// The batched dense backward pass on the selected vector tier, or
+        /// `false`; `input_grad` is `(w, dx)`, `None` for the parameter
+        /// gradients alone.
+        #[inline]
+        fn dense_backward_tier(
+            x: &[Self],
+            dy: &[Self],
+            dw: &mut [Self],
+            db: &mut [Self],
+            input_grad: Option<(&[Self], &mut [Self])>,
+        ) -> bool {
+            let _ = (x, dy, dw, db, input_grad);
+            false
+        }
+    }
+
+    impl Sealed for f32 {
+        #[inline]
+        fn dense_forward_tier(w: &[f32], b: &[f32], x: &[f32], y: &mut [f32]) -> bool {
+            crate::arch::dense_forward_f32(w, b, x, y)
+        }
+
+        #[inline]
+        fn dense_backward_tier(
+            x: &[f32],
+            dy: &[f32],
+            dw: &mut [f32],
+            db: &mut [f32],
+            input_grad: Option<(&[f32], &mut [f32])>,
+        ) -> bool {
+            crate::arch::dense_backward_f32(x, dy, dw, db, input_grad)
+        }
+    }
+
+    impl Sealed for f64 {}
+}
+
 macro_rules! impl_float {
     ($t:ty, $bits:ty, $name:literal,
      exp = $exp:path, expm1 = $expm1:path, ln = $ln:path, ln1p = $ln1p:path,
-     tanh = $tanh:path, sqrt = $sqrt:path, pow = $pow:path, fabs = $fabs:path, fma = $fma:path
+     tanh = $tanh:path, sqrt = $sqrt:path, fabs = $fabs:path
      $(, exp_in_place = $exp_in_place:path)?) => {
         impl Float for $t {
             const ZERO: Self = 0.0;
             const ONE: Self = 1.0;
             const HALF: Self = 0.5;
             const TWO: Self = 2.0;
-            const INFINITY: Self = <$t>::INFINITY;
             const NEG_INFINITY: Self = <$t>::NEG_INFINITY;
-            const EPSILON: Self = <$t>::EPSILON;
-            const MAX: Self = <$t>::MAX;
-            const MIN_POSITIVE: Self = <$t>::MIN_POSITIVE;
             const NAN: Self = <$t>::NAN;
             const BYTES: usize = core::mem::size_of::<$t>();
             const NAME: &'static str = $name;
@@ -207,20 +242,8 @@ macro_rules! impl_float {
                 $sqrt(self)
             }
             #[inline]
-            fn powf(self, n: Self) -> Self {
-                $pow(self, n)
-            }
-            #[inline]
-            fn powi(self, n: i32) -> Self {
-                $pow(self, n as $t)
-            }
-            #[inline]
             fn abs(self) -> Self {
                 $fabs(self)
-            }
-            #[inline]
-            fn mul_add(self, a: Self, b: Self) -> Self {
-                $fma(self, a, b)
             }
             #[inline]
             fn to_bits_u64(self) -> u64 {
@@ -247,10 +270,8 @@ impl_float!(
     ln = libm::logf,
     ln1p = libm::log1pf,
     tanh = libm::tanhf,
-    sqrt = libm::sqrtf,
-    pow = libm::powf,
+    sqrt = crate::arch::sqrt_f32,
     fabs = libm::fabsf,
-    fma = libm::fmaf,
     exp_in_place = crate::kernels::exp::exp_f32
 );
 impl_float!(
@@ -262,10 +283,8 @@ impl_float!(
     ln = libm::log,
     ln1p = libm::log1p,
     tanh = libm::tanh,
-    sqrt = libm::sqrt,
-    pow = libm::pow,
-    fabs = libm::fabs,
-    fma = libm::fma
+    sqrt = crate::arch::sqrt_f64,
+    fabs = libm::fabs
 );
 
 #[cfg(test)]
@@ -281,6 +300,33 @@ mod tests {
             assert_eq!(Float::exp(y).to_bits(), libm::expf(y).to_bits());
             assert_eq!(Float::exp_m1(y).to_bits(), libm::expm1f(y).to_bits());
         }
+    }
+
+    /// The vectorizable square root gives libm's bits over special values
+    /// and a sweep of magnitudes.
+    #[test]
+    fn sqrt_matches_libm_bit_for_bit() {
+        let specials = [0.0, -0.0, 1.0, 2.0, 0.25, f64::MIN_POSITIVE, 5e-324];
+        let mut x = 1e-300f64;
+        let sweep = core::iter::from_fn(|| {
+            x *= 1.37;
+            (x < 1e300).then_some(x)
+        });
+        let ends = [f64::MAX, f64::INFINITY];
+        for v in specials.into_iter().chain(sweep).chain(ends) {
+            assert_eq!(
+                Float::sqrt(v).to_bits(),
+                libm::sqrt(v).to_bits(),
+                "f64 {v:e}"
+            );
+            let s = v as f32;
+            assert_eq!(
+                Float::sqrt(s).to_bits(),
+                libm::sqrtf(s).to_bits(),
+                "f32 {s:e}"
+            );
+        }
+        assert!(Float::sqrt(-1.0f64).is_nan() && Float::sqrt(f32::NAN).is_nan());
     }
 
     #[test]

@@ -1,13 +1,12 @@
 #![doc = include_str!("../README.md")]
 #![no_std]
-#![deny(missing_docs)]
-#![deny(unsafe_code)]
 
 #[cfg(feature = "alloc")]
 extern crate alloc;
 #[cfg(feature = "std")]
 extern crate std;
 
+pub mod arch;
 mod float;
 pub mod format;
 pub mod gradcheck;

@@ -1,6 +1,5 @@
 #![doc = include_str!("../README.md")]
 #![no_std]
-#![deny(missing_docs)]
 #![forbid(unsafe_code)]
 
 #[cfg(feature = "std")]

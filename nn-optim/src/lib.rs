@@ -1,12 +1,6 @@
 #![doc = include_str!("../README.md")]
 #![no_std]
-#![deny(missing_docs)]
-#![deny(unsafe_code)]
-
-#[cfg(feature = "alloc")]
-extern crate alloc;
-#[cfg(feature = "std")]
-extern crate std;
+#![forbid(unsafe_code)]
 
 mod adadelta;
 mod adagrad;

@@ -39,12 +39,16 @@ macro_rules! rule_common {
 
 pub(crate) use rule_common;
 
-/// Defines an update loop `fn name<F: Float>(args) -> ret { body }` that runs
-/// a copy compiled for AVX2 (8 f32 lanes instead of SSE2's 4) when the `std`
-/// feature is on and the CPU has AVX2, and the plain copy otherwise. The
-/// loops use no fused multiply-add, so both copies give the same bits
-/// (tested in `adam`).
+/// Defines an update loop `fn name<F: Float>(args) -> ret { body }` that
+/// runs compiled for the tier nn-core's arch layer selected
+/// ([`nn_core::arch::vectorized`]): with AVX2 or AVX-512 code generation
+/// (8 or 16 `f32` lanes instead of SSE2's 4) on an x86_64 CPU that has them,
+/// `std` or not, and as the plain copy under `set_isa(Isa::Portable)` and on
+/// other targets. The loops use no fused multiply-add, so every tier gives
+/// the same bits (tested in `adam`).
 macro_rules! multiversion {
+    (@ret) => { () };
+    (@ret $ret:ty) => { $ret };
     (
         $(#[$meta:meta])*
         fn $name:ident<F: Float>($($arg:ident: $ty:ty),* $(,)?) $(-> $ret:ty)? $body:block
@@ -53,25 +57,13 @@ macro_rules! multiversion {
         #[inline]
         #[allow(clippy::too_many_arguments)]
         fn $name<F: Float>($($arg: $ty),*) $(-> $ret)? {
-            #[inline(always)]
-            #[allow(clippy::too_many_arguments)]
-            fn plain<F: Float>($($arg: $ty),*) $(-> $ret)? $body
-
-            #[cfg(all(feature = "std", target_arch = "x86_64"))]
-            {
-                #[target_feature(enable = "avx2")]
-                #[allow(clippy::too_many_arguments)]
-                fn avx2<F: Float>($($arg: $ty),*) $(-> $ret)? {
-                    plain($($arg),*)
-                }
-                if std::is_x86_feature_detected!("avx2") {
-                    #[allow(unsafe_code)]
-                    // SAFETY: `avx2` only enables AVX2 code generation, and the
-                    // CPU was just checked to support AVX2.
-                    return unsafe { avx2($($arg),*) };
-                }
+            struct Loop<F>(core::marker::PhantomData<F>);
+            impl<F: Float> nn_core::arch::Kernel<($($ty,)*)> for Loop<F> {
+                type Output = multiversion!(@ret $($ret)?);
+                #[inline(always)]
+                fn run(($($arg,)*): ($($ty,)*)) -> Self::Output $body
             }
-            plain($($arg),*)
+            nn_core::arch::vectorized::<Loop<F>, _>(($($arg,)*))
         }
     };
 }

@@ -10,7 +10,7 @@
 //!   precision, recall and F1.
 //! - [`train`]: the training loop, evaluation, callbacks, progress bar.
 //! - [`history`]: every epoch's figures as CSV and SVG curves ([`history::plot`]).
-#![deny(missing_docs)]
+#![forbid(unsafe_code)]
 
 pub mod data;
 pub mod history;

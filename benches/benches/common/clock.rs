@@ -29,6 +29,7 @@ impl Clock {
     }
 }
 
+#[allow(unsafe_code)] // libc's clock_gettime
 fn now(wall: bool) -> Duration {
     if wall {
         return std::time::SystemTime::now()

@@ -19,8 +19,8 @@
 //!
 //! The portable kernels are plain generic Rust (the compiler vectorizes the
 //! eight partial sums). On x86_64 the `f32` kernels additionally dispatch at
-//! run time to AVX2 or AVX-512 code (detected with `cpuid` and `xgetbv`, no
-//! std, cached in an atomic; see [`isa`] and [`set_isa`]) that is
+//! run time to AVX2 or AVX-512 code in [`crate::arch`] (see
+//! [`isa`](crate::arch::isa) and [`set_isa`](crate::arch::set_isa)) that is
 //! register-blocked over several rows and outputs but performs the very same
 //! operations on every element, which the tests check bit for bit against the
 //! portable kernels for every tier, edge and tail. Fused multiply-add
@@ -28,87 +28,18 @@
 //! Cortex-M0 or from the portable build, and on AMD Zen separate multiply and
 //! add run on separate pipes at the same throughput (see `docs/BENCHMARKS.md`).
 
+pub(crate) mod dims;
 pub(crate) mod portable;
-#[cfg(target_arch = "x86_64")]
-mod x86;
 
 use crate::Float;
-
-/// An instruction-set tier of the `f32` dense kernels.
-///
-/// All tiers give bit-identical results; they differ only in speed.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
-pub enum Isa {
-    /// Plain Rust, vectorized by the compiler for the build target
-    /// (SSE2 on a default x86_64 build). The only tier on other targets.
-    Portable,
-    /// x86_64 AVX2 with register-blocked micro-kernels.
-    Avx2,
-    /// x86_64 AVX-512F/VL: the forward pass with 256-bit vectors but 32
-    /// registers (larger blocks), the backward pass with 512-bit vectors
-    /// (element-wise along the inputs).
-    Avx512,
-}
-
-/// The tier the `f32` kernels use: the best one the CPU supports unless
-/// lowered with [`set_isa`].
-///
-/// ```
-/// use nn_core::kernels::dense::{isa, Isa};
-/// let tier = isa();
-/// assert!(tier >= Isa::Portable);
-/// ```
-pub fn isa() -> Isa {
-    #[cfg(target_arch = "x86_64")]
-    {
-        x86::selected()
-    }
-    #[cfg(not(target_arch = "x86_64"))]
-    {
-        Isa::Portable
-    }
-}
-
-/// Selects the tier for all later kernel calls (process-wide), capped at what
-/// the CPU supports; returns the tier now in use. Results do not change, only
-/// speed: this exists for benchmarks and tests.
-///
-/// ```
-/// use nn_core::kernels::dense::{isa, set_isa, Isa};
-/// let best = isa();
-/// assert_eq!(set_isa(Isa::Portable), Isa::Portable);
-/// set_isa(best);
-/// ```
-pub fn set_isa(requested: Isa) -> Isa {
-    #[cfg(target_arch = "x86_64")]
-    {
-        x86::set(requested)
-    }
-    #[cfg(not(target_arch = "x86_64"))]
-    {
-        let _ = requested;
-        Isa::Portable
-    }
-}
-
-/// The best tier the CPU supports, whatever [`set_isa`] selected (for the
-/// tests and for other kernels that check a requested tier).
-#[cfg(any(target_arch = "x86_64", test))]
-#[inline]
-pub(crate) fn detected_isa() -> Isa {
-    #[cfg(target_arch = "x86_64")]
-    {
-        x86::detect()
-    }
-    #[cfg(not(target_arch = "x86_64"))]
-    {
-        Isa::Portable
-    }
-}
+use dims::Dims;
 
 /// `y[o] = b[o] + Σ_i w[o][i]·x[i]` for one sample.
 ///
 /// `w` is `[out][in]` row-major (`out = b.len()`, `in = x.len()`), `y` has `out` entries.
+///
+/// # Panics
+/// When `w.len() != b.len()·x.len()` or `y.len() != b.len()`.
 ///
 /// ```
 /// let w = [1.0, 1.0, 1.0, -1.0]; // [[1, 1], [1, -1]]
@@ -118,16 +49,21 @@ pub(crate) fn detected_isa() -> Isa {
 /// ```
 #[inline]
 pub fn dense_forward<F: Float>(w: &[F], b: &[F], x: &[F], y: &mut [F]) {
-    debug_assert_eq!(w.len(), b.len() * x.len());
-    debug_assert_eq!(y.len(), b.len());
-    #[cfg(target_arch = "x86_64")]
-    if x86::forward_batch(w, b, x, y) {
+    let sizes = [w.len(), b.len(), x.len(), y.len()];
+    if Dims::of_sample(sizes[0], sizes[1], sizes[2], sizes[3]).is_none() {
+        inconsistent("dense_forward", "w, b, x, y", sizes);
+    }
+    if F::dense_forward_tier(w, b, x, y) {
         return;
     }
     portable::forward(w, b, x, y);
 }
 
 /// [`dense_forward`] on each row of a batch: `x` is `[batch][in]`, `y` is `[batch][out]`.
+///
+/// # Panics
+/// When the lengths are not those of one shape: `w` `[out][in]`, `b`
+/// `[out]`, `x` `[batch][in]`, `y` `[batch][out]`.
 ///
 /// ```
 /// let w = [1.0f32, 2.0]; // one output, two inputs
@@ -137,14 +73,19 @@ pub fn dense_forward<F: Float>(w: &[F], b: &[F], x: &[F], y: &mut [F]) {
 /// ```
 #[inline]
 pub fn dense_forward_batch<F: Float>(w: &[F], b: &[F], x: &[F], y: &mut [F]) {
-    #[cfg(target_arch = "x86_64")]
-    if x86::forward_batch(w, b, x, y) {
+    // The vector tiers run only on lengths that `Dims::of_batch` accepts;
+    // what they decline is checked here.
+    if F::dense_forward_tier(w, b, x, y) {
         return;
     }
-    let (n_in, n_out) = (in_size(w, b), b.len());
+    let sizes = [w.len(), b.len(), x.len(), y.len()];
+    let Some(Dims { n_in, n_out, .. }) = Dims::of_batch(sizes[0], sizes[1], sizes[2], sizes[3])
+    else {
+        inconsistent("dense_forward_batch", "w, b, x, y", sizes);
+    };
     if n_in == 0 || n_out == 0 {
         for yr in y.chunks_exact_mut(n_out.max(1)) {
-            yr.iter_mut().zip(b).for_each(|(d, &s)| *d = s);
+            yr.copy_from_slice(b);
         }
         return;
     }
@@ -155,6 +96,10 @@ pub fn dense_forward_batch<F: Float>(w: &[F], b: &[F], x: &[F], y: &mut [F]) {
 
 /// Backward pass for one sample: adds `dy ⊗ x` to `dw` and `dy` to `db`, and
 /// writes `dx[i] = Σ_o w[o][i]·dy[o]`.
+///
+/// # Panics
+/// When `w.len() != dy.len()·x.len()`, or `dw`, `db`, `dx` do not have the
+/// lengths of `w`, `dy`, `x`.
 ///
 /// ```
 /// // W = [[1, 2]], x = [3, 4], dy = [2]
@@ -171,12 +116,14 @@ pub fn dense_backward<F: Float>(
     db: &mut [F],
     dx: &mut [F],
 ) {
-    debug_assert_eq!(w.len(), dy.len() * x.len());
-    debug_assert_eq!(dw.len(), w.len());
-    debug_assert_eq!(db.len(), dy.len());
-    debug_assert_eq!(dx.len(), x.len());
-    #[cfg(target_arch = "x86_64")]
-    if x86::backward_batch(x, dy, dw, db, Some((w, &mut *dx))) {
+    let sizes = [w.len(), dw.len(), db.len(), x.len(), dx.len(), dy.len()];
+    if Dims::of_sample(sizes[0], sizes[2], sizes[3], sizes[5]).is_none()
+        || sizes[1] != sizes[0]
+        || sizes[4] != sizes[3]
+    {
+        inconsistent("dense_backward", "w, dw, db, x, dx, dy", sizes);
+    }
+    if F::dense_backward_tier(x, dy, dw, db, Some((w, &mut *dx))) {
         return;
     }
     portable::backward(w, x, dy, dw, db, dx);
@@ -184,6 +131,10 @@ pub fn dense_backward<F: Float>(
 
 /// [`dense_backward`] on each row of a batch, accumulating parameter gradients
 /// over the rows in order: `x` and `dx` are `[batch][in]`, `dy` is `[batch][out]`.
+///
+/// # Panics
+/// When the lengths are not those of one shape: `w` and `dw` `[out][in]`,
+/// `db` `[out]`, `x` and `dx` `[batch][in]`, `dy` `[batch][out]`.
 ///
 /// ```
 /// // W = [[1, 2]], two samples
@@ -201,15 +152,17 @@ pub fn dense_backward_batch<F: Float>(
     db: &mut [F],
     dx: &mut [F],
 ) {
-    #[cfg(target_arch = "x86_64")]
-    if x86::backward_batch(x, dy, dw, db, Some((w, &mut *dx))) {
+    if F::dense_backward_tier(x, dy, dw, db, Some((w, &mut *dx))) {
         return;
     }
-    let (n_in, n_out) = (in_size(w, db), db.len());
+    let sizes = [w.len(), dw.len(), db.len(), x.len(), dx.len(), dy.len()];
+    let Some(Dims { n_in, n_out, .. }) = Dims::of_batch(sizes[0], sizes[2], sizes[3], sizes[5])
+        .filter(|_| sizes[1] == sizes[0] && sizes[4] == sizes[3])
+    else {
+        inconsistent("dense_backward_batch", "w, dw, db, x, dx, dy", sizes);
+    };
     if n_in == 0 || n_out == 0 {
-        for dyr in dy.chunks_exact(n_out.max(1)) {
-            db.iter_mut().zip(dyr).for_each(|(d, &g)| *d += g);
-        }
+        add_rows(dy, n_out, db);
         dx.fill(F::ZERO);
         return;
     }
@@ -227,6 +180,9 @@ pub fn dense_backward_batch<F: Float>(
 /// those of [`dense_backward`]. For a network's first layer, whose input
 /// gradient training discards.
 ///
+/// # Panics
+/// When `dw.len() != dy.len()·x.len()` or `db.len() != dy.len()`.
+///
 /// ```
 /// // W = [[1, 2]] (only its shape matters here), x = [3, 4], dy = [2]
 /// let (mut dw, mut db) = ([0.0; 2], [0.0; 1]);
@@ -235,14 +191,20 @@ pub fn dense_backward_batch<F: Float>(
 /// ```
 #[inline]
 pub fn dense_backward_params<F: Float>(x: &[F], dy: &[F], dw: &mut [F], db: &mut [F]) {
-    debug_assert_eq!(dw.len(), dy.len() * x.len());
-    debug_assert_eq!(db.len(), dy.len());
+    let sizes = [dw.len(), db.len(), x.len(), dy.len()];
+    if Dims::of_sample(sizes[0], sizes[1], sizes[2], sizes[3]).is_none() {
+        inconsistent("dense_backward_params", "dw, db, x, dy", sizes);
+    }
     dense_backward_params_batch(x, dy, dw, db);
 }
 
 /// [`dense_backward_params`] over the rows of a batch, in order: `x` is
 /// `[batch][in]`, `dy` is `[batch][out]`. The bits of `dw` and `db` are those
 /// of [`dense_backward_batch`].
+///
+/// # Panics
+/// When the lengths are not those of one shape: `dw` `[out][in]`, `db`
+/// `[out]`, `x` `[batch][in]`, `dy` `[batch][out]`.
 ///
 /// ```
 /// let (mut dw, mut db) = ([0.0; 2], [0.0; 1]);
@@ -252,15 +214,16 @@ pub fn dense_backward_params<F: Float>(x: &[F], dy: &[F], dw: &mut [F], db: &mut
 /// ```
 #[inline]
 pub fn dense_backward_params_batch<F: Float>(x: &[F], dy: &[F], dw: &mut [F], db: &mut [F]) {
-    #[cfg(target_arch = "x86_64")]
-    if x86::backward_batch(x, dy, dw, db, None) {
+    if F::dense_backward_tier(x, dy, dw, db, None) {
         return;
     }
-    let (n_in, n_out) = (in_size(dw, db), db.len());
+    let sizes = [dw.len(), db.len(), x.len(), dy.len()];
+    let Some(Dims { n_in, n_out, .. }) = Dims::of_batch(sizes[0], sizes[1], sizes[2], sizes[3])
+    else {
+        inconsistent("dense_backward_params_batch", "dw, db, x, dy", sizes);
+    };
     if n_in == 0 || n_out == 0 {
-        for dyr in dy.chunks_exact(n_out.max(1)) {
-            db.iter_mut().zip(dyr).for_each(|(d, &g)| *d += g);
-        }
+        add_rows(dy, n_out, db);
         return;
     }
     for (xr, dyr) in x.chunks_exact(n_in).zip(dy.chunks_exact(n_out)) {
@@ -268,10 +231,20 @@ pub fn dense_backward_params_batch<F: Float>(x: &[F], dy: &[F], dw: &mut [F], db
     }
 }
 
-/// Inputs per output of a `[out][in]` weight matrix whose bias has `out` entries.
+/// `db += dy[r]` for each row `r` of `dy` (`[rows][n_out]`), in order.
 #[inline]
-fn in_size<F>(w: &[F], b: &[F]) -> usize {
-    w.len().checked_div(b.len()).unwrap_or(0)
+fn add_rows<F: Float>(dy: &[F], n_out: usize, db: &mut [F]) {
+    for dyr in dy.chunks_exact(n_out.max(1)) {
+        db.iter_mut().zip(dyr).for_each(|(d, &g)| *d += g);
+    }
+}
+
+/// The panic of a kernel called with lengths that are not those of one shape.
+#[cold]
+#[inline(never)]
+#[track_caller]
+fn inconsistent<const N: usize>(kernel: &str, names: &str, lengths: [usize; N]) -> ! {
+    panic!("{kernel}: inconsistent slice lengths ({names}) = {lengths:?}")
 }
 
 #[cfg(test)]

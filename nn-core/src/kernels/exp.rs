@@ -25,11 +25,10 @@
 //! holds one. The code is plain
 //! Rust over fixed `[f32; 16]` blocks that the compiler vectorizes (SSE2 on
 //! a default x86_64 build); on x86_64 the same code is also compiled with
-//! AVX2 and AVX-512 enabled and chosen by the dense kernels' tier
-//! ([`super::dense::isa`]).
+//! AVX2 and AVX-512 enabled, chosen by the selected tier
+//! ([`crate::arch::vectorized`]).
 
-#[cfg(target_arch = "x86_64")]
-mod x86;
+use crate::arch::{Kernel, vectorized};
 
 /// Values per block: one AVX-512 register, two AVX2, four SSE2.
 pub(crate) const LANES: usize = 16;
@@ -75,20 +74,22 @@ const TINY: u32 = 0x3900_0000;
 /// Replaces each value by `libm::expf(value)`, bit for bit, on the selected tier.
 #[inline]
 pub(crate) fn exp_f32(values: &mut [f32]) {
-    #[cfg(target_arch = "x86_64")]
-    x86::exp_on(super::dense::isa(), values);
-    #[cfg(not(target_arch = "x86_64"))]
-    exp_slice(values);
+    vectorized::<ExpSlice, _>(values);
 }
 
 /// [`exp_f32`] on tier `isa`, capped at what the CPU supports.
 #[cfg(test)]
-pub(crate) fn exp_f32_on(isa: super::dense::Isa, values: &mut [f32]) {
-    #[cfg(target_arch = "x86_64")]
-    x86::exp_on(isa, values);
-    #[cfg(not(target_arch = "x86_64"))]
-    {
-        let _ = isa;
+pub(crate) fn exp_f32_on(isa: crate::arch::Isa, values: &mut [f32]) {
+    crate::arch::vectorized_on::<ExpSlice, _>(isa, values);
+}
+
+/// [`exp_slice`] as a [`Kernel`], compiled per tier.
+struct ExpSlice;
+
+impl Kernel<&mut [f32]> for ExpSlice {
+    type Output = ();
+    #[inline(always)]
+    fn run(values: &mut [f32]) {
         exp_slice(values);
     }
 }

@@ -9,8 +9,11 @@ use crate::Float;
 /// `y[u] = max_{j<k} x[u·k + j]`, and `argmax[u]` = the winning `j` (the lowest
 /// on ties). `x` has `y.len()·k` entries.
 ///
-/// With `k = 0` nothing is written. The first NaN of a group wins it (as in
-/// PyTorch's `max`), so NaN propagates.
+/// The first NaN of a group wins it (as in PyTorch's `max`), so NaN
+/// propagates.
+///
+/// # Panics
+/// When `k = 0`, `x.len() != y.len()·k` or `argmax.len() != y.len()`.
 ///
 /// ```
 /// use nn_core::kernels::maxout_forward;
@@ -20,11 +23,13 @@ use crate::Float;
 /// ```
 #[inline]
 pub fn maxout_forward<F: Float>(x: &[F], k: usize, y: &mut [F], argmax: &mut [usize]) {
-    debug_assert_eq!(x.len(), y.len() * k);
-    debug_assert_eq!(argmax.len(), y.len());
-    if k == 0 {
-        return;
-    }
+    assert!(
+        k > 0 && y.len().checked_mul(k) == Some(x.len()) && argmax.len() == y.len(),
+        "maxout_forward: inconsistent lengths (x {}, k {k}, y {}, argmax {})",
+        x.len(),
+        y.len(),
+        argmax.len()
+    );
     for ((group, yu), au) in x.chunks_exact(k).zip(y.iter_mut()).zip(argmax.iter_mut()) {
         let (mut best, mut arg) = (F::NEG_INFINITY, 0);
         for (j, &v) in group.iter().enumerate() {
@@ -41,6 +46,10 @@ pub fn maxout_forward<F: Float>(x: &[F], k: usize, y: &mut [F], argmax: &mut [us
 /// Backward of [`maxout_forward`]: `dx[u·k + argmax[u]] = dy[u]`, every other
 /// entry of `dx` is 0.
 ///
+/// # Panics
+/// When `k = 0`, `dx.len() != dy.len()·k`, `argmax.len() != dy.len()`, or
+/// an `argmax` entry is not below `k`.
+///
 /// ```
 /// use nn_core::kernels::maxout_backward;
 /// let mut dx = [9.0f64; 4];
@@ -49,16 +58,16 @@ pub fn maxout_forward<F: Float>(x: &[F], k: usize, y: &mut [F], argmax: &mut [us
 /// ```
 #[inline]
 pub fn maxout_backward<F: Float>(argmax: &[usize], k: usize, dy: &[F], dx: &mut [F]) {
-    debug_assert_eq!(argmax.len(), dy.len());
-    debug_assert_eq!(dx.len(), dy.len() * k);
+    assert!(
+        k > 0 && dy.len().checked_mul(k) == Some(dx.len()) && argmax.len() == dy.len(),
+        "maxout_backward: inconsistent lengths (argmax {}, k {k}, dy {}, dx {})",
+        argmax.len(),
+        dy.len(),
+        dx.len()
+    );
     dx.fill(F::ZERO);
-    if k == 0 {
-        return;
-    }
     for ((group, &a), &g) in dx.chunks_exact_mut(k).zip(argmax).zip(dy) {
-        if let Some(d) = group.get_mut(a) {
-            *d = g;
-        }
+        group[a] = g;
     }
 }
 
@@ -74,13 +83,31 @@ mod tests {
     }
 
     #[test]
-    fn zero_group_size_and_bad_argmax_do_not_panic() {
+    #[should_panic(expected = "maxout_forward: inconsistent lengths")]
+    fn forward_refuses_a_zero_group_size() {
         let (mut y, mut a) = ([7.0f32; 1], [3usize; 1]);
         maxout_forward(&[], 0, &mut y, &mut a);
-        assert_eq!((y, a), ([7.0], [3]));
+    }
+
+    #[test]
+    #[should_panic(expected = "maxout_forward: inconsistent lengths")]
+    fn forward_refuses_a_short_input() {
+        let (mut y, mut a) = ([0.0f32; 2], [0usize; 2]);
+        maxout_forward(&[1.0, 2.0, 3.0], 2, &mut y, &mut a);
+    }
+
+    #[test]
+    #[should_panic(expected = "maxout_backward: inconsistent lengths")]
+    fn backward_refuses_a_short_input_gradient() {
+        let mut dx = [1.0f32; 3];
+        maxout_backward(&[0, 1], 2, &[1.0, 2.0], &mut dx);
+    }
+
+    #[test]
+    #[should_panic(expected = "index out of bounds")]
+    fn backward_refuses_an_argmax_outside_its_group() {
         let mut dx = [1.0f32; 2];
         maxout_backward(&[5], 2, &[1.0], &mut dx);
-        assert_eq!(dx, [0.0, 0.0]);
     }
 
     #[test]

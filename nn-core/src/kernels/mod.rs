@@ -2,9 +2,11 @@
 //!
 //! The typed layers call these, so every network shape shares one copy of each
 //! loop (small firmware), and the std side builds runtime-shaped networks from
-//! the same code. Sizes come from the slices; callers pass consistent sizes
-//! (checked by `debug_assert!` in debug builds). With inconsistent sizes a
-//! kernel never panics or reads out of bounds: it works on the common prefix.
+//! the same code. Sizes come from the slices, and every public kernel checks
+//! that they are those of one shape, in every build: the dense and maxout
+//! kernels panic on inconsistent lengths (see each one's `# Panics`), the
+//! losses return a [`LossError`](crate::LossError). None computes on a
+//! prefix or reads out of bounds.
 
 pub mod activation;
 pub mod dense;

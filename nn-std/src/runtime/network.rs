@@ -183,8 +183,10 @@ impl<F: Float> Network<F> {
     pub fn forward(&self, x: &[F]) -> Result<Vec<F>, NetworkError> {
         let batch = self.batch_of(x)?;
         let mut current = x.to_vec();
-        for layer in &self.layers {
-            let mut next = vec![F::ZERO; batch * layer.outputs];
+        for (index, layer) in self.layers.iter().enumerate() {
+            let len =
+                batch_len(batch, layer.outputs).ok_or(NetworkError::TooLarge { layer: index })?;
+            let mut next = vec![F::ZERO; len];
             layer.forward(&current, &mut next);
             current = next;
         }
@@ -197,8 +199,10 @@ impl<F: Float> Network<F> {
         let batch = self.batch_of(x)?;
         let mut values = Vec::with_capacity(self.layers.len() + 1);
         values.push(x.to_vec());
-        for layer in &self.layers {
-            let mut next = vec![F::ZERO; batch * layer.outputs];
+        for (index, layer) in self.layers.iter().enumerate() {
+            let len =
+                batch_len(batch, layer.outputs).ok_or(NetworkError::TooLarge { layer: index })?;
+            let mut next = vec![F::ZERO; len];
             layer.forward(values.last().map_or(&[], Vec::as_slice), &mut next);
             values.push(next);
         }
@@ -231,7 +235,8 @@ impl<F: Float> Network<F> {
         if !self.same_architecture(grads) || !self.owns(cache) {
             return Err(NetworkError::ArchitectureMismatch);
         }
-        let expected = cache.batch * self.outputs();
+        // `owns` checked that the cache holds `batch·outputs()` output values.
+        let expected = cache.output().len();
         if dy.len() != expected {
             return Err(NetworkError::LengthMismatch {
                 what: "dy",
@@ -243,7 +248,8 @@ impl<F: Float> Network<F> {
         let mut out = vec![Vec::new(); n + 1];
         out[n] = dy.to_vec();
         for (i, (layer, glayer)) in self.layers.iter().zip(&mut grads.layers).enumerate().rev() {
-            let mut dx = vec![F::ZERO; cache.batch * layer.inputs];
+            // The cache holds this layer's input, `batch·inputs` values.
+            let mut dx = vec![F::ZERO; cache.values[i].len()];
             layer.backward(
                 &cache.values[i],
                 &cache.values[i + 1],
@@ -283,17 +289,24 @@ impl<F: Float> Network<F> {
 
     fn owns(&self, cache: &Cache<F>) -> bool {
         cache.values.len() == self.layers.len() + 1
-            && cache.values[0].len() == cache.batch * self.inputs
+            && batch_len(cache.batch, self.inputs) == Some(cache.values[0].len())
             && self
                 .layers
                 .iter()
                 .zip(&cache.values[1..])
-                .all(|(l, v)| v.len() == cache.batch * l.outputs)
+                .all(|(l, v)| batch_len(cache.batch, l.outputs) == Some(v.len()))
     }
 
     fn tensors(&self) -> impl Iterator<Item = &Tensor<F>> {
         self.layers.iter().flat_map(|l| l.tensors.iter())
     }
+}
+
+/// Values in a batch of `batch` samples of `width` values each, or `None`
+/// instead of a wrapped product when that overflows `usize` (on a 32-bit
+/// target a batch of 2^16 samples of 2^16 values already does).
+fn batch_len(batch: usize, width: usize) -> Option<usize> {
+    batch.checked_mul(width)
 }
 
 impl<F: Float> Params<F> for Network<F> {
@@ -867,5 +880,19 @@ mod tests {
             }
         }
         assert_eq!(checked, net.num_params());
+    }
+
+    /// The batch buffers are sized by a checked product: a batch whose
+    /// values overflow `usize` (possible on a 32-bit target with a batch and
+    /// a layer width of 2^16 each, both small enough to allocate) is refused
+    /// instead of wrapping to a short buffer that the kernels would fill
+    /// only partly.
+    #[test]
+    fn batch_sizes_that_overflow_are_refused() {
+        assert_eq!(batch_len(3, 4), Some(12));
+        assert_eq!(batch_len(usize::MAX, 2), None);
+        let half = 1usize << (usize::BITS / 2);
+        assert_eq!(batch_len(half, half), None);
+        assert_eq!(batch_len(half - 1, half), Some((half - 1) * half));
     }
 }

@@ -1,6 +1,7 @@
 //! Why a `.tflite` file could not be read as an int8 fully connected model.
 
 use core::fmt;
+use nn_tflite_schema::planus;
 
 use crate::qmodel::QModelError;
 

@@ -1,5 +1,6 @@
 //! Walks the subgraph's operators and collects the fully connected layers.
 
+use nn_tflite_schema::planus;
 use planus::ReadAsRoot;
 
 use super::generated::tflite::{

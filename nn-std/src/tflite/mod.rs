@@ -28,9 +28,7 @@
 #[cfg(feature = "cli")]
 mod check;
 mod error;
-#[allow(missing_docs, clippy::all, unused_imports, dead_code)]
-#[rustfmt::skip]
-mod generated;
+use nn_tflite_schema as generated;
 mod graph;
 mod names;
 #[cfg(test)]

@@ -1,6 +1,7 @@
 //! Error paths and optional operators, on edited copies of the reference
 //! Digits model (decoded with planus' owned types, changed, re-encoded).
 
+use nn_tflite_schema::planus;
 use planus::ReadAsRoot;
 
 use super::generated::tflite::{

@@ -1,4 +1,10 @@
+extern crate std;
+
 use super::*;
+#[cfg(target_arch = "x86_64")]
+use crate::arch::x86::dense::{backward_batch_on as backward_on, forward_batch_on as forward_on};
+#[cfg(target_arch = "x86_64")]
+use crate::arch::{Isa, tiers_to_test};
 
 #[test]
 fn batch_equals_rows_bit_for_bit() {
@@ -26,11 +32,112 @@ fn backward_is_the_closed_form() {
 }
 
 #[test]
-fn inconsistent_sizes_do_not_panic_in_release_kernels() {
-    // The zero-input layer: y = b.
+fn zero_inputs_give_the_bias() {
     let mut y = [0.0f32; 2];
     dense_forward(&[], &[1.0, 2.0], &[], &mut y);
     assert_eq!(y, [1.0, 2.0]);
+    let mut y = [0.0f64; 6];
+    dense_forward_batch(&[], &[1.0, 2.0], &[], &mut y);
+    assert_eq!(y, [1.0, 2.0, 1.0, 2.0, 1.0, 2.0]);
+    let (mut db, mut dx) = ([0.5f32; 2], [7.0f32; 0]);
+    dense_backward_batch(&[], &[], &[1.0, 2.0, 3.0, 4.0], &mut [], &mut db, &mut dx);
+    assert_eq!(db, [4.5, 6.5]);
+}
+
+/// One consistent shape (2 rows, 3 inputs, 2 outputs) and its buffers, with
+/// `short` taking one value off the slice it names.
+fn shape(short: &str) -> [std::vec::Vec<f32>; 7] {
+    let len = |name: &str, n: usize| n - usize::from(name == short);
+    [
+        std::vec![0.5; len("w", 6)],
+        std::vec![0.5; len("b", 2)],
+        std::vec![0.5; len("x", 6)],
+        std::vec![0.5; len("y", 4)],
+        std::vec![0.5; len("dw", 6)],
+        std::vec![0.5; len("dx", 6)],
+        std::vec![0.5; len("dy", 4)],
+    ]
+}
+
+/// Lengths that are not those of one shape are refused by every x86 tier
+/// (which then leaves the call to the portable code) and make the public
+/// kernels panic, whatever the tier: before, a short `dx` silently skipped
+/// columns and a short `y` computed a prefix.
+#[test]
+fn inconsistent_lengths_panic_on_every_tier() {
+    use std::panic::{AssertUnwindSafe, catch_unwind};
+    for short in ["w", "b", "x", "y", "dw", "dx", "dy"] {
+        let [w, b, x, mut y, mut dw, mut dx, dy] = shape(short);
+        let mut db = b.clone();
+        #[cfg(target_arch = "x86_64")]
+        for tier in tiers_to_test(
+            "inconsistent_lengths_panic_on_every_tier",
+            &[Isa::Avx2, Isa::Avx512],
+        ) {
+            if ["w", "b", "x", "y"].contains(&short) {
+                assert!(!forward_on(tier, &w, &b, &x, &mut y), "{tier:?} {short}");
+            }
+            if short != "y" {
+                let grad = Some((&w[..], &mut dx[..]));
+                assert!(
+                    !backward_on(tier, &x, &dy, &mut dw, &mut db, grad),
+                    "{tier:?} {short}"
+                );
+            }
+        }
+        if ["w", "b", "x", "y"].contains(&short) {
+            let forward = catch_unwind(AssertUnwindSafe(|| {
+                dense_forward_batch(&w, &b, &x, &mut y);
+            }));
+            assert!(forward.is_err(), "forward, short {short}");
+        }
+        if short != "y" {
+            let backward = catch_unwind(AssertUnwindSafe(|| {
+                dense_backward_batch(&w, &x, &dy, &mut dw, &mut db, &mut dx);
+            }));
+            assert!(backward.is_err(), "backward, short {short}");
+        }
+    }
+}
+
+#[test]
+#[should_panic(expected = "dense_forward: inconsistent slice lengths")]
+fn dense_forward_refuses_a_short_output() {
+    dense_forward(&[1.0f32; 6], &[0.0; 2], &[1.0; 3], &mut [0.0; 1]);
+}
+
+#[test]
+#[should_panic(expected = "dense_forward_batch: inconsistent slice lengths")]
+fn dense_forward_batch_refuses_a_short_output() {
+    dense_forward_batch(&[1.0f32; 6], &[0.0; 2], &[1.0; 6], &mut [0.0; 3]);
+}
+
+#[test]
+#[should_panic(expected = "dense_backward: inconsistent slice lengths")]
+fn dense_backward_refuses_a_short_input_gradient() {
+    let (mut dw, mut db, mut dx) = ([0.0f64; 6], [0.0; 2], [0.0; 2]);
+    dense_backward(&[1.0; 6], &[1.0; 3], &[1.0; 2], &mut dw, &mut db, &mut dx);
+}
+
+#[test]
+#[should_panic(expected = "dense_backward_batch: inconsistent slice lengths")]
+fn dense_backward_batch_refuses_a_short_input_gradient() {
+    let (mut dw, mut db, mut dx) = ([0.0f32; 6], [0.0; 2], [0.0; 5]);
+    dense_backward_batch(&[1.0; 6], &[1.0; 6], &[1.0; 4], &mut dw, &mut db, &mut dx);
+}
+
+#[test]
+#[should_panic(expected = "dense_backward_params: inconsistent slice lengths")]
+fn dense_backward_params_refuses_a_short_bias_gradient() {
+    let (mut dw, mut db) = ([0.0f32; 6], [0.0; 1]);
+    dense_backward_params(&[1.0; 3], &[1.0; 2], &mut dw, &mut db);
+}
+
+#[test]
+#[should_panic(expected = "dense_backward_params_batch: inconsistent slice lengths")]
+fn dense_backward_params_batch_refuses_a_short_output_gradient() {
+    let (mut dw, mut db) = ([0.0f32; 6], [0.0; 2]);
+    dense_backward_params_batch(&[1.0; 6], &[1.0; 3], &mut dw, &mut db);
 }
 
 #[test]
@@ -87,8 +194,10 @@ fn bits(s: &[f32]) -> impl Iterator<Item = u32> + '_ {
 #[cfg(target_arch = "x86_64")]
 #[test]
 fn every_tier_is_bit_identical_to_portable() {
-    let tiers = [Isa::Avx2, Isa::Avx512];
-    let detected = x86::detect();
+    let tiers = tiers_to_test(
+        "every_tier_is_bit_identical_to_portable",
+        &[Isa::Avx2, Isa::Avx512],
+    );
     let mut g = Gen(7);
     let mut checked = 0;
     for n_in in [1usize, 3, 7, 8, 9, 15, 16, 17, 24, 31, 33, 64, 70] {
@@ -139,16 +248,16 @@ fn every_tier_is_bit_identical_to_portable() {
                     "params db in={n_in} out={n_out}"
                 );
 
-                for &tier in tiers.iter().filter(|&&t| t <= detected) {
+                for &tier in &tiers {
                     let mut y = [0.0f32; 143];
                     let y = &mut y[..rows * n_out];
-                    assert!(x86::forward_batch_on(tier, w, b, x, y));
+                    assert!(forward_on(tier, w, b, x, y));
                     assert!(
                         bits(y).eq(bits(y_ref)),
                         "forward {tier:?} in={n_in} out={n_out} rows={rows}"
                     );
                     let (mut dw, mut db, mut dx) = (dw0, [0.5f32; 13], [0.0f32; 770]);
-                    assert!(x86::backward_batch_on(
+                    assert!(backward_on(
                         tier,
                         x,
                         dy,
@@ -161,7 +270,7 @@ fn every_tier_is_bit_identical_to_portable() {
                     assert!(bits(&db).eq(bits(&db_ref)), "db {what}");
                     assert!(bits(&dx).eq(bits(&dx_ref)), "dx {what}");
                     let (mut dw, mut db) = (dw0, [0.5f32; 13]);
-                    assert!(x86::backward_batch_on(
+                    assert!(backward_on(
                         tier,
                         x,
                         dy,
@@ -176,10 +285,7 @@ fn every_tier_is_bit_identical_to_portable() {
             }
         }
     }
-    // On a CPU without AVX2 nothing is specialized and nothing to compare.
-    if detected >= Isa::Avx2 {
-        assert!(checked >= 13 * 10 * 8);
-    }
+    assert_eq!(checked, 13 * 10 * 8 * tiers.len());
 }
 
 #[cfg(target_arch = "x86_64")]
@@ -187,7 +293,7 @@ fn every_tier_is_bit_identical_to_portable() {
 fn tiers_decline_what_they_do_not_handle() {
     let mut y = [0.0f32; 2];
     // Sizes that do not match exactly, and f64, go to the portable kernels.
-    assert!(!x86::forward_batch_on(
+    assert!(!forward_on(
         Isa::Avx512,
         &[1.0f32; 5],
         &[0.0; 2],
@@ -195,34 +301,19 @@ fn tiers_decline_what_they_do_not_handle() {
         &mut y
     ));
     let mut y64 = [0.0f64; 2];
-    assert!(!x86::forward_batch_on(
-        Isa::Avx512,
+    assert!(!<f64 as crate::float::sealed::Sealed>::dense_forward_tier(
         &[1.0f64; 4],
         &[0.0; 2],
         &[1.0; 2],
         &mut y64
     ));
-    assert!(!x86::forward_batch_on(
+    assert!(!forward_on(
         Isa::Portable,
         &[1.0f32; 4],
         &[0.0; 2],
         &[1.0; 2],
         &mut y
     ));
-}
-
-#[test]
-fn selected_tier_never_exceeds_the_cpu() {
-    let best = isa();
-    assert_eq!(set_isa(Isa::Portable), Isa::Portable);
-    assert_eq!(isa(), Isa::Portable);
-    assert_eq!(
-        set_isa(Isa::Avx512),
-        best,
-        "asking for more gives what the CPU has"
-    );
-    set_isa(best);
-    assert_eq!(isa(), best);
 }
 
 /// Long rows (several input chunks of the blocked kernels), many outputs
@@ -232,7 +323,10 @@ fn selected_tier_never_exceeds_the_cpu() {
 fn long_rows_are_bit_identical_to_portable() {
     extern crate std;
     use std::vec;
-    let detected = x86::detect();
+    let tiers = tiers_to_test(
+        "long_rows_are_bit_identical_to_portable",
+        &[Isa::Avx2, Isa::Avx512],
+    );
     let mut g = Gen(11);
     for (n_in, n_out, rows) in [
         (300, 9, 8),
@@ -273,19 +367,16 @@ fn long_rows_are_bit_identical_to_portable() {
                 &mut dx_ref[r * n_in..][..n_in],
             );
         }
-        for tier in [Isa::Avx2, Isa::Avx512]
-            .into_iter()
-            .filter(|&t| t <= detected)
-        {
+        for &tier in &tiers {
             let mut y = vec![0.0f32; rows * n_out];
-            assert!(x86::forward_batch_on(tier, &w, &b, &x, &mut y));
+            assert!(forward_on(tier, &w, &b, &x, &mut y));
             assert!(
                 bits(&y).eq(bits(&y_ref)),
                 "forward {tier:?} {n_in}x{n_out} rows={rows}"
             );
             let (mut dw, mut db, mut dx) =
                 (dw0.clone(), vec![0.5f32; n_out], vec![1.0f32; rows * n_in]);
-            assert!(x86::backward_batch_on(
+            assert!(backward_on(
                 tier,
                 &x,
                 &dy,
@@ -297,9 +388,7 @@ fn long_rows_are_bit_identical_to_portable() {
             assert!(bits(&db).eq(bits(&db_ref)), "db {tier:?} {n_in}x{n_out}");
             assert!(bits(&dx).eq(bits(&dx_ref)), "dx {tier:?} {n_in}x{n_out}");
             let (mut dw, mut db) = (dw0.clone(), vec![0.5f32; n_out]);
-            assert!(x86::backward_batch_on(
-                tier, &x, &dy, &mut dw, &mut db, None
-            ));
+            assert!(backward_on(tier, &x, &dy, &mut dw, &mut db, None));
             assert!(
                 bits(&dw).eq(bits(&dw_ref)),
                 "params-only dw {tier:?} {n_in}x{n_out}"

@@ -4,15 +4,13 @@ extern crate std;
 
 use super::*;
 use crate::Float;
-use crate::kernels::dense::{Isa, detected_isa, isa, set_isa};
+use crate::arch::{Isa, isa, set_isa, tiers_to_test};
 use std::vec::Vec;
 
-/// The tiers this CPU runs (asking for a higher one would test a lower one twice).
-fn tiers() -> Vec<Isa> {
-    [Isa::Portable, Isa::Avx2, Isa::Avx512]
-        .into_iter()
-        .filter(|&t| t <= detected_isa())
-        .collect()
+/// The tiers this CPU runs (asking for a higher one would test a lower one
+/// twice); the others are reported as skipped for `test`.
+fn tiers(test: &str) -> Vec<Isa> {
+    tiers_to_test(test, &[Isa::Portable, Isa::Avx2, Isa::Avx512])
 }
 
 /// Runs `bits` through tier `tier` in one slice and compares with libm lane by lane.
@@ -81,7 +79,7 @@ fn constants_are_libms_literals() {
 #[test]
 fn edges_match_libm_on_every_tier() {
     let e = edges();
-    for tier in tiers() {
+    for tier in tiers("edges_match_libm_on_every_tier") {
         check(tier, &e);
         // Each edge in every lane of a block, among ordinary values.
         for &b in &e {
@@ -103,7 +101,7 @@ fn every_1021st_bit_pattern_matches_libm_on_every_tier() {
         .step_by(STEP as usize)
         .map(|b| b as u32)
         .collect();
-    for tier in tiers() {
+    for tier in tiers("every_1021st_bit_pattern_matches_libm_on_every_tier") {
         for part in sample.chunks(4099) {
             check(tier, part);
         }
@@ -133,7 +131,7 @@ fn all_slice_lengths_and_tails_match_libm() {
             _ => (-20.0 + 0.731 * i as f32).to_bits(),
         }
     };
-    for tier in tiers() {
+    for tier in tiers("all_slice_lengths_and_tails_match_libm") {
         for len in 0..=40 {
             for start in 0..3 {
                 let bits: Vec<u32> = (start..start + len).map(pool).collect();
@@ -149,7 +147,7 @@ fn float_trait_dispatches_on_the_selected_tier() {
         .map(|i| (-25.0 + 0.1 * i as f32).to_bits())
         .collect();
     let best = isa();
-    for tier in tiers() {
+    for tier in tiers("float_trait_dispatches_on_the_selected_tier") {
         set_isa(tier);
         let mut v: Vec<f32> = bits.iter().map(|&b| f32::from_bits(b)).collect();
         f32::exp_in_place(&mut v);
@@ -172,7 +170,7 @@ fn float_trait_dispatches_on_the_selected_tier() {
 fn exhaustive_all_bit_patterns_on_every_tier() {
     const BLOCK: usize = 1 << 16;
     let mut v = std::vec![0.0f32; BLOCK];
-    for tier in tiers() {
+    for tier in tiers("exhaustive_all_bit_patterns_on_every_tier") {
         let start = std::time::Instant::now();
         for hi in 0..(1u64 << 32) / BLOCK as u64 {
             let base = (hi * BLOCK as u64) as u32;

@@ -1,4 +1,4 @@
-// Generated code: do not edit. Reader (and builder) for `schema.fbs` beside this file, a cut of
+// Generated code: do not edit. Reader (and builder) for `schema.fbs` in this crate's root, a cut of
 // TensorFlow Lite's schema (tensorflow/tflite-micro e142972d4f4382f77faa8212b7c70b37d28b9cb9,
 // tensorflow/compiler/mlir/lite/schema/schema.fbs; see the header of schema.fbs).
 // Made with planus-cli 1.3.0 (`cargo install planus-cli --version 1.3.0 --locked`), for the planus

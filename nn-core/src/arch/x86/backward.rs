@@ -1,0 +1,350 @@
+//! The dense backward pass, one implementation for every vector width:
+//!
+//! - `dw[o][i] += Σ_r (in order) dy[r][o]·x[r][i]`, tiles of outputs × input
+//!   vectors held in registers while the batch rows stream through;
+//! - `dx[r][i] = Σ_o (in order, from 0) w[o][i]·dy[r][o]`, tiles of rows ×
+//!   input vectors summing over the outputs.
+//!
+//! Both products are element-wise along the inputs (each element's sum runs
+//! over rows or outputs in order), so the width of a vector changes no
+//! element's operations: the code is generic over [`Lanes`] (8 lanes with
+//! AVX2, 16 with AVX-512) and compiled once per tier by the
+//! `#[target_feature]` entry points at the bottom, into which everything
+//! else is inlined (the pattern of the slice `exp`).
+
+use core::arch::x86_64::*;
+
+use super::dense::{BackPtrs, tail_mask};
+use crate::kernels::dense::dims::Dims;
+
+/// A vector register of `f32` lanes and the operations the backward pass
+/// needs. Every method is `unsafe`: the CPU must support the register's
+/// instructions (the entry points enable them), and pointers must be valid
+/// for the lanes they touch.
+trait Lanes: Copy {
+    /// Floats per register.
+    const N: usize;
+    /// Which lanes a tail load or store touches.
+    type Mask: Copy;
+    /// The first `rem` lanes, or all when `rem == 0`.
+    unsafe fn mask(rem: usize) -> Self::Mask;
+    /// All lanes `+0`.
+    unsafe fn zero() -> Self;
+    /// `N` floats from `p`, or the first `rem` (the rest zero) when `rem != 0`.
+    unsafe fn load(p: *const f32, rem: usize, m: Self::Mask) -> Self;
+    /// Stores `N` floats at `p`, or only the first `rem` when `rem != 0`.
+    unsafe fn store(p: *mut f32, v: Self, rem: usize, m: Self::Mask);
+    /// `*p` in every lane.
+    unsafe fn splat(p: *const f32) -> Self;
+    /// `a + b·c`: a multiply, then an add, each rounded (no FMA).
+    unsafe fn add_mul(a: Self, b: Self, c: Self) -> Self;
+}
+
+impl Lanes for __m256 {
+    const N: usize = 8;
+    type Mask = __m256i;
+    #[inline(always)]
+    unsafe fn mask(rem: usize) -> __m256i {
+        // SAFETY: AVX2 by the trait's contract.
+        unsafe { tail_mask(rem) }
+    }
+    #[inline(always)]
+    unsafe fn zero() -> Self {
+        // SAFETY: AVX by the trait's contract.
+        unsafe { _mm256_setzero_ps() }
+    }
+    #[inline(always)]
+    unsafe fn load(p: *const f32, rem: usize, m: __m256i) -> Self {
+        // SAFETY: by the trait's contract (masked lanes are not read).
+        unsafe {
+            if rem == 0 {
+                _mm256_loadu_ps(p)
+            } else {
+                _mm256_maskload_ps(p, m)
+            }
+        }
+    }
+    #[inline(always)]
+    unsafe fn store(p: *mut f32, v: Self, rem: usize, m: __m256i) {
+        // SAFETY: by the trait's contract (masked lanes are not written).
+        unsafe {
+            if rem == 0 {
+                _mm256_storeu_ps(p, v)
+            } else {
+                _mm256_maskstore_ps(p, m, v)
+            }
+        }
+    }
+    #[inline(always)]
+    unsafe fn splat(p: *const f32) -> Self {
+        // SAFETY: by the trait's contract.
+        unsafe { _mm256_broadcast_ss(&*p) }
+    }
+    #[inline(always)]
+    unsafe fn add_mul(a: Self, b: Self, c: Self) -> Self {
+        // SAFETY: AVX by the trait's contract.
+        unsafe { _mm256_add_ps(a, _mm256_mul_ps(b, c)) }
+    }
+}
+
+impl Lanes for __m512 {
+    const N: usize = 16;
+    type Mask = __mmask16;
+    #[inline(always)]
+    unsafe fn mask(rem: usize) -> __mmask16 {
+        if rem == 0 {
+            u16::MAX
+        } else {
+            (1u16 << rem) - 1
+        }
+    }
+    #[inline(always)]
+    unsafe fn zero() -> Self {
+        // SAFETY: AVX-512F by the trait's contract.
+        unsafe { _mm512_setzero_ps() }
+    }
+    #[inline(always)]
+    unsafe fn load(p: *const f32, _rem: usize, m: __mmask16) -> Self {
+        // SAFETY: by the trait's contract (masked lanes are not read).
+        unsafe { _mm512_maskz_loadu_ps(m, p) }
+    }
+    #[inline(always)]
+    unsafe fn store(p: *mut f32, v: Self, _rem: usize, m: __mmask16) {
+        // SAFETY: by the trait's contract (masked lanes are not written).
+        unsafe { _mm512_mask_storeu_ps(p, m, v) }
+    }
+    #[inline(always)]
+    unsafe fn splat(p: *const f32) -> Self {
+        // SAFETY: by the trait's contract.
+        unsafe { _mm512_set1_ps(*p) }
+    }
+    #[inline(always)]
+    unsafe fn add_mul(a: Self, b: Self, c: Self) -> Self {
+        // SAFETY: AVX-512F by the trait's contract.
+        unsafe { _mm512_add_ps(a, _mm512_mul_ps(b, c)) }
+    }
+}
+
+/// The backward pass with AVX2: tiles of 4 outputs × 2 vectors for `dw`,
+/// 4 rows × 2 vectors for `dx`.
+///
+/// # Safety
+/// AVX2 available; pointers valid for the sizes in `d` (see [`BackPtrs`]).
+#[target_feature(enable = "avx2")]
+pub(super) unsafe fn backward_avx2(d: Dims, p: BackPtrs) {
+    // SAFETY: this function's contract, with AVX2 enabled here.
+    unsafe { backward::<__m256, 4, 2, 4, 2>(d, p) }
+}
+
+/// The backward pass with AVX-512: 32 registers allow tiles of 6 × 3.
+///
+/// # Safety
+/// AVX-512F/VL available; pointers as in [`backward_avx2`].
+#[target_feature(enable = "avx2,avx512f,avx512vl")]
+pub(super) unsafe fn backward_avx512(d: Dims, p: BackPtrs) {
+    // SAFETY: this function's contract, with AVX-512 enabled here.
+    unsafe { backward::<__m512, 6, 3, 6, 3>(d, p) }
+}
+
+/// `dw` in tiles of `OW` outputs × `VW` vectors, then (unless `dx` is null)
+/// `dx` in tiles of `RX` rows × `VX` vectors; one sample takes wide tiles of
+/// 1 × 8 vectors, so that enough sums are in flight.
+///
+/// # Safety
+/// `L`'s instructions available; pointers valid for the sizes in `d`.
+#[inline(always)]
+unsafe fn backward<L: Lanes, const OW: usize, const VW: usize, const RX: usize, const VX: usize>(
+    d: Dims,
+    p: BackPtrs,
+) {
+    let n_in = d.n_in;
+    let mut i = 0;
+    // SAFETY: (whole body) every column block covers inputs i..i+N·V <=
+    // n_in, or a last vector masked to the `n_in - i < N` inputs left (a
+    // constant `rem = 0` elsewhere, so full vectors need no mask); the rest
+    // by this function's contract.
+    unsafe {
+        while i + VW * L::N <= n_in {
+            dw_cols::<L, OW, VW>(d, p, i, 0);
+            i += VW * L::N;
+        }
+        while i + L::N <= n_in {
+            dw_cols::<L, OW, 1>(d, p, i, 0);
+            i += L::N;
+        }
+        if i < n_in {
+            dw_cols::<L, OW, 1>(d, p, i, n_in - i);
+        }
+        if p.dx.is_null() {
+            return;
+        }
+        if d.rows == 1 {
+            dx_cols::<L, 1, 8>(d, p);
+        } else {
+            dx_cols::<L, RX, VX>(d, p);
+        }
+    }
+}
+
+/// `dx` over all input columns: blocks of `V` vectors, then single vectors,
+/// then a masked one for the inputs left, each in tiles of `R` rows.
+///
+/// # Safety
+/// As [`backward`].
+#[inline(always)]
+unsafe fn dx_cols<L: Lanes, const R: usize, const V: usize>(d: Dims, p: BackPtrs) {
+    let n_in = d.n_in;
+    let mut i = 0;
+    // SAFETY: as in `backward`.
+    unsafe {
+        while i + V * L::N <= n_in {
+            dx_rows::<L, R, V>(d, p, i, 0);
+            i += V * L::N;
+        }
+        while i + L::N <= n_in {
+            dx_rows::<L, R, 1>(d, p, i, 0);
+            i += L::N;
+        }
+        if i < n_in {
+            dx_rows::<L, R, 1>(d, p, i, n_in - i);
+        }
+    }
+}
+
+/// All outputs of one block of input columns: tiles of `O` outputs, then
+/// the edge in tiles of 2 and 1 (`rem != 0` only with `V == 1`).
+///
+/// # Safety
+/// As [`backward`], with the columns inside the matrix.
+#[inline(always)]
+unsafe fn dw_cols<L: Lanes, const O: usize, const V: usize>(
+    d: Dims,
+    p: BackPtrs,
+    i: usize,
+    rem: usize,
+) {
+    let mut o = 0;
+    // SAFETY: tiles cover outputs o..o+O' <= n_out.
+    unsafe {
+        while o + O <= d.n_out {
+            dw_tile::<L, O, V>(d, p, o, i, rem);
+            o += O;
+        }
+        while o + 2 <= d.n_out {
+            dw_tile::<L, 2, V>(d, p, o, i, rem);
+            o += 2;
+        }
+        if o < d.n_out {
+            dw_tile::<L, 1, V>(d, p, o, i, rem);
+        }
+    }
+}
+
+/// One `O × V` tile of `dw` at output `o`, input `i`.
+///
+/// # Safety
+/// As [`backward`], with the tile inside the matrix.
+#[inline(always)]
+unsafe fn dw_tile<L: Lanes, const O: usize, const V: usize>(
+    d: Dims,
+    p: BackPtrs,
+    o: usize,
+    i: usize,
+    rem: usize,
+) {
+    let Dims { rows, n_in, n_out } = d;
+    // SAFETY: the tile is in bounds by this function's contract; tail loads
+    // and stores touch only the `rem` lanes in bounds.
+    unsafe {
+        let m = L::mask(rem);
+        let mut acc = [[L::zero(); V]; O];
+        for (q, acc_q) in acc.iter_mut().enumerate() {
+            for (v, a) in acc_q.iter_mut().enumerate() {
+                *a = L::load(p.dw.add((o + q) * n_in + i + v * L::N), rem, m);
+            }
+        }
+        for r in 0..rows {
+            let mut xv = [L::zero(); V];
+            for (v, xv) in xv.iter_mut().enumerate() {
+                *xv = L::load(p.x.add(r * n_in + i + v * L::N), rem, m);
+            }
+            for (q, acc_q) in acc.iter_mut().enumerate() {
+                let g = L::splat(p.dy.add(r * n_out + o + q));
+                for (a, &xv) in acc_q.iter_mut().zip(&xv) {
+                    *a = L::add_mul(*a, g, xv);
+                }
+            }
+        }
+        for (q, acc_q) in acc.iter().enumerate() {
+            for (v, &a) in acc_q.iter().enumerate() {
+                L::store(p.dw.add((o + q) * n_in + i + v * L::N), a, rem, m);
+            }
+        }
+    }
+}
+
+/// All rows of one block of input columns: tiles of `R` rows, then the
+/// edge in tiles of 2 and 1 (`rem != 0` only with `V == 1`).
+///
+/// # Safety
+/// As [`backward`], with the columns inside the matrix.
+#[inline(always)]
+unsafe fn dx_rows<L: Lanes, const R: usize, const V: usize>(
+    d: Dims,
+    p: BackPtrs,
+    i: usize,
+    rem: usize,
+) {
+    let mut r = 0;
+    // SAFETY: tiles cover rows r..r+R' <= rows.
+    unsafe {
+        while r + R <= d.rows {
+            dx_tile::<L, R, V>(d, p, r, i, rem);
+            r += R;
+        }
+        while r + 2 <= d.rows {
+            dx_tile::<L, 2, V>(d, p, r, i, rem);
+            r += 2;
+        }
+        if r < d.rows {
+            dx_tile::<L, 1, V>(d, p, r, i, rem);
+        }
+    }
+}
+
+/// One `R × V` tile of `dx` at row `r`, input `i`.
+///
+/// # Safety
+/// As [`backward`], with the tile inside the matrix.
+#[inline(always)]
+unsafe fn dx_tile<L: Lanes, const R: usize, const V: usize>(
+    d: Dims,
+    p: BackPtrs,
+    r: usize,
+    i: usize,
+    rem: usize,
+) {
+    let Dims { n_in, n_out, .. } = d;
+    // SAFETY: as in `dw_tile`.
+    unsafe {
+        let m = L::mask(rem);
+        let mut acc = [[L::zero(); V]; R];
+        for o in 0..n_out {
+            let mut wv = [L::zero(); V];
+            for (v, wv) in wv.iter_mut().enumerate() {
+                *wv = L::load(p.w.add(o * n_in + i + v * L::N), rem, m);
+            }
+            for (q, acc_q) in acc.iter_mut().enumerate() {
+                let g = L::splat(p.dy.add((r + q) * n_out + o));
+                for (a, &wv) in acc_q.iter_mut().zip(&wv) {
+                    *a = L::add_mul(*a, wv, g);
+                }
+            }
+        }
+        for (q, acc_q) in acc.iter().enumerate() {
+            for (v, &a) in acc_q.iter().enumerate() {
+                L::store(p.dx.add((r + q) * n_in + i + v * L::N), a, rem, m);
+            }
+        }
+    }
+}

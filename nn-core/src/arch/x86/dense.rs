@@ -1,0 +1,439 @@
+//! The `f32` dense kernels for AVX2 and AVX-512VL.
+//!
+//! Every kernel here computes exactly the operations of the portable
+//! kernels (`kernels::dense::portable`), in the same order (eight-lane
+//! partial sums, multiply then add, the same reduction tree; sums over
+//! outputs or batch rows in increasing order), so results are bit-identical
+//! to the portable build on any target. The speed comes from register
+//! blocking (several rows and outputs share each load), 256-bit vectors,
+//! and, in the AVX-512 tier, the 32 vector registers of AVX-512VL that
+//! allow larger blocks plus 512-bit vectors in the backward pass
+//! (element-wise there, so wider vectors change no element's operations).
+//! FMA is deliberately not used: fused rounding would break bit-identity
+//! with devices, and on AMD Zen the separate multiply and add pipes give the
+//! same throughput.
+//!
+//! The `unsafe` here: calls into `#[target_feature]` functions after
+//! detection, and vector loads and stores through pointers whose ranges are
+//! checked up front by [`Dims::of_batch`] (checked arithmetic).
+
+use core::arch::x86_64::*;
+
+use super::backward::{backward_avx2, backward_avx512};
+use super::detect;
+use crate::arch::Isa;
+use crate::kernels::dense::dims::Dims;
+use crate::kernels::dense::portable::{LANES, reduce};
+
+/// Batched forward `y[r] = W x[r] + b` on tier `isa` (capped at what the CPU
+/// supports). Returns `false` (and does nothing) when the portable kernel
+/// must run instead: no vector tier, an empty dimension, or lengths that are
+/// not those of one shape.
+#[inline]
+pub(crate) fn forward_batch_on(isa: Isa, w: &[f32], b: &[f32], x: &[f32], y: &mut [f32]) -> bool {
+    let isa = isa.min(detect());
+    if isa == Isa::Portable {
+        return false;
+    }
+    let Some(d) = Dims::of_batch(w.len(), b.len(), x.len(), y.len()) else {
+        return false;
+    };
+    if d.n_in == 0 || d.n_out == 0 {
+        return false;
+    }
+    // SAFETY: the tier was detected as supported (capped at `detect`), and
+    // the slice lengths are those of `d` (checked above), which is the
+    // contract of the kernels.
+    unsafe {
+        match isa {
+            Isa::Avx512 => forward_avx512(d, w.as_ptr(), b.as_ptr(), x.as_ptr(), y.as_mut_ptr()),
+            _ => forward_avx2(d, w.as_ptr(), b.as_ptr(), x.as_ptr(), y.as_mut_ptr()),
+        }
+    }
+    true
+}
+
+/// Batched backward on tier `isa`; `false` as in [`forward_batch_on`].
+/// `input_grad` is `(w, dx)`: with `None`, only the parameter gradients are
+/// computed (`w` is needed only for `dx`).
+#[inline]
+pub(crate) fn backward_batch_on(
+    isa: Isa,
+    x: &[f32],
+    dy: &[f32],
+    dw: &mut [f32],
+    db: &mut [f32],
+    input_grad: Option<(&[f32], &mut [f32])>,
+) -> bool {
+    let isa = isa.min(detect());
+    if isa == Isa::Portable {
+        return false;
+    }
+    let Some(d) = Dims::of_batch(dw.len(), db.len(), x.len(), dy.len()) else {
+        return false;
+    };
+    if d.n_in == 0 || d.n_out == 0 {
+        return false;
+    }
+    // Null pointers when no input gradient is wanted: the kernels skip `dx`.
+    let (w, dx) = match input_grad {
+        None => (core::ptr::null(), core::ptr::null_mut()),
+        Some((w, dx)) => {
+            if w.len() != dw.len() || dx.len() != x.len() {
+                return false;
+            }
+            (w.as_ptr(), dx.as_mut_ptr())
+        }
+    };
+    for g in dy.chunks_exact(d.n_out) {
+        db.iter_mut().zip(g).for_each(|(d, &g)| *d += g);
+    }
+    let p = BackPtrs {
+        w,
+        x: x.as_ptr(),
+        dy: dy.as_ptr(),
+        dw: dw.as_mut_ptr(),
+        dx,
+    };
+    // SAFETY: as in `forward_batch_on`: tier supported, lengths checked against
+    // `d`; `w` and `dx` are null together, and then never read.
+    unsafe {
+        match isa {
+            Isa::Avx512 => backward_avx512(d, p),
+            _ => backward_avx2(d, p),
+        }
+    }
+    true
+}
+
+/// Pointers of a backward call: `w`, `dw` hold `n_out·n_in`, `x`, `dx`
+/// `rows·n_in`, `dy` `rows·n_out` floats. Null `w` and `dx` mean that only
+/// the parameter gradients are wanted: the `dx` phase is skipped.
+#[derive(Clone, Copy)]
+pub(super) struct BackPtrs {
+    pub(super) w: *const f32,
+    pub(super) x: *const f32,
+    pub(super) dy: *const f32,
+    pub(super) dw: *mut f32,
+    pub(super) dx: *mut f32,
+}
+
+// ---------------------------------------------------------------------------
+// Forward entry points: the same generic code, compiled with each feature
+// set (the backward ones are in `backward`). Safety contract of both: the CPU supports the enabled features, and the
+// pointers are valid for the sizes in `d` (see `Dims` and `BackPtrs`), `y`,
+// `dw`, `dx` writable and not overlapping the inputs.
+
+#[target_feature(enable = "avx2")]
+unsafe fn forward_avx2(d: Dims, w: *const f32, b: *const f32, x: *const f32, y: *mut f32) {
+    // 2 rows × 4 outputs, or 4 rows × 2 outputs when the outputs do not come
+    // in fours; 16 registers allow no more (docs/BENCHMARKS.md, tile sizes).
+    // SAFETY: the contract of this function is the contract of `forward`.
+    unsafe {
+        if d.n_out.is_multiple_of(4) {
+            forward::<2, 4>(d, w, b, x, y)
+        } else {
+            forward::<4, 2>(d, w, b, x, y)
+        }
+    }
+}
+
+#[target_feature(enable = "avx2,avx512f,avx512vl")]
+unsafe fn forward_avx512(d: Dims, w: *const f32, b: *const f32, x: *const f32, y: *mut f32) {
+    // 256-bit vectors with 32 registers. Short rows (where the reductions
+    // weigh most) in blocks of 3 rows × 8 outputs when the outputs come in
+    // eights, otherwise 4 rows × 4 outputs (docs/BENCHMARKS.md, tile sizes).
+    // SAFETY: the contract of this function is the contract of `forward`.
+    unsafe {
+        if d.n_out.is_multiple_of(8) && d.n_in <= 256 {
+            forward::<3, 8>(d, w, b, x, y)
+        } else {
+            forward::<4, 4>(d, w, b, x, y)
+        }
+    }
+}
+
+// ---------------------------------------------------------------------------
+// Forward: y[r][o] = reduce(8-lane Σ w[o][i]·x[r][i]) + b[o].
+
+/// Mask of the first `rem` (< 8) lanes.
+#[target_feature(enable = "avx2")]
+#[inline]
+pub(super) fn tail_mask(rem: usize) -> __m256i {
+    _mm256_cmpgt_epi32(
+        _mm256_set1_epi32(rem as i32),
+        _mm256_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7),
+    )
+}
+
+/// Register-blocked driver: strips of `R` rows (at the bottom edge, one of 2
+/// rows when `R > 2`, then single rows), see [`strip`].
+///
+/// # Safety
+/// AVX2 available; `w`: `n_out·n_in`, `b`: `n_out`, `x`: `rows·n_in` floats
+/// readable; `y`: `rows·n_out` floats writable, not overlapping the others.
+#[target_feature(enable = "avx2")]
+#[inline]
+unsafe fn forward<const R: usize, const O: usize>(
+    d: Dims,
+    w: *const f32,
+    b: *const f32,
+    x: *const f32,
+    y: *mut f32,
+) {
+    let Dims { rows, n_in, n_out } = d;
+    let mut r = 0;
+    // SAFETY: (whole body) each strip covers rows r..r+R' <= rows of `x` and
+    // `y`, in bounds by this function's contract.
+    unsafe {
+        while r + R <= rows {
+            strip::<R, O>(d, w, b, x.add(r * n_in), y.add(r * n_out));
+            r += R;
+        }
+        if R > 2 && r + 2 <= rows {
+            strip::<2, O>(d, w, b, x.add(r * n_in), y.add(r * n_out));
+            r += 2;
+        }
+        while r < rows {
+            strip::<1, 8>(d, w, b, x.add(r * n_in), y.add(r * n_out));
+            r += 1;
+        }
+    }
+}
+
+/// All outputs of `R` rows: blocks of `O` outputs, then (at the right edge)
+/// one block of 4, one of 2 and one of 1 output as needed.
+///
+/// # Safety
+/// AVX2 available; `w`: `n_out·n_in`, `b`: `n_out` floats readable, `x`: `R`
+/// rows of `n_in` floats readable, `y`: `R` rows of `n_out` floats writable.
+#[target_feature(enable = "avx2")]
+#[inline]
+unsafe fn strip<const R: usize, const O: usize>(
+    d: Dims,
+    w: *const f32,
+    b: *const f32,
+    x: *const f32,
+    y: *mut f32,
+) {
+    let (n_in, n_out) = (d.n_in, d.n_out);
+    let mut o = 0;
+    // SAFETY: (whole body) each block covers outputs o..o+O' <= n_out of `w`,
+    // `b` and `y`, in bounds by this function's contract.
+    unsafe {
+        while o + O <= n_out {
+            block::<R, O>(d, w.add(o * n_in), b.add(o), x, y.add(o));
+            o += O;
+        }
+        if O > 4 && o + 4 <= n_out {
+            block::<R, 4>(d, w.add(o * n_in), b.add(o), x, y.add(o));
+            o += 4;
+        }
+        if O > 2 && o + 2 <= n_out {
+            block::<R, 2>(d, w.add(o * n_in), b.add(o), x, y.add(o));
+            o += 2;
+        }
+        // At most one output is left now.
+        if O > 1 && o < n_out {
+            block::<R, 1>(d, w.add(o * n_in), b.add(o), x, y.add(o));
+        }
+    }
+}
+
+/// `R` rows × `O` outputs: `R·O` accumulators; each step loads `R` input
+/// vectors and `O` weight vectors.
+///
+/// # Safety
+/// AVX2 available; `x` has `R` rows and `w` `O` rows of `d.n_in` floats
+/// (row strides `d.n_in`), `b` `O` floats, and `y` `R` rows of `O` writable
+/// floats (row stride `d.n_out`).
+#[target_feature(enable = "avx2")]
+#[inline]
+#[allow(clippy::needless_range_loop)] // `acc[r][o]` indexed like the math; fully unrolled
+unsafe fn block<const R: usize, const O: usize>(
+    d: Dims,
+    w: *const f32,
+    b: *const f32,
+    x: *const f32,
+    y: *mut f32,
+) {
+    let n_in = d.n_in;
+    let nb = n_in / LANES;
+    let rem = n_in % LANES;
+    let mut acc = [[_mm256_setzero_ps(); O]; R];
+    // SAFETY: (whole body) offsets j·8 + lane < n_in within each row; the
+    // tail uses masked loads that touch only the `rem` lanes in bounds.
+    unsafe {
+        for j in 0..nb {
+            let mut xv = [_mm256_setzero_ps(); R];
+            for (r, v) in xv.iter_mut().enumerate() {
+                *v = _mm256_loadu_ps(x.add(r * n_in + j * LANES));
+            }
+            for o in 0..O {
+                let wv = _mm256_loadu_ps(w.add(o * n_in + j * LANES));
+                for r in 0..R {
+                    acc[r][o] = _mm256_add_ps(acc[r][o], _mm256_mul_ps(wv, xv[r]));
+                }
+            }
+        }
+        if rem != 0 {
+            let m = tail_mask(rem);
+            let keep = _mm256_castsi256_ps(m);
+            let mut xv = [_mm256_setzero_ps(); R];
+            for (r, v) in xv.iter_mut().enumerate() {
+                *v = _mm256_maskload_ps(x.add(r * n_in + nb * LANES), m);
+            }
+            for o in 0..O {
+                let wv = _mm256_maskload_ps(w.add(o * n_in + nb * LANES), m);
+                for r in 0..R {
+                    let sum = _mm256_add_ps(acc[r][o], _mm256_mul_ps(wv, xv[r]));
+                    acc[r][o] = _mm256_blendv_ps(acc[r][o], sum, keep);
+                }
+            }
+        }
+        finish::<R, O>(&acc, b, y, d.n_out);
+    }
+}
+
+/// `y[r][o] = reduce(acc[r][o]) + b[o]`, eight accumulators per [`hsum8`]
+/// where the block's shape allows it (`O` a multiple of 8, or 2 rows of 4, or
+/// 4 rows of 2 outputs), four rows of one output per [`hsum4`].
+///
+/// # Safety
+/// AVX2 available; `b` `O` floats readable, `y` `R` rows of `O` floats
+/// writable (row stride `n_out`).
+#[target_feature(enable = "avx2")]
+#[inline]
+#[allow(clippy::needless_range_loop)] // `acc[r][o]` indexed like the math; fully unrolled
+unsafe fn finish<const R: usize, const O: usize>(
+    acc: &[[__m256; O]; R],
+    b: *const f32,
+    y: *mut f32,
+    n_out: usize,
+) {
+    // SAFETY: (whole body) reads `b[..O]`, writes `y[r·n_out + o]` for
+    // r < R, o < O only.
+    unsafe {
+        if O.is_multiple_of(8) {
+            for r in 0..R {
+                for o in (0..O).step_by(8) {
+                    let a = &acc[r];
+                    let s = hsum8([
+                        a[o],
+                        a[o + 1],
+                        a[o + 2],
+                        a[o + 3],
+                        a[o + 4],
+                        a[o + 5],
+                        a[o + 6],
+                        a[o + 7],
+                    ]);
+                    let yr = y.add(r * n_out + o);
+                    _mm256_storeu_ps(yr, _mm256_add_ps(s, _mm256_loadu_ps(b.add(o))));
+                }
+            }
+        } else if O == 4 && R.is_multiple_of(2) {
+            let b4 = _mm_loadu_ps(b);
+            let bv = _mm256_set_m128(b4, b4);
+            for r in (0..R).step_by(2) {
+                let (a, c) = (&acc[r], &acc[r + 1]);
+                let s = hsum8([a[0], a[1], a[2], a[3], c[0], c[1], c[2], c[3]]);
+                let s = _mm256_add_ps(s, bv);
+                _mm_storeu_ps(y.add(r * n_out), _mm256_castps256_ps128(s));
+                _mm_storeu_ps(y.add((r + 1) * n_out), _mm256_extractf128_ps::<1>(s));
+            }
+        } else if O == 2 && R.is_multiple_of(4) {
+            let b2 = f64::from_bits(b.cast::<u64>().read_unaligned());
+            let bv = _mm256_castpd_ps(_mm256_set1_pd(b2));
+            for r in (0..R).step_by(4) {
+                let a = [&acc[r], &acc[r + 1], &acc[r + 2], &acc[r + 3]];
+                let s = hsum8([
+                    a[0][0], a[0][1], a[1][0], a[1][1], a[2][0], a[2][1], a[3][0], a[3][1],
+                ]);
+                let s = _mm256_castps_si256(_mm256_add_ps(s, bv));
+                let (lo, hi) = (_mm256_castsi256_si128(s), _mm256_extracti128_si256::<1>(s));
+                let pairs = [
+                    _mm_cvtsi128_si64(lo),
+                    _mm_extract_epi64::<1>(lo),
+                    _mm_cvtsi128_si64(hi),
+                    _mm_extract_epi64::<1>(hi),
+                ];
+                for (k, &p) in pairs.iter().enumerate() {
+                    y.add((r + k) * n_out).cast::<i64>().write_unaligned(p);
+                }
+            }
+        } else if O == 1 && R.is_multiple_of(4) {
+            let bv = _mm_set1_ps(*b);
+            for r in (0..R).step_by(4) {
+                let s = hsum4(acc[r][0], acc[r + 1][0], acc[r + 2][0], acc[r + 3][0]);
+                let mut t = [0.0f32; 4];
+                _mm_storeu_ps(t.as_mut_ptr(), _mm_add_ps(s, bv));
+                for (k, &v) in t.iter().enumerate() {
+                    *y.add((r + k) * n_out) = v;
+                }
+            }
+        } else {
+            for r in 0..R {
+                let yr = y.add(r * n_out);
+                let mut o = 0;
+                while o + 4 <= O {
+                    let a = &acc[r];
+                    let s = hsum4(a[o], a[o + 1], a[o + 2], a[o + 3]);
+                    _mm_storeu_ps(yr.add(o), _mm_add_ps(s, _mm_loadu_ps(b.add(o))));
+                    o += 4;
+                }
+                while o < O {
+                    *yr.add(o) = hsum1(acc[r][o]) + *b.add(o);
+                    o += 1;
+                }
+            }
+        }
+    }
+}
+
+/// Lanes `[a0+a4, a1+a5, a2+a6, a3+a7]`, the first level of [`reduce`].
+#[target_feature(enable = "avx2")]
+#[inline]
+fn fold(a: __m256) -> __m128 {
+    _mm_add_ps(_mm256_castps256_ps128(a), _mm256_extractf128_ps::<1>(a))
+}
+
+/// [`reduce`] of four accumulators at once: `hadd` pairs lanes `(0,1)`,
+/// `(2,3)` of the folded vectors, then the two halves, exactly the tree
+/// `((a0+a4)+(a1+a5)) + ((a2+a6)+(a3+a7))`.
+#[target_feature(enable = "avx2")]
+#[inline]
+fn hsum4(a: __m256, b: __m256, c: __m256, d: __m256) -> __m128 {
+    let ab = _mm_hadd_ps(fold(a), fold(b));
+    let cd = _mm_hadd_ps(fold(c), fold(d));
+    _mm_hadd_ps(ab, cd)
+}
+
+/// [`reduce`] of eight accumulators at once: lane `k` of the result is
+/// `reduce(a[k])`. The first level adds the 128-bit halves of `a[k]` and
+/// `a[k + 4]` in one 256-bit add (`[a0+a4, a1+a5, a2+a6, a3+a7]` in each
+/// half), then two levels of 256-bit `hadd` pair neighbouring lanes, exactly
+/// the tree `((a0+a4)+(a1+a5)) + ((a2+a6)+(a3+a7))`; pairing `k` with `k + 4`
+/// leaves the results in order.
+#[target_feature(enable = "avx2")]
+#[inline]
+fn hsum8(a: [__m256; 8]) -> __m256 {
+    let fold2 = |p: __m256, q: __m256| {
+        let lo = _mm256_permute2f128_ps::<0x20>(p, q); // [p lo, q lo]
+        let hi = _mm256_permute2f128_ps::<0x31>(p, q); // [p hi, q hi]
+        _mm256_add_ps(lo, hi)
+    };
+    let l01 = _mm256_hadd_ps(fold2(a[0], a[4]), fold2(a[1], a[5]));
+    let l23 = _mm256_hadd_ps(fold2(a[2], a[6]), fold2(a[3], a[7]));
+    _mm256_hadd_ps(l01, l23)
+}
+
+/// [`reduce`] of one accumulator.
+#[target_feature(enable = "avx2")]
+#[inline]
+fn hsum1(a: __m256) -> f32 {
+    let mut t = [0.0f32; LANES];
+    // SAFETY: `t` is 8 writable floats.
+    unsafe { _mm256_storeu_ps(t.as_mut_ptr(), a) };
+    reduce(&t)
+}
