@@ -9,7 +9,6 @@ extern crate alloc;
 extern crate std;
 
 mod float;
-pub mod format;
 pub mod gradcheck;
 pub mod kernels;
 pub mod layers;

@@ -11,8 +11,8 @@
 //! Writes `history.csv`, `curves.svg`, `model.bin` (the model file with its
 //! scaler) and `model.rs` (the same as Rust source for flash) into DIR (default `target/digits`).
 
-use nn_core::format::FileScaler;
-use nn_std::model_file::write_model_files;
+use nn_format::FileScaler;
+use nn_std::io::write_model_files;
 use nn_std::train::job::{self, JobArgs};
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {

@@ -3,8 +3,9 @@
 //! - [`runtime`]: networks whose shape is known only at run time, built from
 //!   nn-core's shared slice kernels.
 //! - [`reference`](mod@reference): checks the library against the PyTorch reference vectors.
-//! - [`model_file`], [`export_rs`], [`safetensors_io`]: model files (`docs/FORMAT.md`),
-//!   Rust-source export for flash, and PyTorch interoperability.
+//! - [`io`]: every file format: model files (`docs/FORMAT.md`), Rust-source
+//!   export for flash, PyTorch's safetensors (feature `safetensors`) and
+//!   `nn inspect`'s summary.
 //! - [`data`]: data sets (embedded Iris and Digits, synthetic tasks, CSV and
 //!   IDX loaders), splits, shuffling, mini-batches, scaling.
 //! - [`metrics`]: loss averages, accuracy, confusion matrix, per-class
@@ -15,15 +16,12 @@
 
 pub mod data;
 pub mod history;
+pub mod io;
 pub mod metrics;
 pub mod plot;
 pub mod reference;
 pub mod runtime;
 pub mod train;
-
-pub mod export_rs;
-pub mod model_file;
-pub mod safetensors_io;
 
 /// The workspace README's Rust examples, compiled and run as doctests.
 #[cfg(doctest)]

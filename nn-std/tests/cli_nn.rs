@@ -3,10 +3,10 @@
 use std::path::PathBuf;
 use std::process::{Command, Output};
 
-use nn_core::format::ScalerKind;
 use nn_core::{Dense, Relu, Seq, seq};
-use nn_std::export_rs::{ExportOptions, export_rs};
-use nn_std::model_file::{ScalerParts, save_with_scaler};
+use nn_format::ScalerKind;
+use nn_std::io::export_rs::{ExportOptions, export_rs};
+use nn_std::io::model_file::{ScalerParts, save_with_scaler};
 
 type Net = Seq![Dense<f32, 3, 2>, Relu, Dense<f32, 2, 1>];
 
@@ -169,9 +169,10 @@ fn export_rs_writes_the_library_export_to_a_file_or_stdout() {
     assert!(text(&out.stderr).contains("invalid model file"));
 }
 
+#[cfg(feature = "safetensors")]
 #[test]
 fn to_safetensors_writes_a_state_dict_the_importer_reads_back() {
-    use nn_std::safetensors_io::{Mapping, import_safetensors};
+    use nn_std::io::safetensors::{Mapping, import_safetensors};
     let dir = TempDir::new("st");
     let bytes = model();
     let path = dir.file("m.bin", &bytes);
@@ -184,7 +185,7 @@ fn to_safetensors_writes_a_state_dict_the_importer_reads_back() {
     );
     let st = std::fs::read(&out_path).unwrap();
     let net: Net = import_safetensors(&st, &Mapping::Sequential).unwrap();
-    use nn_core::format::Loadable;
+    use nn_format::Loadable;
     assert_eq!(net, Net::load(&bytes).unwrap());
 
     let out = nn(&["to-safetensors", &path]);

@@ -1,11 +1,12 @@
 //! PyTorch import and export through safetensors, checked against the
 //! public fixture `../shared/reference/torch_digits_mlp.*`.
+#![cfg(feature = "safetensors")]
 
 use std::collections::HashMap;
 use std::path::PathBuf;
 
 use nn_core::{Dense, Identity, Module, Params, Relu, Seq};
-use nn_std::safetensors_io::{
+use nn_std::io::safetensors::{
     Mapping, SafetensorsError, export_safetensors, import_into, import_safetensors, tensor_specs,
 };
 use safetensors::tensor::{Dtype, SafeTensors, TensorView};

@@ -12,9 +12,10 @@
 
 use std::process::ExitCode;
 
-use nn_std::export_rs::{ExportOptions, export_rs};
-use nn_std::model_file::inspect;
-use nn_std::safetensors_io::model_file_to_safetensors;
+use nn_std::io::export_rs::{ExportOptions, export_rs};
+use nn_std::io::inspect;
+#[cfg(feature = "safetensors")]
+use nn_std::io::safetensors::model_file_to_safetensors;
 
 const USAGE: &str = "usage:
   nn inspect FILE
@@ -110,6 +111,7 @@ fn cmd_export_rs(args: &[String]) -> ExitCode {
     }
 }
 
+#[cfg(feature = "safetensors")]
 fn cmd_to_safetensors(args: &[String]) -> ExitCode {
     let (path, out) = match args {
         [p, o, out] if o == "-o" => (p, out),
@@ -137,7 +139,12 @@ fn main() -> ExitCode {
     match args.first().map(String::as_str) {
         Some("inspect") => cmd_inspect(&args[1..]),
         Some("export-rs") => cmd_export_rs(&args[1..]),
+        #[cfg(feature = "safetensors")]
         Some("to-safetensors") => cmd_to_safetensors(&args[1..]),
+        #[cfg(not(feature = "safetensors"))]
+        Some("to-safetensors") => {
+            fail("to-safetensors needs nn-std's `safetensors` feature".into())
+        }
         Some("-h" | "--help" | "help") => {
             println!("{USAGE}");
             ExitCode::SUCCESS

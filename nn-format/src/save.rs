@@ -1,7 +1,7 @@
 //! Describing a typed network for a model-file writer.
 
-use super::{FileScalar, LayerDesc, LayerKind};
-use crate::{
+use crate::{FileScalar, LayerDesc, LayerKind};
+use nn_core::{
     Chain, Dense, Elu, Identity, LeakyRelu, LogSoftmax, Maxout, Params, Prelu, Relu, Sigmoid,
     Softmax, Tanh,
 };
@@ -21,7 +21,7 @@ pub struct LayerRecord<'a, F> {
 ///
 /// ```
 /// use nn_core::{seq, Dense, Relu};
-/// use nn_core::format::{LayerDesc, LayerKind, Saveable};
+/// use nn_format::{LayerDesc, LayerKind, Saveable};
 /// let net = seq![Dense::<f32, 2, 3>::zeros(), Relu];
 /// let mut descs = Vec::new();
 /// let out = net.visit_layers(0, &mut |r| descs.push(r.desc));

@@ -115,7 +115,7 @@ impl fmt::Display for LayerKind {
 /// One layer's descriptor: its kind and sizes.
 ///
 /// ```
-/// use nn_core::format::{LayerDesc, LayerKind};
+/// use nn_format::{LayerDesc, LayerKind};
 /// let d = LayerDesc::dense(64, 32);
 /// assert_eq!(d.value_count(), Some(64 * 32 + 32));
 /// assert_eq!(d.to_string(), "dense 64 -> 32");
@@ -184,7 +184,8 @@ impl LayerDesc {
 
     /// Number of scalars the layer stores; `None` on overflow.
     pub fn value_count(&self) -> Option<usize> {
-        let [a, b, c] = self.dims.map(|d| d as usize);
+        let [a, b, c] = self.dims.map(crate::view::usize_of);
+        let (a, b, c) = (a?, b?, c?);
         match self.kind {
             LayerKind::Dense => a.checked_mul(b)?.checked_add(b),
             LayerKind::Maxout => {

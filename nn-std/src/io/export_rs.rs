@@ -4,7 +4,7 @@
 //!
 //! ```
 //! use nn_core::{seq, Dense, Relu};
-//! use nn_std::export_rs::{export_rs_net, ExportOptions};
+//! use nn_std::io::export_rs::{export_rs_net, ExportOptions};
 //! let net = seq![Dense::<f32, 2, 1>::from_parts([[0.5, -1.0]], [0.25]), Relu];
 //! let src = export_rs_net(&net, None, &ExportOptions::default()).unwrap();
 //! assert!(src.contains("pub type Net = nn_core::Seq![nn_core::Dense<f32, 2, 1>, nn_core::Relu];"));
@@ -14,12 +14,12 @@
 
 use std::fmt::{self, Write as _};
 
-use nn_core::format::{
+use nn_format::{
     FileScalar, LayerKind, LayerView, LoadError, ModelView, Saveable, ScalarType, ScalerKind,
     Values,
 };
 
-use crate::model_file::{SaveError, ScalerParts, save_with_scaler};
+use super::model_file::{SaveError, ScalerParts, save_with_scaler};
 
 /// Names used in the generated source.
 #[derive(Clone, Debug)]

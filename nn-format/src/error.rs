@@ -2,7 +2,7 @@
 
 use core::fmt;
 
-use super::{LayerDesc, LayerKind, ScalarType, ScalerKind};
+use crate::{LayerDesc, LayerKind, ScalarType, ScalerKind};
 
 /// An error reading a model file. Every check of the reader has its own
 /// variant; reading never panics.

@@ -10,7 +10,7 @@
 //!
 //! ```
 //! use nn_core::{seq, Dense, Relu, Seq};
-//! use nn_std::safetensors_io::{export_safetensors, import_safetensors, Mapping};
+//! use nn_std::io::safetensors::{export_safetensors, import_safetensors, Mapping};
 //! type Net = Seq![Dense<f32, 2, 3>, Relu, Dense<f32, 3, 1>];
 //! let mut net = Net::default();
 //! net.first.bias = [1.0, 2.0, 3.0];
@@ -23,9 +23,7 @@ use std::borrow::Cow;
 use std::fmt;
 
 use nn_core::Params;
-use nn_core::format::{
-    FileScalar, LayerDesc, LayerKind, LoadError, ModelView, Saveable, ScalarType,
-};
+use nn_format::{FileScalar, LayerDesc, LayerKind, LoadError, ModelView, Saveable, ScalarType};
 use safetensors::tensor::{Dtype, SafeTensorError, SafeTensors, TensorView, View};
 
 /// How tensors in a file are matched to the network's parameters.
@@ -361,6 +359,7 @@ pub fn model_file_to_safetensors(bytes: &[u8]) -> Result<Vec<u8>, SafetensorsErr
 pub fn export_safetensors<F: FileScalar, N: Saveable<F>>(
     net: &N,
 ) -> Result<Vec<u8>, SafetensorsError> {
-    let bytes = crate::model_file::save(net).map_err(|e| SafetensorsError::Save(e.to_string()))?;
+    let bytes =
+        crate::io::model_file::save(net).map_err(|e| SafetensorsError::Save(e.to_string()))?;
     model_file_to_safetensors(&bytes)
 }

@@ -7,8 +7,9 @@
 
 use std::fmt;
 
-use nn_core::format::{
-    FileScalar, LayerDesc, LayerKind, LayerRecord, LoadError, ModelView, Saveable, read_scalar,
+use nn_format::{
+    FileScalar, LayerDesc, LayerKind, LayerRecord, LoadError, ModelView, Saveable, WriteError,
+    read_scalar,
 };
 
 use super::{SaveError, ScalerParts, save_with_scaler};
@@ -113,7 +114,7 @@ pub fn runtime_from_view<F: FileScalar>(
 ///
 /// ```
 /// use nn_core::{seq, Dense, Module, Relu};
-/// use nn_std::model_file::{load_runtime, save};
+/// use nn_std::io::model_file::{load_runtime, save};
 /// let typed = seq![Dense::<f64, 2, 2>::from_parts([[1.0, -1.0], [0.5, 2.0]], [0.0, 1.0]), Relu];
 /// let net = load_runtime::<f64>(&save(&typed).unwrap()).unwrap();
 /// assert_eq!(net.forward(&[1.0, 2.0]).unwrap(), typed.forward(&[1.0, 2.0]));
@@ -143,7 +144,7 @@ impl<F: FileScalar> Saveable<F> for Described<F> {
 
 fn describe<F: FileScalar>(net: &Network<F>) -> Result<Described<F>, SaveError> {
     let specs: Vec<LayerSpec<F>> = net.specs().copied().collect();
-    let u = |n: usize| u32::try_from(n).map_err(|_| SaveError::TooLarge);
+    let u = |n: usize| u32::try_from(n).map_err(|_| SaveError::Write(WriteError::TooLarge));
     let mut layers = Vec::new();
     let mut width = net.inputs();
     let mut tensor = 0;

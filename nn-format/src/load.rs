@@ -1,9 +1,9 @@
 //! Loading a model file into a network of a matching type.
 
-use super::{
+use crate::{
     FileScalar, FileScaler, LayerDesc, LayerKind, LayerView, Layers, LoadError, ModelView,
 };
-use crate::{
+use nn_core::{
     Chain, Dense, Elu, Identity, LeakyRelu, LogSoftmax, Maxout, Params, Prelu, Relu, Sigmoid,
     Softmax, Tanh,
 };
@@ -16,7 +16,7 @@ use crate::{
 ///
 /// ```
 /// use nn_core::{Dense, Relu, Seq};
-/// use nn_core::format::{Loadable, LoadError};
+/// use nn_format::{Loadable, LoadError};
 /// type Net = Seq![Dense<f32, 4, 3>, Relu, Dense<f32, 3, 2>];
 /// // Not a model file:
 /// assert_eq!(Net::load(b"NNMX....").unwrap_err(), LoadError::BadMagic);
@@ -52,7 +52,7 @@ pub trait Loadable<F: FileScalar> {
     ///
     /// ```
     /// use nn_core::{Dense, Seq, Standardize};
-    /// use nn_core::format::{LoadError, Loadable};
+    /// use nn_format::{LoadError, Loadable};
     /// type Net = Seq![Dense<f32, 2, 1>];
     /// let r = Net::load_with_scaler::<Standardize<f32, 2>>(b"NNMF");
     /// assert!(matches!(r, Err(LoadError::Truncated { .. })));
