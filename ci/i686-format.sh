@@ -9,4 +9,4 @@ unset RUSTC RUSTDOC RUSTC_WRAPPER RUSTC_WORKSPACE_WRAPPER RUSTFLAGS CARGO_ENCODE
     CARGO_BUILD_RUSTFLAGS CARGO_BUILD_TARGET RUSTUP_TOOLCHAIN
 export RUSTC_BOOTSTRAP=1 RUSTC=/usr/bin/rustc
 exec /usr/bin/cargo test -Zbuild-std --target i686-unknown-linux-gnu --target-dir target/i686 \
-    -p nn-format "$@"
+    -p nn-format --lib --tests "$@"

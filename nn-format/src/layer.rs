@@ -3,106 +3,202 @@
 
 use core::fmt;
 
-/// The kind of a stored layer, with its code in the file.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-#[non_exhaustive]
-pub enum LayerKind {
+/// The registry of layer kinds: one line per kind gives its code in the
+/// file, its name, what it stores besides its sizes, and (for kinds without
+/// sizes of their own) the nn-core layer of the same name whose
+/// [`Loadable`](crate::Loadable) and [`Saveable`](crate::Saveable) impls it
+/// generates. Everything else that reads or writes model files (nn-std's
+/// runtime loader, Rust-source export, safetensors, `nn inspect`) asks
+/// [`LayerKind`], so a new element-wise kind is one line here, its nn-core
+/// layer and its variant of nn-std's runtime `LayerSpec`.
+///
+/// `stores` is one of: `affine` (weights and bias, sized by `dims`; typed
+/// impls written by hand), `nothing`, `hyper(field)` (one hyper-parameter,
+/// the nn-core layer's `field`, which must be finite), `param(field)` (one
+/// learnable scalar).
+macro_rules! layer_kinds {
+    ($(
+        $(#[doc = $doc:literal])*
+        $kind:ident = $code:literal, $name:literal, $stores:ident $(($field:ident))?;
+    )*) => {
+        /// The kind of a stored layer, with its code in the file.
+        #[derive(Clone, Copy, Debug, PartialEq, Eq)]
+        #[non_exhaustive]
+        pub enum LayerKind {
+            $($(#[doc = $doc])* $kind,)*
+        }
+
+        impl LayerKind {
+            /// Every kind, in code order.
+            pub const ALL: &'static [LayerKind] = &[$(LayerKind::$kind),*];
+
+            /// The code stored in a descriptor.
+            pub const fn code(self) -> u16 {
+                match self {
+                    $(LayerKind::$kind => $code,)*
+                }
+            }
+
+            /// Short lower-case name, as in PyTorch's functional API (`"leaky_relu"`).
+            pub const fn name(self) -> &'static str {
+                match self {
+                    $(LayerKind::$kind => $name,)*
+                }
+            }
+
+            /// The nn-core layer type storing this kind (`"LeakyRelu"`).
+            pub const fn type_name(self) -> &'static str {
+                match self {
+                    $(LayerKind::$kind => stringify!($kind),)*
+                }
+            }
+
+            /// Whether the layer has weights and a bias (`dims` `[in, out, ..]`)
+            /// rather than working element- or row-wise on one width.
+            pub const fn is_affine(self) -> bool {
+                match self {
+                    $(LayerKind::$kind => stores!(is_affine $stores),)*
+                }
+            }
+
+            /// The name of the layer's single stored scalar (`"slope"`, `"a"`,
+            /// `"alpha"`), if it has one.
+            pub const fn scalar_name(self) -> Option<&'static str> {
+                match self {
+                    $(LayerKind::$kind => stores!(scalar $stores $($field)?),)*
+                }
+            }
+
+            /// Whether the single stored scalar is a hyper-parameter (fixed,
+            /// must be finite) rather than a learnable parameter.
+            pub const fn has_hyper_parameter(self) -> bool {
+                match self {
+                    $(LayerKind::$kind => stores!(is_hyper $stores),)*
+                }
+            }
+        }
+
+        $(typed_layer!($kind $stores $($field)?);)*
+    };
+}
+
+/// Per-kind answers of [`layer_kinds!`] from its `stores` column.
+macro_rules! stores {
+    (is_affine affine) => {
+        true
+    };
+    (is_affine $other:ident) => {
+        false
+    };
+    (is_hyper hyper) => {
+        true
+    };
+    (is_hyper $other:ident) => {
+        false
+    };
+    (scalar $stores:ident $field:ident) => {
+        Some(stringify!($field))
+    };
+    (scalar $stores:ident) => {
+        None
+    };
+}
+
+/// The [`Loadable`](crate::Loadable) and [`Saveable`](crate::Saveable)
+/// impls of the nn-core layer named like a kind without sizes of its own.
+macro_rules! typed_layer {
+    ($kind:ident affine) => {};
+    ($kind:ident nothing) => {
+        impl<F: crate::FileScalar> crate::Loadable<F> for nn_core::$kind {
+            const LAYERS: usize = 1;
+            fn read_layers(
+                &mut self,
+                layers: &mut crate::Layers<'_>,
+            ) -> Result<(), crate::LoadError> {
+                crate::read_plain(layers, LayerKind::$kind)
+            }
+        }
+        impl<F: crate::FileScalar> crate::Saveable<F> for nn_core::$kind {
+            fn visit_layers<V: FnMut(crate::LayerRecord<'_, F>)>(
+                &self,
+                width: u32,
+                visit: &mut V,
+            ) -> u32 {
+                crate::visit_plain(LayerKind::$kind, &[], width, visit)
+            }
+        }
+    };
+    ($kind:ident $stores:ident $field:ident) => {
+        impl<F: crate::FileScalar> crate::Loadable<F> for nn_core::$kind<F> {
+            const LAYERS: usize = 1;
+            fn read_layers(
+                &mut self,
+                layers: &mut crate::Layers<'_>,
+            ) -> Result<(), crate::LoadError> {
+                self.$field = crate::read_scalar(&crate::next_layer(layers, LayerKind::$kind)?)?;
+                Ok(())
+            }
+        }
+        impl<F: crate::FileScalar> crate::Saveable<F> for nn_core::$kind<F> {
+            fn visit_layers<V: FnMut(crate::LayerRecord<'_, F>)>(
+                &self,
+                width: u32,
+                visit: &mut V,
+            ) -> u32 {
+                crate::visit_plain(
+                    LayerKind::$kind,
+                    core::slice::from_ref(&self.$field),
+                    width,
+                    visit,
+                )
+            }
+        }
+    };
+}
+
+layer_kinds! {
     /// Fully connected layer; dims `[in, out, 0]`; stores `weight [out][in]`, then `bias [out]`.
-    Dense,
+    Dense = 1, "dense", affine;
     /// Identity; dims `[width, 0, 0]`; stores nothing.
-    Identity,
+    Identity = 2, "identity", nothing;
     /// Rectifier; dims `[width, 0, 0]`; stores nothing.
-    Relu,
+    Relu = 3, "relu", nothing;
     /// Logistic sigmoid; dims `[width, 0, 0]`; stores nothing.
-    Sigmoid,
+    Sigmoid = 4, "sigmoid", nothing;
     /// Hyperbolic tangent; dims `[width, 0, 0]`; stores nothing.
-    Tanh,
-    /// Leaky rectifier; dims `[width, 0, 0]`; stores its `slope` (one value).
-    LeakyRelu,
+    Tanh = 5, "tanh", nothing;
+    /// Leaky rectifier; dims `[width, 0, 0]`; stores its `slope` (one finite value).
+    LeakyRelu = 6, "leaky_relu", hyper(slope);
     /// Parametric rectifier; dims `[width, 0, 0]`; stores its learnable `a` (one value).
-    Prelu,
-    /// Exponential linear unit; dims `[width, 0, 0]`; stores its `alpha` (one value).
-    Elu,
+    Prelu = 7, "prelu", param(a);
+    /// Exponential linear unit; dims `[width, 0, 0]`; stores its `alpha` (one finite value).
+    Elu = 8, "elu", hyper(alpha);
     /// Softmax over the last axis; dims `[width, 0, 0]`; stores nothing.
-    Softmax,
+    Softmax = 9, "softmax", nothing;
     /// Log-softmax over the last axis; dims `[width, 0, 0]`; stores nothing.
-    LogSoftmax,
+    LogSoftmax = 10, "log_softmax", nothing;
     /// Maxout with `out` units of `k` affine pieces each; dims `[in, out, k]`;
     /// stores `weight [out·k][in]` (the pieces of a unit are contiguous rows),
     /// then `bias [out·k]`.
-    Maxout,
+    Maxout = 11, "maxout", affine;
 }
 
 impl LayerKind {
-    /// Every kind, in code order.
-    pub const ALL: [LayerKind; 11] = [
-        LayerKind::Dense,
-        LayerKind::Identity,
-        LayerKind::Relu,
-        LayerKind::Sigmoid,
-        LayerKind::Tanh,
-        LayerKind::LeakyRelu,
-        LayerKind::Prelu,
-        LayerKind::Elu,
-        LayerKind::Softmax,
-        LayerKind::LogSoftmax,
-        LayerKind::Maxout,
-    ];
-
-    /// The code stored in a descriptor (1 to 11).
-    pub const fn code(self) -> u16 {
-        match self {
-            LayerKind::Dense => 1,
-            LayerKind::Identity => 2,
-            LayerKind::Relu => 3,
-            LayerKind::Sigmoid => 4,
-            LayerKind::Tanh => 5,
-            LayerKind::LeakyRelu => 6,
-            LayerKind::Prelu => 7,
-            LayerKind::Elu => 8,
-            LayerKind::Softmax => 9,
-            LayerKind::LogSoftmax => 10,
-            LayerKind::Maxout => 11,
-        }
-    }
-
     /// The kind with this code, if any.
     pub fn from_code(code: u16) -> Option<Self> {
-        LayerKind::ALL.into_iter().find(|k| k.code() == code)
+        LayerKind::ALL.iter().copied().find(|k| k.code() == code)
     }
 
-    /// Short lower-case name, as in PyTorch's functional API (`"leaky_relu"`).
-    pub const fn name(self) -> &'static str {
-        match self {
-            LayerKind::Dense => "dense",
-            LayerKind::Identity => "identity",
-            LayerKind::Relu => "relu",
-            LayerKind::Sigmoid => "sigmoid",
-            LayerKind::Tanh => "tanh",
-            LayerKind::LeakyRelu => "leaky_relu",
-            LayerKind::Prelu => "prelu",
-            LayerKind::Elu => "elu",
-            LayerKind::Softmax => "softmax",
-            LayerKind::LogSoftmax => "log_softmax",
-            LayerKind::Maxout => "maxout",
-        }
-    }
-
-    /// Whether the layer has weights and a bias (`dims` `[in, out, ..]`)
-    /// rather than working element- or row-wise on one width.
-    pub const fn is_affine(self) -> bool {
-        matches!(self, LayerKind::Dense | LayerKind::Maxout)
-    }
-
-    /// The name of the layer's single stored scalar (`"slope"`, `"a"`,
-    /// `"alpha"`), if it has one.
-    pub const fn scalar_name(self) -> Option<&'static str> {
-        match self {
-            LayerKind::LeakyRelu => Some("slope"),
-            LayerKind::Prelu => Some("a"),
-            LayerKind::Elu => Some("alpha"),
-            _ => None,
-        }
+    /// The kind with this [`name`](LayerKind::name), if any.
+    ///
+    /// ```
+    /// use nn_format::LayerKind;
+    /// assert_eq!(LayerKind::from_name("leaky_relu"), Some(LayerKind::LeakyRelu));
+    /// assert_eq!(LayerKind::LeakyRelu.type_name(), "LeakyRelu");
+    /// assert_eq!(LayerKind::from_name("gelu"), None);
+    /// ```
+    pub fn from_name(name: &str) -> Option<Self> {
+        LayerKind::ALL.iter().copied().find(|k| k.name() == name)
     }
 }
 
@@ -192,17 +288,17 @@ impl LayerDesc {
                 let rows = b.checked_mul(c)?;
                 rows.checked_mul(a)?.checked_add(rows)
             }
-            LayerKind::LeakyRelu | LayerKind::Prelu | LayerKind::Elu => Some(1),
-            _ => Some(0),
+            k => Some(usize::from(k.scalar_name().is_some())),
         }
     }
 
     /// Number of learnable parameters (stored values minus hyper-parameters
     /// such as a leaky slope or ELU's alpha); `None` on overflow.
     pub fn param_count(&self) -> Option<usize> {
-        match self.kind {
-            LayerKind::LeakyRelu | LayerKind::Elu => Some(0),
-            _ => self.value_count(),
+        if self.kind.has_hyper_parameter() {
+            Some(0)
+        } else {
+            self.value_count()
         }
     }
 }
@@ -225,7 +321,7 @@ mod tests {
 
     #[test]
     fn codes_are_distinct_and_invert() {
-        for (i, k) in LayerKind::ALL.into_iter().enumerate() {
+        for (i, &k) in LayerKind::ALL.iter().enumerate() {
             assert_eq!(k.code(), i as u16 + 1);
             assert_eq!(LayerKind::from_code(k.code()), Some(k));
         }

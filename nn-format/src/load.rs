@@ -3,10 +3,7 @@
 use crate::{
     FileScalar, FileScaler, LayerDesc, LayerKind, LayerView, Layers, LoadError, ModelView,
 };
-use nn_core::{
-    Chain, Dense, Elu, Identity, LeakyRelu, LogSoftmax, Maxout, Params, Prelu, Relu, Sigmoid,
-    Softmax, Tanh,
-};
+use nn_core::{Chain, Dense, Maxout, Params};
 
 /// A network (or layer) that can be filled from a model file, in place and
 /// without allocation.
@@ -155,38 +152,6 @@ impl<F: FileScalar, const IN: usize, const OUT: usize> Loadable<F> for Dense<F, 
         read_params(&view, self)
     }
 }
-
-macro_rules! plain_loadable {
-    ($($ty:ty => $kind:ident),* $(,)?) => {$(
-        impl<F: FileScalar> Loadable<F> for $ty {
-            const LAYERS: usize = 1;
-            fn read_layers(&mut self, layers: &mut Layers<'_>) -> Result<(), LoadError> {
-                read_plain(layers, LayerKind::$kind)
-            }
-        }
-    )*};
-}
-plain_loadable!(
-    Identity => Identity,
-    Relu => Relu,
-    Sigmoid => Sigmoid,
-    Tanh => Tanh,
-    Softmax => Softmax,
-    LogSoftmax => LogSoftmax,
-);
-
-macro_rules! scalar_loadable {
-    ($($ty:ident . $field:ident),* $(,)?) => {$(
-        impl<F: FileScalar> Loadable<F> for $ty<F> {
-            const LAYERS: usize = 1;
-            fn read_layers(&mut self, layers: &mut Layers<'_>) -> Result<(), LoadError> {
-                self.$field = read_scalar(&next_layer(layers, LayerKind::$ty)?)?;
-                Ok(())
-            }
-        }
-    )*};
-}
-scalar_loadable!(LeakyRelu.slope, Prelu.a, Elu.alpha);
 
 impl<F: FileScalar, const IN: usize, const OUT: usize, const K: usize> Loadable<F>
     for Maxout<F, IN, OUT, K>

@@ -90,8 +90,8 @@ fn read_desc(raw: &[u8], layer: usize) -> Result<LayerDesc, LoadError> {
 /// scaler are views into the original bytes.
 ///
 /// [`parse`](ModelView::parse) checks everything once (magic, version,
-/// length, CRC-32, descriptors, consistent widths), so the accessors need no
-/// further error handling.
+/// length, CRC-32, descriptors, consistent widths, finite hyper-parameters),
+/// so the accessors need no further error handling.
 ///
 /// ```
 /// use nn_format::{ModelView, LoadError};
@@ -216,7 +216,7 @@ impl<'a> ModelView<'a> {
         if described != declared {
             return Err(mismatch(described));
         }
-        Ok(ModelView {
+        let view = ModelView {
             bytes: body,
             scalar,
             scaler,
@@ -224,7 +224,17 @@ impl<'a> ModelView<'a> {
             values_start,
             scaler_start,
             checksum: stored,
-        })
+        };
+        // Every reader (typed, runtime, export) sees the same refusal.
+        if let Some(layer) = view.layers().find(|l| {
+            l.desc.kind.has_hyper_parameter() && !l.scalar_f64().is_some_and(f64::is_finite)
+        }) {
+            return Err(LoadError::NonFiniteHyperParameter {
+                layer: layer.index,
+                kind: layer.desc.kind,
+            });
+        }
+        Ok(view)
     }
 
     /// The format version (always [`VERSION`] for a parsed file).

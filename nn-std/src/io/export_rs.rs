@@ -56,13 +56,6 @@ pub enum ExportError {
     Save(SaveError),
     /// The model has no layers.
     Empty,
-    /// A layer kind has no Rust-source form yet.
-    UnsupportedLayer {
-        /// Index of the layer.
-        layer: usize,
-        /// Its kind.
-        kind: LayerKind,
-    },
 }
 
 impl fmt::Display for ExportError {
@@ -71,12 +64,6 @@ impl fmt::Display for ExportError {
             ExportError::Load(e) => write!(f, "invalid model file: {e}"),
             ExportError::Save(e) => write!(f, "{e}"),
             ExportError::Empty => f.write_str("the model has no layers"),
-            ExportError::UnsupportedLayer { layer, kind } => {
-                write!(
-                    f,
-                    "layer {layer}: {kind} cannot be exported as Rust source yet"
-                )
-            }
         }
     }
 }
@@ -169,12 +156,11 @@ fn layer_source<F: FileScalar>(
             e.push_str(",\n    )");
             Ok((format!("{krate}::Maxout<{f}, {a}, {units}, {k}>"), e))
         }
-        LayerKind::LeakyRelu | LayerKind::Prelu | LayerKind::Elu => {
-            let name = match layer.desc.kind {
-                LayerKind::LeakyRelu => "LeakyRelu",
-                LayerKind::Prelu => "Prelu",
-                _ => "Elu",
-            };
+        kind => {
+            let name = kind.type_name();
+            if kind.scalar_name().is_none() {
+                return Ok((format!("{krate}::{name}"), format!("{krate}::{name}")));
+            }
             let v = values
                 .get(0)
                 .ok_or(ExportError::Load(LoadError::BadDescriptor {
@@ -184,23 +170,6 @@ fn layer_source<F: FileScalar>(
                 format!("{krate}::{name}<{f}>"),
                 format!("{krate}::{name}::new({})", float_literal(v)),
             ))
-        }
-        kind => {
-            let name = match kind {
-                LayerKind::Identity => "Identity",
-                LayerKind::Relu => "Relu",
-                LayerKind::Sigmoid => "Sigmoid",
-                LayerKind::Tanh => "Tanh",
-                LayerKind::Softmax => "Softmax",
-                LayerKind::LogSoftmax => "LogSoftmax",
-                _ => {
-                    return Err(ExportError::UnsupportedLayer {
-                        layer: layer.index,
-                        kind,
-                    });
-                }
-            };
-            Ok((format!("{krate}::{name}"), format!("{krate}::{name}")))
         }
     }
 }

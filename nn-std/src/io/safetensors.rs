@@ -158,7 +158,10 @@ fn layer_specs(index: usize, desc: &LayerDesc) -> Vec<TensorSpec> {
     match desc.kind {
         LayerKind::Dense => vec![spec("weight", vec![b, a]), spec("bias", vec![b])],
         LayerKind::Maxout => vec![spec("weight", vec![b * c, a]), spec("bias", vec![b * c])],
-        LayerKind::Prelu => vec![spec("weight", vec![1])],
+        // A learnable scalar (PReLU's `a`) is PyTorch's one-element `weight`.
+        kind if kind.scalar_name().is_some() && !kind.has_hyper_parameter() => {
+            vec![spec("weight", vec![1])]
+        }
         _ => Vec::new(),
     }
 }
