@@ -14,6 +14,7 @@ use std::process::ExitCode;
 
 use nn_std::io::export_rs::{ExportOptions, export_rs};
 use nn_std::io::inspect;
+use nn_std::io::model_file::read_model;
 #[cfg(feature = "safetensors")]
 use nn_std::io::safetensors::model_file_to_safetensors;
 
@@ -33,8 +34,11 @@ fn fail(msg: String) -> ExitCode {
     ExitCode::from(1)
 }
 
+/// The model file at `path`, read no further than its header declares.
 fn read(path: &str) -> Result<Vec<u8>, ExitCode> {
-    std::fs::read(path).map_err(|e| fail(format!("{path}: cannot read: {e}")))
+    std::fs::File::open(path)
+        .and_then(read_model)
+        .map_err(|e| fail(format!("{path}: cannot read: {e}")))
 }
 
 fn cmd_inspect(args: &[String]) -> ExitCode {
@@ -88,6 +92,9 @@ fn cmd_export_rs(args: &[String]) -> ExitCode {
     let Some(path) = file else {
         return usage("export-rs needs a FILE");
     };
+    if let Err(e) = opts.check() {
+        return usage(&e.to_string());
+    }
     let bytes = match read(path) {
         Ok(b) => b,
         Err(code) => return code,

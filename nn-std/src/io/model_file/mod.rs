@@ -23,9 +23,13 @@ mod runtime;
 pub use runtime::{RuntimeLoadError, load_runtime, runtime_from_view, save_runtime};
 
 use std::fmt;
+use std::io::Read;
 use std::path::Path;
 
-use nn_format::{FileScalar, LoadError, Loadable, Saveable, WriteError, encoded_len, write_model};
+use nn_format::{
+    FileScalar, HEADER_LEN, LoadError, Loadable, MAGIC, Saveable, WriteError, encoded_len,
+    write_model,
+};
 
 pub use nn_format::ScalerParts;
 
@@ -133,10 +137,41 @@ pub fn save_file<F: FileScalar, N: Saveable<F>>(
     std::fs::write(path, bytes).map_err(SaveError::Io)
 }
 
-/// Loads a network of type `N` from the file at `path`.
+/// Loads a network of type `N` from the file at `path` (read with
+/// [`read_model`]).
 pub fn load_file<F: FileScalar, N: Loadable<F> + Default>(
     path: impl AsRef<Path>,
 ) -> Result<N, ReadError> {
-    let bytes = std::fs::read(path).map_err(ReadError::Io)?;
+    let file = std::fs::File::open(path).map_err(ReadError::Io)?;
+    let bytes = read_model(file).map_err(ReadError::Io)?;
     N::load(&bytes).map_err(ReadError::Load)
+}
+
+/// Reads a model file's bytes from `reader`, never more than its header
+/// declares (at most the format's 4 GiB limit) plus one byte: a stream that
+/// does not start with the magic costs 24 bytes, an endless one stops. The
+/// bytes are not checked; [`ModelView::parse`](nn_format::ModelView::parse)
+/// reports what is wrong (a wrong magic, `Truncated`, or `TrailingBytes`
+/// with one byte past the declared length).
+///
+/// ```
+/// use nn_format::{LoadError, ModelView};
+/// use nn_std::io::model_file::read_model;
+/// let bytes = read_model(std::io::repeat(0)).unwrap(); // endless zeros
+/// assert_eq!(bytes.len(), 24);
+/// assert_eq!(ModelView::parse(&bytes).unwrap_err(), LoadError::BadMagic);
+/// ```
+pub fn read_model(reader: impl Read) -> std::io::Result<Vec<u8>> {
+    let mut reader = reader;
+    let mut bytes = Vec::new();
+    reader
+        .by_ref()
+        .take(HEADER_LEN as u64)
+        .read_to_end(&mut bytes)?;
+    if bytes.len() == HEADER_LEN && bytes.starts_with(&MAGIC) {
+        let declared = u32::from_le_bytes([bytes[8], bytes[9], bytes[10], bytes[11]]);
+        let rest = u64::from(declared).saturating_sub(HEADER_LEN as u64) + 1;
+        reader.take(rest).read_to_end(&mut bytes)?;
+    }
+    Ok(bytes)
 }
