@@ -19,6 +19,8 @@
 //! assert_eq!(back, net);
 //! ```
 
+mod header;
+
 use std::borrow::Cow;
 use std::fmt;
 
@@ -77,7 +79,14 @@ pub enum SafetensorsError {
     Model(LoadError),
     /// The network could not be serialized.
     Save(String),
-    /// A tensor in the file matches no parameter ([`Mapping::Sequential`]).
+    /// The file names a tensor twice (JSON keys that are equal after
+    /// unescaping; the first repeated one).
+    Duplicate {
+        /// Tensor name.
+        name: String,
+    },
+    /// A tensor in the file matches no parameter ([`Mapping::Sequential`]);
+    /// the first such tensor in file order.
     Unexpected {
         /// Tensor name.
         name: String,
@@ -116,6 +125,9 @@ impl fmt::Display for SafetensorsError {
             ),
             SafetensorsError::Model(e) => write!(f, "invalid model file: {e}"),
             SafetensorsError::Save(e) => write!(f, "{e}"),
+            SafetensorsError::Duplicate { name } => {
+                write!(f, "tensor {name:?} appears more than once in the file")
+            }
             SafetensorsError::Unexpected { name } => {
                 write!(f, "tensor {name:?} matches no parameter of the network")
             }
@@ -257,22 +269,23 @@ pub fn import_into<F: FileScalar, N: Saveable<F> + Params<F>>(
     mapping: &Mapping,
 ) -> Result<(), SafetensorsError> {
     let file = SafeTensors::deserialize(bytes).map_err(SafetensorsError::Format)?;
+    let in_file = header::tensor_names(bytes).map_err(|e| match e {
+        Some(name) => SafetensorsError::Duplicate { name },
+        None => SafetensorsError::Format(SafeTensorError::InvalidHeaderStart),
+    })?;
     let specs = tensor_specs(net);
     let names: Vec<String> = match mapping {
         Mapping::Sequential => {
-            if let Some(extra) = file
-                .names()
+            if let Some(extra) = in_file
                 .into_iter()
                 .find(|n| !specs.iter().any(|s| s.name == *n))
             {
-                return Err(SafetensorsError::Unexpected {
-                    name: extra.to_string(),
-                });
+                return Err(SafetensorsError::Unexpected { name: extra });
             }
             specs.iter().map(|s| s.name.clone()).collect()
         }
         Mapping::Order => {
-            let mut names: Vec<String> = file.names().into_iter().map(String::from).collect();
+            let mut names = in_file;
             names.sort_by_cached_key(|n| order_key(n));
             names
         }
