@@ -105,12 +105,7 @@ fn is_identifier(s: &str) -> bool {
 fn is_path(s: &str) -> bool {
     let mut segments = s.strip_prefix("::").unwrap_or(s).split("::").peekable();
     if !s.starts_with("::") {
-        match segments.peek() {
-            Some(&"crate" | &"self") => {
-                segments.next();
-            }
-            _ => {}
-        }
+        segments.next_if(|&seg| seg == "crate" || seg == "self");
         while segments.next_if_eq(&"super").is_some() {}
     }
     let mut any = false;
