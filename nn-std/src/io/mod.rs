@@ -1,5 +1,5 @@
 //! Every file format of nn-std: model files ([`model_file`], format:
-//! `docs/FORMAT.md`), their Rust source for flash ([`export_rs`]), PyTorch's
+//! `docs/FORMAT.md`), their Rust source for flash ([`export_rs`](mod@export_rs)), PyTorch's
 //! safetensors ([`safetensors`], feature `safetensors`, on by default) and a
 //! human-readable summary ([`inspect()`]).
 //!
