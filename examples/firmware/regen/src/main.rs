@@ -13,8 +13,8 @@
 
 use std::fmt::Write as _;
 
-use nn_format::Loadable;
 use nn_core::{Module, Scaler, Standardize};
+use nn_format::Loadable;
 use nn_std::data::datasets;
 use nn_std::train::job::{DIGITS, DigitsNet};
 
