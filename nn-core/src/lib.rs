@@ -8,7 +8,6 @@ extern crate std;
 
 pub mod arch;
 mod float;
-pub mod format;
 pub mod gradcheck;
 pub mod kernels;
 pub mod layers;

@@ -11,7 +11,7 @@
 use std::process::ExitCode;
 
 use nn_core::{Dense, Module, Relu, Seq};
-use nn_std::safetensors_io::{Mapping, import_safetensors};
+use nn_std::io::safetensors::{Mapping, import_safetensors};
 
 type Net = Seq![Dense<f32, 64, 32>, Relu, Dense<f32, 32, 10>];
 

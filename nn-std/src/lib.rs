@@ -2,8 +2,11 @@
 //!
 //! - [`runtime`]: networks whose shape is known only at run time, built from
 //!   nn-core's shared slice kernels.
-//! - [`model_file`], [`export_rs`], [`safetensors_io`]: model files (`docs/FORMAT.md`),
-//!   Rust-source export for flash, and PyTorch interoperability.
+//! - [`io`]: every file format: model files (`docs/FORMAT.md`), Rust-source
+//!   export for flash, PyTorch's safetensors (feature `safetensors`) and
+//!   `nn inspect`'s summary.
+//! - [`tflite`]: TensorFlow Lite int8 models in, [`qmodel`] their description,
+//!   [`ptq`] post-training quantization of a float network.
 //! - [`data`]: data sets (embedded Iris and Digits, synthetic tasks, CSV and
 //!   IDX loaders), splits, shuffling, mini-batches, scaling.
 //! - [`metrics`]: loss averages, accuracy, confusion matrix, per-class
@@ -14,15 +17,13 @@
 
 pub mod data;
 pub mod history;
+pub mod io;
 pub mod metrics;
 pub mod ptq;
 pub mod qmodel;
 pub mod runtime;
 pub mod train;
 
-pub mod export_rs;
-pub mod model_file;
-pub mod safetensors_io;
 pub mod tflite;
 
 /// The workspace README's Rust examples, compiled and run as doctests.

@@ -3,10 +3,10 @@
 use std::path::PathBuf;
 use std::process::{Command, Output};
 
-use nn_core::format::ScalerKind;
 use nn_core::{Dense, Relu, Seq, seq};
-use nn_std::export_rs::{ExportOptions, export_rs};
-use nn_std::model_file::{ScalerParts, save_with_scaler};
+use nn_format::ScalerKind;
+use nn_std::io::export_rs::{ExportOptions, export_rs};
+use nn_std::io::model_file::{ScalerParts, save_with_scaler};
 
 type Net = Seq![Dense<f32, 3, 2>, Relu, Dense<f32, 2, 1>];
 
@@ -169,9 +169,10 @@ fn export_rs_writes_the_library_export_to_a_file_or_stdout() {
     assert!(text(&out.stderr).contains("invalid model file"));
 }
 
+#[cfg(feature = "safetensors")]
 #[test]
 fn to_safetensors_writes_a_state_dict_the_importer_reads_back() {
-    use nn_std::safetensors_io::{Mapping, import_safetensors};
+    use nn_std::io::safetensors::{Mapping, import_safetensors};
     let dir = TempDir::new("st");
     let bytes = model();
     let path = dir.file("m.bin", &bytes);
@@ -184,7 +185,7 @@ fn to_safetensors_writes_a_state_dict_the_importer_reads_back() {
     );
     let st = std::fs::read(&out_path).unwrap();
     let net: Net = import_safetensors(&st, &Mapping::Sequential).unwrap();
-    use nn_core::format::Loadable;
+    use nn_format::Loadable;
     assert_eq!(net, Net::load(&bytes).unwrap());
 
     let out = nn(&["to-safetensors", &path]);
@@ -193,4 +194,88 @@ fn to_safetensors_writes_a_state_dict_the_importer_reads_back() {
     let out = nn(&["to-safetensors", &bad, "-o", out_path.to_str().unwrap()]);
     assert_eq!(out.status.code(), Some(1));
     assert!(text(&out.stderr).contains("invalid model file: not a model file"));
+}
+
+#[test]
+fn export_rs_accepts_only_rust_names() {
+    let dir = TempDir::new("names");
+    let path = dir.file("m.bin", &model());
+    let bad = [
+        ("--type-name", "Net; fn evil() {}"),
+        ("--type-name", "fn"),
+        ("--static-name", "1MODEL"),
+        ("--static-name", ""),
+        ("--scaler-name", "_"),
+        ("--crate-path", "nn_core; use std"),
+        ("--crate-path", "nn_core::"),
+        ("--crate-path", "a::fn"),
+    ];
+    for (option, value) in bad {
+        let out = nn(&["export-rs", &path, option, value]);
+        assert_eq!(out.status.code(), Some(2), "{option} {value:?}");
+        let what = option.trim_start_matches("--").replace('-', " ");
+        let err = text(&out.stderr);
+        assert!(
+            err.contains(&format!("{what} {value:?} is not a Rust")),
+            "{option} {value:?}: {err}"
+        );
+        assert!(out.stdout.is_empty());
+    }
+    let good = [
+        ("--type-name", "DigitsNet"),
+        ("--static-name", "_MODEL2"),
+        ("--crate-path", "::nn_core"),
+        ("--crate-path", "crate::nn"),
+        ("--crate-path", "super::super::nn"),
+    ];
+    for (option, value) in good {
+        let out = nn(&["export-rs", &path, option, value]);
+        assert!(out.status.success(), "{option} {value:?}");
+    }
+}
+
+#[test]
+fn inspect_stops_reading_an_endless_stream() {
+    use std::time::{Duration, Instant};
+    let mut child = Command::new(env!("CARGO_BIN_EXE_nn"))
+        .args(["inspect", "/dev/zero"])
+        .stderr(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    let start = Instant::now();
+    let status = loop {
+        if let Some(status) = child.try_wait().unwrap() {
+            break status;
+        }
+        if start.elapsed() > Duration::from_secs(30) {
+            child.kill().unwrap();
+            child.wait().unwrap();
+            panic!("`nn inspect /dev/zero` still reading after 30 s");
+        }
+        std::thread::sleep(Duration::from_millis(20));
+    };
+    assert_eq!(status.code(), Some(1));
+    let mut err = String::new();
+    std::io::Read::read_to_string(&mut child.stderr.take().unwrap(), &mut err).unwrap();
+    assert!(
+        err.contains("/dev/zero: invalid model file: not a model file"),
+        "{err}"
+    );
+}
+
+#[test]
+fn inspect_stops_one_byte_past_the_declared_length() {
+    let dir = TempDir::new("long");
+    let mut bytes = model();
+    let declared = bytes.len();
+    bytes.extend(std::iter::repeat_n(0u8, 1 << 20));
+    let path = dir.file("long.bin", &bytes);
+    let out = nn(&["inspect", &path]);
+    assert_eq!(out.status.code(), Some(1));
+    let want = format!(
+        "trailing bytes: expected {declared} bytes, found {}",
+        declared + 1
+    );
+    assert!(text(&out.stderr).contains(&want), "{}", text(&out.stderr));
 }

@@ -55,13 +55,15 @@ fn every_layer_kind_static_equals_the_network() {
     assert_eq!(golden_all::ALL.forward(&x), net.forward(&x));
 }
 
+#[cfg(feature = "safetensors")]
 mod torch_digits {
     include!("fixtures/torch_digits.rs");
 }
 
+#[cfg(feature = "safetensors")]
 #[test]
 fn exported_pytorch_digits_static_gives_pytorchs_logits() {
-    use nn_std::safetensors_io::{Mapping, import_safetensors};
+    use nn_std::io::safetensors::{Mapping, import_safetensors};
     let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/../../shared/reference/");
     let imported: torch_digits::TorchDigits = import_safetensors(
         &std::fs::read(format!("{dir}torch_digits_mlp.safetensors")).unwrap(),

@@ -6,7 +6,7 @@
 #[allow(dead_code)]
 mod nets;
 
-use nn_std::export_rs::{ExportError, ExportOptions, export_rs, export_rs_net, float_literal};
+use nn_std::io::export_rs::{ExportError, ExportOptions, export_rs, export_rs_net, float_literal};
 
 fn check_golden(name: &str, src: &str) {
     let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
@@ -86,12 +86,13 @@ fn every_layer_kind_exports_and_matches_golden() {
     check_golden("export_all.rs", &src);
 }
 
+#[cfg(feature = "safetensors")]
 #[test]
 fn pytorch_digits_model_exports_to_the_committed_golden_file() {
     // The PyTorch fixture, imported, saved as a model file and exported as
     // Rust source; `format_export_golden.rs` compiles it and checks its logits.
     use nn_core::{Dense, Relu, Seq};
-    use nn_std::safetensors_io::{Mapping, import_safetensors};
+    use nn_std::io::safetensors::{Mapping, import_safetensors};
     type Digits = Seq![Dense<f32, 64, 32>, Relu, Dense<f32, 32, 10>];
     let weights = std::fs::read(concat!(
         env!("CARGO_MANIFEST_DIR"),

@@ -1,9 +1,9 @@
 //! Property tests: the reader never panics on arbitrary or mutated bytes, and
 //! accepts a mutated file only when it is still a well-formed one.
 
-use nn_core::format::{Loadable, ModelView, ScalerKind, crc32};
 use nn_core::{Dense, Identity, Params, Relu, Seq};
-use nn_std::model_file::{ScalerParts, save, save_with_scaler};
+use nn_format::{Loadable, ModelView, ScalerKind, crc32};
+use nn_std::io::model_file::{ScalerParts, save, save_with_scaler};
 use proptest::prelude::*;
 
 type Net = Seq![Dense<f32, 3, 4>, Relu, Dense<f32, 4, 2>, Identity];

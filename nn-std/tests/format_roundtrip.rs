@@ -1,11 +1,11 @@
 //! Model files: save/load round trips (bit-exact in f32 and f64), the byte
 //! layout of docs/FORMAT.md, and every load error.
 
-use nn_core::format::{
-    LayerDesc, LayerKind, LoadError, Loadable, ModelView, ScalarType, ScalerKind, crc32,
-};
 use nn_core::{Dense, Identity, Params, Relu, Seq, seq};
-use nn_std::model_file::{SaveError, ScalerParts, save, save_with_scaler};
+use nn_format::{
+    LayerDesc, LayerKind, LoadError, Loadable, ModelView, ScalarType, ScalerKind, WriteError, crc32,
+};
+use nn_std::io::model_file::{SaveError, ScalerParts, save, save_with_scaler};
 
 type Net32 = Seq![Dense<f32, 5, 4>, Relu, Dense<f32, 4, 3>, Identity, Dense<f32, 3, 2>];
 type Net64 = Seq![Dense<f64, 5, 4>, Relu, Dense<f64, 4, 3>, Identity, Dense<f64, 3, 2>];
@@ -133,11 +133,11 @@ fn scaler_of_the_wrong_width_is_refused_by_the_writer() {
     .unwrap_err();
     assert!(matches!(
         err,
-        SaveError::Invalid(LoadError::WidthMismatch {
+        SaveError::Write(WriteError::Invalid(LoadError::WidthMismatch {
             layer: 0,
             expected: 3,
             found: 5
-        })
+        }))
     ));
     let err = save_with_scaler(
         &net,
@@ -150,10 +150,10 @@ fn scaler_of_the_wrong_width_is_refused_by_the_writer() {
     .unwrap_err();
     assert!(matches!(
         err,
-        SaveError::ScalerLength {
+        SaveError::Write(WriteError::ScalerLength {
             offset: 3,
             factor: 2
-        }
+        })
     ));
 }
 
@@ -463,11 +463,14 @@ fn file_helpers_round_trip_and_report_io_errors() {
     std::fs::create_dir_all(&dir).unwrap();
     let path = dir.join("m.bin");
     let net = net32();
-    nn_std::model_file::save_file(&net, None, &path).unwrap();
-    let back: Net32 = nn_std::model_file::load_file(&path).unwrap();
+    nn_std::io::model_file::save_file(&net, None, &path).unwrap();
+    let back: Net32 = nn_std::io::model_file::load_file(&path).unwrap();
     assert_eq!(bits(&back), bits(&net));
-    let missing = nn_std::model_file::load_file::<f32, Net32>(dir.join("none.bin"));
-    assert!(matches!(missing, Err(nn_std::model_file::ReadError::Io(_))));
+    let missing = nn_std::io::model_file::load_file::<f32, Net32>(dir.join("none.bin"));
+    assert!(matches!(
+        missing,
+        Err(nn_std::io::model_file::ReadError::Io(_))
+    ));
     std::fs::remove_dir_all(&dir).unwrap();
 }
 
@@ -565,8 +568,8 @@ fn maxout_shape_mismatch_names_k() {
 
 #[test]
 fn fitted_scalers_are_stored_and_loaded_bit_for_bit() {
-    use nn_core::format::FileScaler;
     use nn_core::{MinMax, Scaler, Standardize};
+    use nn_format::FileScaler;
     let samples: Vec<[f32; 5]> = (0..20)
         .map(|i| core::array::from_fn(|j| ((i * 5 + j) as f32 * 0.37).sin() * (j + 1) as f32))
         .collect();
@@ -613,11 +616,11 @@ fn fitted_scalers_are_stored_and_loaded_bit_for_bit() {
 #[test]
 fn write_model_files_writes_a_loadable_bin_and_its_rust_source() {
     use nn_core::Standardize;
-    use nn_core::format::FileScaler;
+    use nn_format::FileScaler;
     let dir = std::env::temp_dir().join(format!("nn-format-files-{}", std::process::id()));
     let net = net32();
     let scaler = Standardize::<f32, 5>::from_parts([0.5; 5], [2.0; 5]);
-    let paths = nn_std::model_file::write_model_files(&dir, &net, Some(scaler.parts())).unwrap();
+    let paths = nn_std::io::write_model_files(&dir, &net, Some(scaler.parts())).unwrap();
     assert_eq!(paths.bin, dir.join("model.bin"));
     let bytes = std::fs::read(&paths.bin).unwrap();
     let (back, s): (Net32, Standardize<f32, 5>) = Net32::load_with_scaler(&bytes).unwrap();
@@ -626,7 +629,7 @@ fn write_model_files_writes_a_loadable_bin_and_its_rust_source() {
     let src = std::fs::read_to_string(&paths.rs).unwrap();
     assert_eq!(
         src,
-        nn_std::export_rs::export_rs(&bytes, &Default::default()).unwrap()
+        nn_std::io::export_rs::export_rs(&bytes, &Default::default()).unwrap()
     );
     std::fs::remove_dir_all(&dir).unwrap();
 }

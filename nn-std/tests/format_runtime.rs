@@ -1,11 +1,11 @@
 //! Model files and runtime-shaped networks: typed -> file -> runtime gives
 //! the same outputs, runtime -> file -> typed gives the same network.
 
-use nn_core::format::{LoadError, Loadable, ScalarType};
 use nn_core::{
     Dense, Elu, LeakyRelu, LogSoftmax, Maxout, Module, Params, Prelu, Seq, Sigmoid, Softmax, Tanh,
 };
-use nn_std::model_file::{RuntimeLoadError, SaveError, load_runtime, save, save_runtime};
+use nn_format::{LoadError, Loadable, ScalarType};
+use nn_std::io::model_file::{RuntimeLoadError, SaveError, load_runtime, save, save_runtime};
 use nn_std::runtime::{LayerSpec, Network};
 
 type AllKinds = Seq![

@@ -1,11 +1,12 @@
 //! PyTorch import and export through safetensors, checked against the
 //! public fixture `../shared/reference/torch_digits_mlp.*`.
+#![cfg(feature = "safetensors")]
 
 use std::collections::HashMap;
 use std::path::PathBuf;
 
 use nn_core::{Dense, Identity, Module, Params, Relu, Seq};
-use nn_std::safetensors_io::{
+use nn_std::io::safetensors::{
     Mapping, SafetensorsError, export_safetensors, import_into, import_safetensors, tensor_specs,
 };
 use safetensors::tensor::{Dtype, SafeTensors, TensorView};
@@ -360,4 +361,61 @@ fn prelu_and_maxout_export_with_pytorch_names_and_shapes() {
     assert_eq!(back, net);
     let back: Net = import_safetensors(&bytes, &Mapping::Order).unwrap();
     assert_eq!(back, net);
+}
+
+/// A safetensors file with this JSON header and `data` zero bytes after it.
+fn raw_file(header: &str, data: usize) -> Vec<u8> {
+    let mut b = (header.len() as u64).to_le_bytes().to_vec();
+    b.extend_from_slice(header.as_bytes());
+    b.resize(b.len() + data, 0);
+    b
+}
+
+#[test]
+fn a_tensor_named_twice_is_refused_even_with_other_offsets() {
+    type One = Seq![Dense<f32, 1, 1>];
+    // Last-wins parsing would take "0.weight" at [0, 4] and accept the file.
+    let h = r#"{"0.weight":{"dtype":"F32","shape":[1,1],"data_offsets":[8,12]},
+        "0.bias":{"dtype":"F32","shape":[1],"data_offsets":[4,8]},
+        "0.weight":{"dtype":"F32","shape":[1,1],"data_offsets":[0,4]}}"#;
+    for mapping in [Mapping::Sequential, Mapping::Order] {
+        let e = import_safetensors::<f32, One>(&raw_file(h, 8), &mapping).unwrap_err();
+        assert!(
+            matches!(&e, SafetensorsError::Duplicate { name } if name == "0.weight"),
+            "{e}"
+        );
+        assert_eq!(
+            e.to_string(),
+            "tensor \"0.weight\" appears more than once in the file"
+        );
+    }
+    let once = r#"{"0.weight":{"dtype":"F32","shape":[1,1],"data_offsets":[0,4]},
+        "0.bias":{"dtype":"F32","shape":[1],"data_offsets":[4,8]}}"#;
+    assert!(import_safetensors::<f32, One>(&raw_file(once, 8), &Mapping::Sequential).is_ok());
+}
+
+#[test]
+fn the_unexpected_tensor_named_is_the_first_in_file_order() {
+    type One = Seq![Dense<f32, 1, 1>];
+    let mut h = String::from(
+        r#"{"0.weight":{"dtype":"F32","shape":[1,1],"data_offsets":[0,4]},"0.bias":{"dtype":"F32","shape":[1],"data_offsets":[4,8]}"#,
+    );
+    // 24 extra tensors, in file order x23, x22, ..., x00 (not sorted, so
+    // neither a sorted nor a hashed order gives x23 by chance every time).
+    for i in (0..24).rev() {
+        let at = 8 + 4 * (23 - i);
+        h.push_str(&format!(
+            r#","x{i:02}":{{"dtype":"F32","shape":[1],"data_offsets":[{at},{}]}}"#,
+            at + 4
+        ));
+    }
+    h.push('}');
+    let bytes = raw_file(&h, 8 + 4 * 24);
+    for _ in 0..8 {
+        let e = import_safetensors::<f32, One>(&bytes, &Mapping::Sequential).unwrap_err();
+        assert!(
+            matches!(&e, SafetensorsError::Unexpected { name } if name == "x23"),
+            "{e}"
+        );
+    }
 }

@@ -16,7 +16,7 @@ mod job;
 
 use job::{DIGITS, JobArgs, digits};
 use nn_std::data::datasets;
-use nn_std::model_file::{load_runtime, save};
+use nn_std::io::model_file::{load_runtime, save};
 use nn_std::ptq::{Calibrator, PtqConfig, WeightGranularity, quantize};
 use nn_std::qmodel::QModel;
 use nn_std::runtime::Network;

@@ -69,8 +69,9 @@ fn same_seed_same_trained_weights() {
 #[test]
 fn trained_iris_model_file_loads_back_bit_for_bit() {
     use nn_core::Module;
-    use nn_core::format::FileScaler;
-    use nn_std::model_file::{load_file, write_model_files};
+    use nn_format::FileScaler;
+    use nn_std::io::model_file::load_file;
+    use nn_std::io::write_model_files;
     let job = job::iris(&args(3, "iris-file")).unwrap();
     let files = write_model_files(&job.out, &job.model, Some(job.scaler.parts())).unwrap();
     let loaded: job::IrisNet = load_file(&files.bin).unwrap();

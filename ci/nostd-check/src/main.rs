@@ -18,7 +18,8 @@
 //! f64). It exits 0 only when the results are sane: initialization
 //! reproducible and in bounds, everything finite, batched equals per-sample bit
 //! for bit, the loss at least halves, and bad targets, bad optimizer settings
-//! and NaN gradients give error values instead of panics.
+//! and NaN gradients give error values instead of panics. It also writes a
+//! model file into a stack buffer and loads it back (nn-format).
 #![no_std]
 #![no_main]
 
@@ -31,6 +32,7 @@ use nn_core::{
     LogSoftmax, Loss, LossError, Maxout, Module, Mse, MultiMargin, ParamKind, Params, Prelu, Relu,
     Seq, Sigmoid, Softmax, Tanh, seq,
 };
+use nn_format::{LoadError, Loadable, ModelView, write_model};
 use nn_init::{Distribution, Init, InitError, Initializer, SplitMix64};
 use nn_optim::{
     AdamConfig, AdamRule, ConfigError, Optimizer, Rule, Sgd, SgdConfig, SgdRule, StepError,
@@ -227,6 +229,35 @@ fn report<F: Float>(name: &str, run: Result<Outcome<F>, Failure>) -> bool {
         }
         Err(e) => line(false, format_args!("{} {name}: {e}", F::NAME)),
     }
+}
+
+/// nn-format without std or allocation: a network written into a stack
+/// buffer, parsed, loaded back equal; a flipped byte is a checksum error.
+fn check_model_file() -> bool {
+    type Net = Seq![Dense<f32, 2, 3>, LeakyRelu<f32>, Dense<f32, 3, 1>];
+    let net: Net = seq![
+        Dense::from_parts([[1.0, -2.0], [0.5, 0.25], [-1.5, 3.0]], [0.1, -0.2, 0.3]),
+        LeakyRelu::new(0.125),
+        Dense::from_parts([[2.0, -1.0, 0.5]], [0.75]),
+    ];
+    let mut buf = [0u8; 256];
+    let written = write_model(&net, None, &mut buf);
+    let (ok, n) = match written {
+        Ok(n) => {
+            let back = Net::load(&buf[..n]);
+            let same = back.as_ref().is_ok_and(|b| *b == net);
+            buf[30] ^= 1;
+            let flipped = matches!(ModelView::parse(&buf[..n]), Err(LoadError::Checksum { .. }));
+            (same && flipped, n)
+        }
+        Err(_) => (false, 0),
+    };
+    line(
+        ok,
+        format_args!(
+            "model file: {n} bytes written in place, loaded back equal, a flipped byte refused"
+        ),
+    )
 }
 
 /// He-normal initialization: reproducible from the seed, weights drawn and
@@ -470,6 +501,7 @@ pub extern "C" fn main(_argc: c_int, _argv: *const *const c_char) -> c_int {
         ),
         check_loss_error(),
         check_optimizer_errors(),
+        check_model_file(),
     ];
     let failed = checks.iter().chain(&grads).filter(|ok| !**ok).count();
     let _ = writeln!(

@@ -4,7 +4,7 @@
 //! `no_std`: only `core`, nn-core, nn-optim and heapless.
 //!
 //! The model is the Digits main job's 64-32-10 ReLU network as exported by
-//! `nn_std::model_file::write_model_files` (`model/model.rs`: the weights and
+//! `nn_std::io::write_model_files` (`model/model.rs`: the weights and
 //! the fitted input scaler as `static`s in flash); the samples are raw 8x8
 //! pixels from the same job's test part (`model/samples.rs`). Regenerate
 //! both with `regen-digits.sh`.

@@ -8,14 +8,14 @@
 use std::error::Error;
 use std::path::PathBuf;
 
-use nn_core::format::{FileScaler, Saveable};
 use nn_core::scale::Standardize;
 use nn_core::{CrossEntropy, Dense, Module, Params, Relu, Seq, seq};
+use nn_format::{FileScaler, Saveable};
 use nn_init::{Init, SplitMix64};
 use nn_optim::{Adam, AdamConfig, CosineAnnealing};
 use nn_std::data::{Dataset, datasets};
 use nn_std::history::History;
-use nn_std::model_file::write_model_files;
+use nn_std::io::write_model_files;
 use nn_std::train::{Evaluation, TrainConfig, Trainer, evaluate};
 
 /// Command-line options of the examples:

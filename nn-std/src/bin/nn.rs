@@ -12,9 +12,11 @@
 
 use std::process::ExitCode;
 
-use nn_std::export_rs::{ExportOptions, export_rs};
-use nn_std::model_file::inspect;
-use nn_std::safetensors_io::model_file_to_safetensors;
+use nn_std::io::export_rs::{ExportOptions, export_rs};
+use nn_std::io::inspect;
+use nn_std::io::model_file::read_model;
+#[cfg(feature = "safetensors")]
+use nn_std::io::safetensors::model_file_to_safetensors;
 
 const USAGE: &str = "usage:
   nn inspect FILE
@@ -32,8 +34,11 @@ fn fail(msg: String) -> ExitCode {
     ExitCode::from(1)
 }
 
+/// The model file at `path`, read no further than its header declares.
 fn read(path: &str) -> Result<Vec<u8>, ExitCode> {
-    std::fs::read(path).map_err(|e| fail(format!("{path}: cannot read: {e}")))
+    std::fs::File::open(path)
+        .and_then(read_model)
+        .map_err(|e| fail(format!("{path}: cannot read: {e}")))
 }
 
 fn cmd_inspect(args: &[String]) -> ExitCode {
@@ -87,6 +92,9 @@ fn cmd_export_rs(args: &[String]) -> ExitCode {
     let Some(path) = file else {
         return usage("export-rs needs a FILE");
     };
+    if let Err(e) = opts.check() {
+        return usage(&e.to_string());
+    }
     let bytes = match read(path) {
         Ok(b) => b,
         Err(code) => return code,
@@ -110,6 +118,7 @@ fn cmd_export_rs(args: &[String]) -> ExitCode {
     }
 }
 
+#[cfg(feature = "safetensors")]
 fn cmd_to_safetensors(args: &[String]) -> ExitCode {
     let (path, out) = match args {
         [p, o, out] if o == "-o" => (p, out),
@@ -137,7 +146,12 @@ fn main() -> ExitCode {
     match args.first().map(String::as_str) {
         Some("inspect") => cmd_inspect(&args[1..]),
         Some("export-rs") => cmd_export_rs(&args[1..]),
+        #[cfg(feature = "safetensors")]
         Some("to-safetensors") => cmd_to_safetensors(&args[1..]),
+        #[cfg(not(feature = "safetensors"))]
+        Some("to-safetensors") => {
+            fail("to-safetensors needs nn-std's `safetensors` feature".into())
+        }
         Some("-h" | "--help" | "help") => {
             println!("{USAGE}");
             ExitCode::SUCCESS

@@ -3,9 +3,9 @@
 //! [`tflite::read`](crate::tflite::read) gives for a `.tflite` file.
 //!
 //! The input is a runtime [`Network<f32>`](crate::runtime::Network): what a
-//! model file loads into ([`load_runtime`](crate::model_file::load_runtime)),
+//! model file loads into ([`load_runtime`](crate::io::model_file::load_runtime)),
 //! and what a typed network becomes through
-//! [`save`](crate::model_file::save) then `load_runtime`. Supported layers:
+//! [`save`](crate::io::model_file::save) then `load_runtime`. Supported layers:
 //! [`Dense`](LayerSpec::Dense), each optionally followed by
 //! [`Relu`](LayerSpec::Relu) (fused into the layer, as TFLite does) or
 //! [`Identity`](LayerSpec::Identity). A classifier's logits need no softmax.

@@ -1,5 +1,7 @@
 //! What a runtime network is made of, without its parameter values.
 
+use nn_format::LayerKind;
+
 /// One layer of a runtime-shaped [`Network`](super::Network), described
 /// without its parameter values.
 ///
@@ -65,4 +67,63 @@ pub enum LayerSpec<F> {
         /// Group size.
         k: usize,
     },
+}
+
+impl<F: Copy> LayerSpec<F> {
+    /// The layer of a model file's non-affine `kind`, with its stored scalar
+    /// (a slope, `a` or alpha) when the kind has one; `None` for the affine
+    /// kinds (a file's `dense` and `maxout` become a [`Dense`](LayerSpec::Dense),
+    /// plus a [`Maxout`](LayerSpec::Maxout) for the latter) and when `scalar`
+    /// does not match the kind.
+    ///
+    /// ```
+    /// use nn_format::LayerKind;
+    /// use nn_std::runtime::LayerSpec;
+    /// let spec = LayerSpec::from_kind(LayerKind::LeakyRelu, Some(0.1_f32));
+    /// assert_eq!(spec, Some(LayerSpec::LeakyRelu { slope: 0.1 }));
+    /// assert_eq!(spec.unwrap().kind(), LayerKind::LeakyRelu);
+    /// assert_eq!(LayerSpec::<f32>::from_kind(LayerKind::Dense, None), None);
+    /// ```
+    pub fn from_kind(kind: LayerKind, scalar: Option<F>) -> Option<Self> {
+        Some(match (kind, scalar) {
+            (LayerKind::Identity, None) => LayerSpec::Identity,
+            (LayerKind::Relu, None) => LayerSpec::Relu,
+            (LayerKind::Sigmoid, None) => LayerSpec::Sigmoid,
+            (LayerKind::Tanh, None) => LayerSpec::Tanh,
+            (LayerKind::Softmax, None) => LayerSpec::Softmax,
+            (LayerKind::LogSoftmax, None) => LayerSpec::LogSoftmax,
+            (LayerKind::LeakyRelu, Some(slope)) => LayerSpec::LeakyRelu { slope },
+            (LayerKind::Elu, Some(alpha)) => LayerSpec::Elu { alpha },
+            (LayerKind::Prelu, Some(a)) => LayerSpec::Prelu { a },
+            _ => return None,
+        })
+    }
+
+    /// The layer's scalar: a leaky slope, ELU's alpha or PReLU's initial `a`.
+    pub fn scalar(&self) -> Option<F> {
+        match *self {
+            LayerSpec::LeakyRelu { slope: v }
+            | LayerSpec::Elu { alpha: v }
+            | LayerSpec::Prelu { a: v } => Some(v),
+            _ => None,
+        }
+    }
+
+    /// The model-file kind of this layer ([`Maxout`](LayerSpec::Maxout)
+    /// alone is the grouping half of a file's `maxout`).
+    pub fn kind(&self) -> LayerKind {
+        match self {
+            LayerSpec::Dense { .. } => LayerKind::Dense,
+            LayerSpec::Identity => LayerKind::Identity,
+            LayerSpec::Relu => LayerKind::Relu,
+            LayerSpec::Sigmoid => LayerKind::Sigmoid,
+            LayerSpec::Tanh => LayerKind::Tanh,
+            LayerSpec::LeakyRelu { .. } => LayerKind::LeakyRelu,
+            LayerSpec::Elu { .. } => LayerKind::Elu,
+            LayerSpec::Prelu { .. } => LayerKind::Prelu,
+            LayerSpec::Softmax => LayerKind::Softmax,
+            LayerSpec::LogSoftmax => LayerKind::LogSoftmax,
+            LayerSpec::Maxout { .. } => LayerKind::Maxout,
+        }
+    }
 }

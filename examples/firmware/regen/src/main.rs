@@ -13,8 +13,8 @@
 
 use std::fmt::Write as _;
 
-use nn_core::format::Loadable;
 use nn_core::{Module, Scaler, Standardize};
+use nn_format::Loadable;
 use nn_std::data::datasets;
 
 // The Digits example's job (its settings and network); this tool uses a part.

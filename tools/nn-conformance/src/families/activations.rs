@@ -1,6 +1,7 @@
 //! Cases of `activations.json`: one activation layer of a runtime network.
 
 use nn_core::{Float, Params};
+use nn_format::LayerKind;
 
 use super::{Family, cast, has_all, widen};
 use crate::json::{CaseError, Fields};
@@ -29,12 +30,6 @@ pub(crate) fn activation_spec<F: Float>(
         }
     };
     let (spec, known): (LayerSpec<F>, &[&str]) = match name {
-        "identity" => (LayerSpec::Identity, &[]),
-        "relu" => (LayerSpec::Relu, &[]),
-        "sigmoid" => (LayerSpec::Sigmoid, &[]),
-        "tanh" => (LayerSpec::Tanh, &[]),
-        "softmax" => (LayerSpec::Softmax, &[]),
-        "log_softmax" => (LayerSpec::LogSoftmax, &[]),
         "leaky_relu" => (
             LayerSpec::LeakyRelu {
                 slope: number("negative_slope", Some(0.01))?,
@@ -59,7 +54,11 @@ pub(crate) fn activation_spec<F: Float>(
             },
             &["k"],
         ),
-        other => return Err(format!("unknown activation `{other}`")),
+        // Every kind without a scalar, by its model-file name.
+        other => match LayerKind::from_name(other).and_then(|k| LayerSpec::from_kind(k, None)) {
+            Some(spec) => (spec, &[]),
+            None => return Err(format!("unknown activation `{other}`")),
+        },
     };
     params.only(known, name)?;
     Ok(spec)

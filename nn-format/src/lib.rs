@@ -1,13 +1,19 @@
-//! The model file format (see `docs/FORMAT.md`): reading and validating
-//! without allocation, loading into typed networks, and describing networks
-//! for a writer.
+//! nn-format: the nn model file format (see `docs/FORMAT.md`), `no_std`
+//! and without allocation: reading and validating, loading into nn-core's
+//! typed networks, describing networks for the writer, and the one list of
+//! layer kinds ([`LayerKind`]) that every reader and writer of the workspace
+//! shares.
 //!
 //! A file is a 24-byte header (magic `NNMF`, version, scalar type, input
 //! scaler, length, layer count), one 16-byte descriptor per layer, the
 //! layers' values (little-endian), the scaler's values and a CRC-32 of all
 //! preceding bytes. [`ModelView::parse`] checks all of it and gives views in
 //! place; [`Loadable`] fills a network of a matching type; [`Saveable`]
-//! describes a network to a writer (nn-std's `model_file`).
+//! describes a network to [`write_model`] (nn-std's `io::model_file` adds
+//! files on disk).
+#![no_std]
+#![deny(missing_docs)]
+#![forbid(unsafe_code)]
 
 mod crc32;
 mod error;

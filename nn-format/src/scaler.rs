@@ -1,7 +1,7 @@
 //! Storing and loading the fitted input scalers of `nn_core::scale`.
 
-use super::{FileScalar, LoadError, ModelView, ScalerKind, ScalerParts, ScalerView};
-use crate::scale::{MinMax, Standardize};
+use crate::{FileScalar, LoadError, ModelView, ScalerKind, ScalerParts, ScalerView};
+use nn_core::scale::{MinMax, Standardize};
 
 /// A fitted scaler type that a model file can store and load.
 pub trait FileScaler<F: FileScalar>: Sized {

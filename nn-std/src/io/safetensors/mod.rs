@@ -10,7 +10,7 @@
 //!
 //! ```
 //! use nn_core::{seq, Dense, Relu, Seq};
-//! use nn_std::safetensors_io::{export_safetensors, import_safetensors, Mapping};
+//! use nn_std::io::safetensors::{export_safetensors, import_safetensors, Mapping};
 //! type Net = Seq![Dense<f32, 2, 3>, Relu, Dense<f32, 3, 1>];
 //! let mut net = Net::default();
 //! net.first.bias = [1.0, 2.0, 3.0];
@@ -19,13 +19,13 @@
 //! assert_eq!(back, net);
 //! ```
 
+mod header;
+
 use std::borrow::Cow;
 use std::fmt;
 
 use nn_core::Params;
-use nn_core::format::{
-    FileScalar, LayerDesc, LayerKind, LoadError, ModelView, Saveable, ScalarType,
-};
+use nn_format::{FileScalar, LayerDesc, LayerKind, LoadError, ModelView, Saveable, ScalarType};
 use safetensors::tensor::{Dtype, SafeTensorError, SafeTensors, TensorView, View};
 
 /// How tensors in a file are matched to the network's parameters.
@@ -79,7 +79,14 @@ pub enum SafetensorsError {
     Model(LoadError),
     /// The network could not be serialized.
     Save(String),
-    /// A tensor in the file matches no parameter ([`Mapping::Sequential`]).
+    /// The file names a tensor twice (JSON keys that are equal after
+    /// unescaping; the first repeated one).
+    Duplicate {
+        /// Tensor name.
+        name: String,
+    },
+    /// A tensor in the file matches no parameter ([`Mapping::Sequential`]);
+    /// the first such tensor in file order.
     Unexpected {
         /// Tensor name.
         name: String,
@@ -118,6 +125,9 @@ impl fmt::Display for SafetensorsError {
             ),
             SafetensorsError::Model(e) => write!(f, "invalid model file: {e}"),
             SafetensorsError::Save(e) => write!(f, "{e}"),
+            SafetensorsError::Duplicate { name } => {
+                write!(f, "tensor {name:?} appears more than once in the file")
+            }
             SafetensorsError::Unexpected { name } => {
                 write!(f, "tensor {name:?} matches no parameter of the network")
             }
@@ -160,7 +170,10 @@ fn layer_specs(index: usize, desc: &LayerDesc) -> Vec<TensorSpec> {
     match desc.kind {
         LayerKind::Dense => vec![spec("weight", vec![b, a]), spec("bias", vec![b])],
         LayerKind::Maxout => vec![spec("weight", vec![b * c, a]), spec("bias", vec![b * c])],
-        LayerKind::Prelu => vec![spec("weight", vec![1])],
+        // A learnable scalar (PReLU's `a`) is PyTorch's one-element `weight`.
+        kind if kind.scalar_name().is_some() && !kind.has_hyper_parameter() => {
+            vec![spec("weight", vec![1])]
+        }
         _ => Vec::new(),
     }
 }
@@ -256,22 +269,23 @@ pub fn import_into<F: FileScalar, N: Saveable<F> + Params<F>>(
     mapping: &Mapping,
 ) -> Result<(), SafetensorsError> {
     let file = SafeTensors::deserialize(bytes).map_err(SafetensorsError::Format)?;
+    let in_file = header::tensor_names(bytes).map_err(|e| match e {
+        Some(name) => SafetensorsError::Duplicate { name },
+        None => SafetensorsError::Format(SafeTensorError::InvalidHeaderStart),
+    })?;
     let specs = tensor_specs(net);
     let names: Vec<String> = match mapping {
         Mapping::Sequential => {
-            if let Some(extra) = file
-                .names()
+            if let Some(extra) = in_file
                 .into_iter()
                 .find(|n| !specs.iter().any(|s| s.name == *n))
             {
-                return Err(SafetensorsError::Unexpected {
-                    name: extra.to_string(),
-                });
+                return Err(SafetensorsError::Unexpected { name: extra });
             }
             specs.iter().map(|s| s.name.clone()).collect()
         }
         Mapping::Order => {
-            let mut names: Vec<String> = file.names().into_iter().map(String::from).collect();
+            let mut names = in_file;
             names.sort_by_cached_key(|n| order_key(n));
             names
         }
@@ -361,6 +375,7 @@ pub fn model_file_to_safetensors(bytes: &[u8]) -> Result<Vec<u8>, SafetensorsErr
 pub fn export_safetensors<F: FileScalar, N: Saveable<F>>(
     net: &N,
 ) -> Result<Vec<u8>, SafetensorsError> {
-    let bytes = crate::model_file::save(net).map_err(|e| SafetensorsError::Save(e.to_string()))?;
+    let bytes =
+        crate::io::model_file::save(net).map_err(|e| SafetensorsError::Save(e.to_string()))?;
     model_file_to_safetensors(&bytes)
 }

@@ -7,8 +7,9 @@
 
 use std::fmt;
 
-use nn_core::format::{
-    FileScalar, LayerDesc, LayerKind, LayerRecord, LoadError, ModelView, Saveable, read_scalar,
+use nn_format::{
+    FileScalar, LayerDesc, LayerKind, LayerRecord, LoadError, ModelView, Saveable, WriteError,
+    read_scalar,
 };
 
 use super::{SaveError, ScalerParts, save_with_scaler};
@@ -81,24 +82,17 @@ pub fn runtime_from_view<F: FileScalar>(
                 }
                 LayerSpec::Maxout { k: c }
             }
-            LayerKind::Identity => LayerSpec::Identity,
-            LayerKind::Relu => LayerSpec::Relu,
-            LayerKind::Sigmoid => LayerSpec::Sigmoid,
-            LayerKind::Tanh => LayerSpec::Tanh,
-            LayerKind::Softmax => LayerSpec::Softmax,
-            LayerKind::LogSoftmax => LayerSpec::LogSoftmax,
-            LayerKind::LeakyRelu => LayerSpec::LeakyRelu {
-                slope: read_scalar(&layer)?,
-            },
-            LayerKind::Elu => LayerSpec::Elu {
-                alpha: read_scalar(&layer)?,
-            },
-            LayerKind::Prelu => {
-                let a = read_scalar(&layer)?;
-                tensors.push(vec![a]);
-                LayerSpec::Prelu { a }
+            kind => {
+                let scalar = match kind.scalar_name() {
+                    Some(_) => Some(read_scalar(&layer)?),
+                    None => None,
+                };
+                if let (Some(a), false) = (scalar, kind.has_hyper_parameter()) {
+                    tensors.push(vec![a]); // a learnable scalar (PReLU's `a`)
+                }
+                LayerSpec::from_kind(kind, scalar)
+                    .ok_or(LoadError::BadDescriptor { layer: layer.index })?
             }
-            _ => return Err(LoadError::BadDescriptor { layer: layer.index }.into()),
         };
         specs.push(spec);
     }
@@ -113,7 +107,7 @@ pub fn runtime_from_view<F: FileScalar>(
 ///
 /// ```
 /// use nn_core::{seq, Dense, Module, Relu};
-/// use nn_std::model_file::{load_runtime, save};
+/// use nn_std::io::model_file::{load_runtime, save};
 /// let typed = seq![Dense::<f64, 2, 2>::from_parts([[1.0, -1.0], [0.5, 2.0]], [0.0, 1.0]), Relu];
 /// let net = load_runtime::<f64>(&save(&typed).unwrap()).unwrap();
 /// assert_eq!(net.forward(&[1.0, 2.0]).unwrap(), typed.forward(&[1.0, 2.0]));
@@ -143,7 +137,7 @@ impl<F: FileScalar> Saveable<F> for Described<F> {
 
 fn describe<F: FileScalar>(net: &Network<F>) -> Result<Described<F>, SaveError> {
     let specs: Vec<LayerSpec<F>> = net.specs().copied().collect();
-    let u = |n: usize| u32::try_from(n).map_err(|_| SaveError::TooLarge);
+    let u = |n: usize| u32::try_from(n).map_err(|_| SaveError::Write(WriteError::TooLarge));
     let mut layers = Vec::new();
     let mut width = net.inputs();
     let mut tensor = 0;
@@ -170,29 +164,17 @@ fn describe<F: FileScalar>(net: &Network<F>) -> Result<Described<F>, SaveError> 
                 }
             }
             LayerSpec::Maxout { .. } => return Err(SaveError::Unrepresentable { layer: i }),
-            LayerSpec::Prelu { .. } => {
-                let values = param(tensor);
-                tensor += 1;
-                (LayerDesc::elementwise(LayerKind::Prelu, u(width)?), values)
-            }
-            LayerSpec::LeakyRelu { slope } => (
-                LayerDesc::elementwise(LayerKind::LeakyRelu, u(width)?),
-                vec![slope],
-            ),
-            LayerSpec::Elu { alpha } => (
-                LayerDesc::elementwise(LayerKind::Elu, u(width)?),
-                vec![alpha],
-            ),
-            plain => {
-                let kind = match plain {
-                    LayerSpec::Identity => LayerKind::Identity,
-                    LayerSpec::Relu => LayerKind::Relu,
-                    LayerSpec::Sigmoid => LayerKind::Sigmoid,
-                    LayerSpec::Tanh => LayerKind::Tanh,
-                    LayerSpec::Softmax => LayerKind::Softmax,
-                    _ => LayerKind::LogSoftmax,
+            spec => {
+                let kind = spec.kind();
+                let values = match (kind.scalar_name(), kind.has_hyper_parameter()) {
+                    (None, _) => Vec::new(),
+                    (Some(_), true) => spec.scalar().into_iter().collect(),
+                    (Some(_), false) => {
+                        tensor += 1; // a learnable scalar: its current value
+                        param(tensor - 1)
+                    }
                 };
-                (LayerDesc::elementwise(kind, u(width)?), Vec::new())
+                (LayerDesc::elementwise(kind, u(width)?), values)
             }
         };
         layers.push((desc, values));

@@ -3,7 +3,7 @@
 
 use core::fmt;
 
-use super::{
+use crate::{
     CRC_LEN, Crc32, DESC_LEN, FileScalar, HEADER_LEN, LoadError, MAGIC, ModelView, Saveable,
     ScalerKind, VERSION,
 };
@@ -86,13 +86,17 @@ pub fn encoded_len<F: FileScalar, N: Saveable<F>>(
     let (mut layers, mut values) = (0usize, 0usize);
     net.visit_layers(width, &mut |rec| {
         layers += 1;
-        values += rec.values[0].len() + rec.values[1].len();
+        // Saturating: an impossible sum then fails the checks below.
+        values = values
+            .saturating_add(rec.values[0].len())
+            .saturating_add(rec.values[1].len());
     });
     let total = layers
         .checked_mul(DESC_LEN)
         .and_then(|d| d.checked_add(HEADER_LEN + CRC_LEN))
         .and_then(|t| {
-            let v = values.checked_add(2 * width as usize)?;
+            let scaler_values = usize::try_from(width).ok()?.checked_mul(2)?;
+            let v = values.checked_add(scaler_values)?;
             t.checked_add(v.checked_mul(F::BYTES)?)
         })
         .ok_or(WriteError::TooLarge)?;
@@ -113,11 +117,12 @@ impl Cursor<'_> {
     fn put(&mut self, bytes: &[u8]) {
         // `write_model` sized the buffer with `encoded_len` first, so this
         // never goes past the end; `get_mut` keeps it panic-free regardless.
-        if let Some(dst) = self.out.get_mut(self.at..self.at + bytes.len()) {
+        let end = self.at.saturating_add(bytes.len());
+        if let Some(dst) = self.out.get_mut(self.at..end) {
             dst.copy_from_slice(bytes);
             self.crc.update(bytes);
         }
-        self.at += bytes.len();
+        self.at = end;
     }
 
     fn put_values<F: FileScalar>(&mut self, values: &[F]) {
@@ -133,7 +138,7 @@ impl Cursor<'_> {
 ///
 /// ```
 /// use nn_core::{seq, Dense, Relu, Seq};
-/// use nn_core::format::{encoded_len, write_model, Loadable};
+/// use nn_format::{encoded_len, write_model, Loadable};
 /// type Net = Seq![Dense<f32, 2, 1>, Relu];
 /// let net: Net = seq![Dense::from_parts([[1.0, -2.0]], [0.5]), Relu];
 /// let mut buf = [0u8; 128];

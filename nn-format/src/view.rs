@@ -2,7 +2,7 @@
 
 use core::fmt;
 
-use super::{FileScalar, LayerDesc, LayerKind, LoadError, ScalarType, Values, crc32};
+use crate::{FileScalar, LayerDesc, LayerKind, LoadError, ScalarType, Values, crc32};
 
 /// The first four bytes of every model file.
 pub const MAGIC: [u8; 4] = *b"NNMF";
@@ -66,6 +66,11 @@ fn u32_at(b: &[u8], at: usize) -> Option<u32> {
     Some(u32::from_le_bytes(b.get(at..at + 4)?.try_into().ok()?))
 }
 
+/// `n` as a `usize`, if it fits (it may not on a 16-bit target).
+pub(crate) fn usize_of(n: u32) -> Option<usize> {
+    usize::try_from(n).ok()
+}
+
 /// Reads and checks one descriptor (`layer` is its index, for errors).
 fn read_desc(raw: &[u8], layer: usize) -> Result<LayerDesc, LoadError> {
     let bad = LoadError::BadDescriptor { layer };
@@ -85,11 +90,11 @@ fn read_desc(raw: &[u8], layer: usize) -> Result<LayerDesc, LoadError> {
 /// scaler are views into the original bytes.
 ///
 /// [`parse`](ModelView::parse) checks everything once (magic, version,
-/// length, CRC-32, descriptors, consistent widths), so the accessors need no
-/// further error handling.
+/// length, CRC-32, descriptors, consistent widths, finite hyper-parameters),
+/// so the accessors need no further error handling.
 ///
 /// ```
-/// use nn_core::format::{ModelView, LoadError};
+/// use nn_format::{ModelView, LoadError};
 /// assert_eq!(ModelView::parse(b"hello").unwrap_err(), LoadError::BadMagic);
 /// ```
 #[derive(Clone, Copy, Debug)]
@@ -132,7 +137,7 @@ impl<'a> ModelView<'a> {
         if version != VERSION {
             return Err(LoadError::UnsupportedVersion(version));
         }
-        let declared = u32_at(bytes, 8).ok_or(truncated)? as usize;
+        let declared = u32_at(bytes, 8).and_then(usize_of).ok_or(truncated)?;
         if len < declared {
             return Err(LoadError::Truncated {
                 expected: declared,
@@ -166,7 +171,7 @@ impl<'a> ModelView<'a> {
             }
             _ => return Err(LoadError::BadScaler),
         };
-        let layer_count = u32_at(bytes, 12).ok_or(truncated)? as usize;
+        let layer_count = u32_at(bytes, 12).and_then(usize_of).ok_or(truncated)?;
 
         let mismatch = |described: usize| LoadError::LengthMismatch {
             declared,
@@ -197,20 +202,21 @@ impl<'a> ModelView<'a> {
             }
             width = desc.output_width().or(width);
         }
-        let scaler_values = scaler.map_or(0, |(_, w)| 2 * w as usize);
+        // Checked throughout: on a 32-bit target `2 * width` alone can wrap.
+        let scaler_values = scaler.map_or(Some(0), |(_, w)| usize_of(w)?.checked_mul(2));
         let scaler_start = values
             .checked_mul(scalar.bytes())
             .and_then(|v| v.checked_add(values_start))
             .ok_or(mismatch(usize::MAX))?;
         let described = scaler_values
-            .checked_mul(scalar.bytes())
+            .and_then(|n| n.checked_mul(scalar.bytes()))
             .and_then(|s| s.checked_add(scaler_start))
             .and_then(|e| e.checked_add(CRC_LEN))
             .unwrap_or(usize::MAX);
         if described != declared {
             return Err(mismatch(described));
         }
-        Ok(ModelView {
+        let view = ModelView {
             bytes: body,
             scalar,
             scaler,
@@ -218,7 +224,17 @@ impl<'a> ModelView<'a> {
             values_start,
             scaler_start,
             checksum: stored,
-        })
+        };
+        // Every reader (typed, runtime, export) sees the same refusal.
+        if let Some(layer) = view.layers().find(|l| {
+            l.desc.kind.has_hyper_parameter() && !l.scalar_f64().is_some_and(f64::is_finite)
+        }) {
+            return Err(LoadError::NonFiniteHyperParameter {
+                layer: layer.index,
+                kind: layer.desc.kind,
+            });
+        }
+        Ok(view)
     }
 
     /// The format version (always [`VERSION`] for a parsed file).
@@ -295,13 +311,13 @@ impl<'a> ModelView<'a> {
     /// The fitted input scaler, if the file has one.
     pub fn scaler(&self) -> Option<ScalerView<'a>> {
         let (kind, width) = self.scaler?;
-        let n = width as usize * self.scalar.bytes();
+        let n = usize_of(width)?.checked_mul(self.scalar.bytes())?;
         let raw = self.bytes.get(self.scaler_start..)?;
         Some(ScalerView {
             kind,
             width,
             offset: raw.get(..n)?,
-            factor: raw.get(n..2 * n)?,
+            factor: raw.get(n..n.checked_mul(2)?)?,
             scalar: self.scalar,
         })
     }

@@ -25,7 +25,7 @@ static TABLE: [u32; 256] = make_table();
 /// An incremental CRC-32/IEEE computation.
 ///
 /// ```
-/// use nn_core::format::Crc32;
+/// use nn_format::Crc32;
 /// let mut c = Crc32::new();
 /// c.update(b"1234");
 /// c.update(b"56789");
@@ -66,7 +66,7 @@ impl Default for Crc32 {
 /// The CRC-32/IEEE of `bytes`.
 ///
 /// ```
-/// assert_eq!(nn_core::format::crc32(b"123456789"), 0xCBF4_3926);
+/// assert_eq!(nn_format::crc32(b"123456789"), 0xCBF4_3926);
 /// ```
 pub fn crc32(bytes: &[u8]) -> u32 {
     let mut c = Crc32::new();

@@ -1,10 +1,7 @@
 //! Describing a typed network for a model-file writer.
 
-use super::{FileScalar, LayerDesc, LayerKind};
-use crate::{
-    Chain, Dense, Elu, Identity, LeakyRelu, LogSoftmax, Maxout, Params, Prelu, Relu, Sigmoid,
-    Softmax, Tanh,
-};
+use crate::{FileScalar, LayerDesc, LayerKind};
+use nn_core::{Chain, Dense, Maxout, Params};
 
 /// One layer as a writer sees it: its descriptor and its values, in file order.
 #[derive(Clone, Copy, Debug)]
@@ -21,7 +18,7 @@ pub struct LayerRecord<'a, F> {
 ///
 /// ```
 /// use nn_core::{seq, Dense, Relu};
-/// use nn_core::format::{LayerDesc, LayerKind, Saveable};
+/// use nn_format::{LayerDesc, LayerKind, Saveable};
 /// let net = seq![Dense::<f32, 2, 3>::zeros(), Relu];
 /// let mut descs = Vec::new();
 /// let out = net.visit_layers(0, &mut |r| descs.push(r.desc));
@@ -73,35 +70,6 @@ pub fn visit_params<F: FileScalar, P: Params<F>, V: FnMut(LayerRecord<'_, F>)>(
         values: [a, b],
     });
 }
-
-macro_rules! plain_saveable {
-    ($($ty:ty => $kind:ident),* $(,)?) => {$(
-        impl<F: FileScalar> Saveable<F> for $ty {
-            fn visit_layers<V: FnMut(LayerRecord<'_, F>)>(&self, width: u32, visit: &mut V) -> u32 {
-                visit_plain(LayerKind::$kind, &[], width, visit)
-            }
-        }
-    )*};
-}
-plain_saveable!(
-    Identity => Identity,
-    Relu => Relu,
-    Sigmoid => Sigmoid,
-    Tanh => Tanh,
-    Softmax => Softmax,
-    LogSoftmax => LogSoftmax,
-);
-
-macro_rules! scalar_saveable {
-    ($($ty:ident . $field:ident),* $(,)?) => {$(
-        impl<F: FileScalar> Saveable<F> for $ty<F> {
-            fn visit_layers<V: FnMut(LayerRecord<'_, F>)>(&self, width: u32, visit: &mut V) -> u32 {
-                visit_plain(LayerKind::$ty, core::slice::from_ref(&self.$field), width, visit)
-            }
-        }
-    )*};
-}
-scalar_saveable!(LeakyRelu.slope, Prelu.a, Elu.alpha);
 
 impl<F: FileScalar, const IN: usize, const OUT: usize, const K: usize> Saveable<F>
     for Maxout<F, IN, OUT, K>

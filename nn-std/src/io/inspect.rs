@@ -2,15 +2,15 @@
 
 use std::fmt::Write as _;
 
-use nn_core::format::{LoadError, ModelView};
+use nn_format::{LoadError, ModelView};
 
 /// Describes a model file: format version, scalar type, layers with their
 /// shapes and parameter counts, input scaler, total parameters and checksum.
 ///
 /// ```
 /// use nn_core::{seq, Dense, Relu};
-/// let bytes = nn_std::model_file::save(&seq![Dense::<f32, 2, 3>::zeros(), Relu]).unwrap();
-/// let text = nn_std::model_file::inspect(&bytes).unwrap();
+/// let bytes = nn_std::io::model_file::save(&seq![Dense::<f32, 2, 3>::zeros(), Relu]).unwrap();
+/// let text = nn_std::io::inspect(&bytes).unwrap();
 /// assert!(text.contains("  0: dense 2 -> 3 (9 parameters)"));
 /// assert!(text.contains("checksum: ok"));
 /// ```

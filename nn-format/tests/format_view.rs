@@ -1,10 +1,10 @@
 //! The no_std reader on a model file assembled by hand from docs/FORMAT.md
 //! (independent of nn-std's writer).
 
-use nn_core::format::{
+use nn_core::{Dense, Identity, Module, Relu, Seq};
+use nn_format::{
     LayerDesc, LayerKind, LoadError, Loadable, ModelView, ScalarType, ScalerKind, crc32,
 };
-use nn_core::{Dense, Identity, Module, Relu, Seq};
 
 fn desc(out: &mut Vec<u8>, code: u16, dims: [u32; 3]) {
     out.extend_from_slice(&code.to_le_bytes());
@@ -102,7 +102,7 @@ fn every_single_bit_flip_is_detected() {
 
 #[test]
 fn allocation_free_writer_reproduces_the_hand_made_file() {
-    use nn_core::format::{ScalerParts, WriteError, encoded_len, write_model};
+    use nn_format::{ScalerParts, WriteError, encoded_len, write_model};
     let bytes = file();
     let net = Net::load(&bytes).unwrap();
     let scaler = ScalerParts {
@@ -145,4 +145,56 @@ fn allocation_free_writer_reproduces_the_hand_made_file() {
             found: 2
         })
     );
+}
+
+/// A file with a valid CRC and `layer_count` descriptors and no values,
+/// declaring an f32 standardize scaler `scaler_width` features wide (and
+/// storing none of its values).
+fn sized_file(scaler_width: u32, descs: &[(u16, [u32; 3])]) -> Vec<u8> {
+    let len = 24 + 16 * descs.len() + 4;
+    let mut b = Vec::new();
+    b.extend_from_slice(b"NNMF");
+    b.extend_from_slice(&1u16.to_le_bytes());
+    b.push(1); // f32
+    b.push(if scaler_width == 0 { 0 } else { 1 });
+    b.extend_from_slice(&(len as u32).to_le_bytes());
+    b.extend_from_slice(&(descs.len() as u32).to_le_bytes());
+    b.extend_from_slice(&scaler_width.to_le_bytes());
+    b.extend_from_slice(&0u32.to_le_bytes());
+    for &(code, dims) in descs {
+        desc(&mut b, code, dims);
+    }
+    let c = crc32(&b);
+    b.extend_from_slice(&c.to_le_bytes());
+    assert_eq!(b.len(), len);
+    b
+}
+
+/// On a 32-bit target `2 * width` wraps for a scaler 2^31 features wide, so
+/// the 44-byte file below looked complete (CI runs this test on i686).
+#[test]
+fn a_scaler_two_to_the_31_wide_is_a_length_mismatch_on_every_target() {
+    let bytes = sized_file(1 << 31, &[(3, [0, 0, 0])]);
+    assert_eq!(bytes.len(), 44);
+    assert!(matches!(
+        ModelView::parse(&bytes),
+        Err(LoadError::LengthMismatch { declared: 44, .. })
+    ));
+    assert!(<Seq![Dense<f32, 1, 1>, Relu]>::load(&bytes).is_err());
+}
+
+/// Layer sizes whose value counts pass 2^32 (wrapping on a 32-bit target).
+#[test]
+fn layers_with_more_than_two_to_the_32_values_are_a_length_mismatch_on_every_target() {
+    for dims in [[1 << 16, 1 << 16, 0], [1 << 16, 1 << 15, 2]] {
+        let code = if dims[2] == 0 { 1 } else { 11 };
+        let bytes = sized_file(0, &[(code, dims)]);
+        assert!(
+            matches!(
+                ModelView::parse(&bytes),
+                Err(LoadError::LengthMismatch { declared: 44, .. })
+            ),
+            "{dims:?}"
+        );
+    }
 }

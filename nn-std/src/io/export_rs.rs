@@ -4,7 +4,7 @@
 //!
 //! ```
 //! use nn_core::{seq, Dense, Relu};
-//! use nn_std::export_rs::{export_rs_net, ExportOptions};
+//! use nn_std::io::export_rs::{export_rs_net, ExportOptions};
 //! let net = seq![Dense::<f32, 2, 1>::from_parts([[0.5, -1.0]], [0.25]), Relu];
 //! let src = export_rs_net(&net, None, &ExportOptions::default()).unwrap();
 //! assert!(src.contains("pub type Net = nn_core::Seq![nn_core::Dense<f32, 2, 1>, nn_core::Relu];"));
@@ -14,12 +14,12 @@
 
 use std::fmt::{self, Write as _};
 
-use nn_core::format::{
+use nn_format::{
     FileScalar, LayerKind, LayerView, LoadError, ModelView, Saveable, ScalarType, ScalerKind,
     Values,
 };
 
-use crate::model_file::{SaveError, ScalerParts, save_with_scaler};
+use super::model_file::{SaveError, ScalerParts, save_with_scaler};
 
 /// Names used in the generated source.
 #[derive(Clone, Debug)]
@@ -46,6 +46,78 @@ impl Default for ExportOptions {
     }
 }
 
+impl ExportOptions {
+    /// Checks that every name is one the generated source can hold: the
+    /// type, static and scaler names must be Rust identifiers (not keywords),
+    /// the crate path a Rust path (`nn_core`, `::nn_core`, `crate::nn`).
+    ///
+    /// ```
+    /// use nn_std::io::export_rs::{ExportError, ExportOptions};
+    /// assert!(ExportOptions::default().check().is_ok());
+    /// let opts = ExportOptions { type_name: "Net; fn evil() {}".into(), ..Default::default() };
+    /// assert!(matches!(opts.check(), Err(ExportError::BadName { option: "type name", .. })));
+    /// ```
+    pub fn check(&self) -> Result<(), ExportError> {
+        let names = [
+            ("type name", &self.type_name),
+            ("static name", &self.static_name),
+            ("scaler name", &self.scaler_name),
+        ];
+        for (option, value) in names {
+            if !is_identifier(value) {
+                return Err(ExportError::BadName {
+                    option,
+                    value: value.clone(),
+                });
+            }
+        }
+        if !is_path(&self.crate_path) {
+            return Err(ExportError::BadName {
+                option: "crate path",
+                value: self.crate_path.clone(),
+            });
+        }
+        Ok(())
+    }
+}
+
+/// Rust's keywords (strict and reserved, edition 2024).
+const KEYWORDS: [&str; 52] = [
+    "as", "break", "const", "continue", "crate", "else", "enum", "extern", "false", "fn", "for",
+    "if", "impl", "in", "let", "loop", "match", "mod", "move", "mut", "pub", "ref", "return",
+    "self", "Self", "static", "struct", "super", "trait", "true", "type", "unsafe", "use", "where",
+    "while", "async", "await", "dyn", "abstract", "become", "box", "do", "final", "macro",
+    "override", "priv", "typeof", "unsized", "virtual", "yield", "try", "gen",
+];
+
+/// An ASCII Rust identifier that is not a keyword or `_`.
+fn is_identifier(s: &str) -> bool {
+    let mut chars = s.chars();
+    chars
+        .next()
+        .is_some_and(|c| c.is_ascii_alphabetic() || c == '_')
+        && chars.all(|c| c.is_ascii_alphanumeric() || c == '_')
+        && s != "_"
+        && !KEYWORDS.contains(&s)
+}
+
+/// `a::b`, `::a::b`, or a path starting with `crate`, `self` or `super`s.
+fn is_path(s: &str) -> bool {
+    let mut segments = s.strip_prefix("::").unwrap_or(s).split("::").peekable();
+    if !s.starts_with("::") {
+        segments.next_if(|&seg| seg == "crate" || seg == "self");
+        while segments.next_if_eq(&"super").is_some() {}
+    }
+    let mut any = false;
+    for seg in segments {
+        if !is_identifier(seg) {
+            return false;
+        }
+        any = true;
+    }
+    any
+}
+
 /// Why a model could not be exported.
 #[derive(Debug)]
 #[non_exhaustive]
@@ -56,12 +128,13 @@ pub enum ExportError {
     Save(SaveError),
     /// The model has no layers.
     Empty,
-    /// A layer kind has no Rust-source form yet.
-    UnsupportedLayer {
-        /// Index of the layer.
-        layer: usize,
-        /// Its kind.
-        kind: LayerKind,
+    /// An [`ExportOptions`] name is not a Rust identifier (or path).
+    BadName {
+        /// Which option (`"type name"`, `"static name"`, `"scaler name"`,
+        /// `"crate path"`).
+        option: &'static str,
+        /// The value given.
+        value: String,
     },
 }
 
@@ -71,11 +144,13 @@ impl fmt::Display for ExportError {
             ExportError::Load(e) => write!(f, "invalid model file: {e}"),
             ExportError::Save(e) => write!(f, "{e}"),
             ExportError::Empty => f.write_str("the model has no layers"),
-            ExportError::UnsupportedLayer { layer, kind } => {
-                write!(
-                    f,
-                    "layer {layer}: {kind} cannot be exported as Rust source yet"
-                )
+            ExportError::BadName { option, value } => {
+                let what = if *option == "crate path" {
+                    "a Rust path"
+                } else {
+                    "a Rust identifier"
+                };
+                write!(f, "{option} {value:?} is not {what}")
             }
         }
     }
@@ -169,12 +244,11 @@ fn layer_source<F: FileScalar>(
             e.push_str(",\n    )");
             Ok((format!("{krate}::Maxout<{f}, {a}, {units}, {k}>"), e))
         }
-        LayerKind::LeakyRelu | LayerKind::Prelu | LayerKind::Elu => {
-            let name = match layer.desc.kind {
-                LayerKind::LeakyRelu => "LeakyRelu",
-                LayerKind::Prelu => "Prelu",
-                _ => "Elu",
-            };
+        kind => {
+            let name = kind.type_name();
+            if kind.scalar_name().is_none() {
+                return Ok((format!("{krate}::{name}"), format!("{krate}::{name}")));
+            }
             let v = values
                 .get(0)
                 .ok_or(ExportError::Load(LoadError::BadDescriptor {
@@ -184,23 +258,6 @@ fn layer_source<F: FileScalar>(
                 format!("{krate}::{name}<{f}>"),
                 format!("{krate}::{name}::new({})", float_literal(v)),
             ))
-        }
-        kind => {
-            let name = match kind {
-                LayerKind::Identity => "Identity",
-                LayerKind::Relu => "Relu",
-                LayerKind::Sigmoid => "Sigmoid",
-                LayerKind::Tanh => "Tanh",
-                LayerKind::Softmax => "Softmax",
-                LayerKind::LogSoftmax => "LogSoftmax",
-                _ => {
-                    return Err(ExportError::UnsupportedLayer {
-                        layer: layer.index,
-                        kind,
-                    });
-                }
-            };
-            Ok((format!("{krate}::{name}"), format!("{krate}::{name}")))
         }
     }
 }
@@ -272,7 +329,10 @@ fn export_typed<F: FileScalar>(
 }
 
 /// Rust source for the network stored in `bytes` (a model file).
+///
+/// The names in `opts` are [checked](ExportOptions::check) first.
 pub fn export_rs(bytes: &[u8], opts: &ExportOptions) -> Result<String, ExportError> {
+    opts.check()?;
     let view = ModelView::parse(bytes).map_err(ExportError::Load)?;
     match view.scalar_type() {
         ScalarType::F32 => export_typed::<f32>(&view, opts),

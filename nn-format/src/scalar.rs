@@ -3,7 +3,7 @@
 use core::fmt;
 use core::marker::PhantomData;
 
-use crate::Float;
+use nn_core::Float;
 
 /// The scalar type of a model file's values.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -97,7 +97,7 @@ impl FileScalar for f64 {
 /// (no copy, no alignment requirement).
 ///
 /// ```
-/// use nn_core::format::Values;
+/// use nn_format::Values;
 /// let bytes = [0, 0, 128, 63, 0, 0, 0, 64]; // 1.0f32, 2.0f32
 /// let v = Values::<f32>::new(&bytes).unwrap();
 /// assert_eq!(v.len(), 2);

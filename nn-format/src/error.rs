@@ -2,7 +2,7 @@
 
 use core::fmt;
 
-use super::{LayerDesc, LayerKind, ScalarType, ScalerKind};
+use crate::{LayerDesc, LayerKind, ScalarType, ScalerKind};
 
 /// An error reading a model file. Every check of the reader has its own
 /// variant; reading never panics.
@@ -100,6 +100,14 @@ pub enum LoadError {
         /// The file's kind.
         found: LayerKind,
     },
+    /// A layer's hyper-parameter (a leaky slope, ELU's alpha) is NaN or
+    /// infinite.
+    NonFiniteHyperParameter {
+        /// Index of the layer (0-based).
+        layer: usize,
+        /// Its kind (its [`scalar_name`](LayerKind::scalar_name) names the value).
+        kind: LayerKind,
+    },
     /// A stored layer's sizes differ from the network's layer at that position.
     ShapeMismatch {
         /// Index of the layer (0-based).
@@ -176,6 +184,11 @@ impl fmt::Display for LoadError {
                 expected,
                 found,
             } => write!(f, "layer {layer}: expected {expected}, found {found}"),
+            LoadError::NonFiniteHyperParameter { layer, kind } => write!(
+                f,
+                "layer {layer}: {kind} {} must be finite",
+                kind.scalar_name().unwrap_or("hyper-parameter")
+            ),
         }
     }
 }

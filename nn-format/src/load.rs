@@ -1,12 +1,9 @@
 //! Loading a model file into a network of a matching type.
 
-use super::{
+use crate::{
     FileScalar, FileScaler, LayerDesc, LayerKind, LayerView, Layers, LoadError, ModelView,
 };
-use crate::{
-    Chain, Dense, Elu, Identity, LeakyRelu, LogSoftmax, Maxout, Params, Prelu, Relu, Sigmoid,
-    Softmax, Tanh,
-};
+use nn_core::{Chain, Dense, Maxout, Params};
 
 /// A network (or layer) that can be filled from a model file, in place and
 /// without allocation.
@@ -16,7 +13,7 @@ use crate::{
 ///
 /// ```
 /// use nn_core::{Dense, Relu, Seq};
-/// use nn_core::format::{Loadable, LoadError};
+/// use nn_format::{Loadable, LoadError};
 /// type Net = Seq![Dense<f32, 4, 3>, Relu, Dense<f32, 3, 2>];
 /// // Not a model file:
 /// assert_eq!(Net::load(b"NNMX....").unwrap_err(), LoadError::BadMagic);
@@ -52,7 +49,7 @@ pub trait Loadable<F: FileScalar> {
     ///
     /// ```
     /// use nn_core::{Dense, Seq, Standardize};
-    /// use nn_core::format::{LoadError, Loadable};
+    /// use nn_format::{LoadError, Loadable};
     /// type Net = Seq![Dense<f32, 2, 1>];
     /// let r = Net::load_with_scaler::<Standardize<f32, 2>>(b"NNMF");
     /// assert!(matches!(r, Err(LoadError::Truncated { .. })));
@@ -155,38 +152,6 @@ impl<F: FileScalar, const IN: usize, const OUT: usize> Loadable<F> for Dense<F, 
         read_params(&view, self)
     }
 }
-
-macro_rules! plain_loadable {
-    ($($ty:ty => $kind:ident),* $(,)?) => {$(
-        impl<F: FileScalar> Loadable<F> for $ty {
-            const LAYERS: usize = 1;
-            fn read_layers(&mut self, layers: &mut Layers<'_>) -> Result<(), LoadError> {
-                read_plain(layers, LayerKind::$kind)
-            }
-        }
-    )*};
-}
-plain_loadable!(
-    Identity => Identity,
-    Relu => Relu,
-    Sigmoid => Sigmoid,
-    Tanh => Tanh,
-    Softmax => Softmax,
-    LogSoftmax => LogSoftmax,
-);
-
-macro_rules! scalar_loadable {
-    ($($ty:ident . $field:ident),* $(,)?) => {$(
-        impl<F: FileScalar> Loadable<F> for $ty<F> {
-            const LAYERS: usize = 1;
-            fn read_layers(&mut self, layers: &mut Layers<'_>) -> Result<(), LoadError> {
-                self.$field = read_scalar(&next_layer(layers, LayerKind::$ty)?)?;
-                Ok(())
-            }
-        }
-    )*};
-}
-scalar_loadable!(LeakyRelu.slope, Prelu.a, Elu.alpha);
 
 impl<F: FileScalar, const IN: usize, const OUT: usize, const K: usize> Loadable<F>
     for Maxout<F, IN, OUT, K>

@@ -1,7 +1,7 @@
 // Shared by the fuzz targets: parse, walk every view and load typed networks.
 
-use nn_core::format::{Loadable, ModelView};
 use nn_core::{Dense, Identity, Relu, Seq};
+use nn_format::{Loadable, ModelView};
 
 pub fn exercise(bytes: &[u8]) {
     if let Ok(view) = ModelView::parse(bytes) {
@@ -15,7 +15,10 @@ pub fn exercise(bytes: &[u8]) {
         assert_eq!(n, view.layer_count());
         let _ = (view.param_count(), view.input_width(), view.output_width());
         if let Some(s) = view.scaler() {
-            assert_eq!(s.offset::<f32>().map(|v| v.len()).ok(), s.factor::<f32>().map(|v| v.len()).ok());
+            assert_eq!(
+                s.offset::<f32>().map(|v| v.len()).ok(),
+                s.factor::<f32>().map(|v| v.len()).ok()
+            );
         }
     }
     let _ = <Seq![Dense<f32, 3, 4>, Relu, Dense<f32, 4, 2>, Identity]>::load(bytes);

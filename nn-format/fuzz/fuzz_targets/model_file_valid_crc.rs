@@ -12,7 +12,7 @@ libfuzzer_sys::fuzz_target!(|data: &[u8]| {
     if n >= 12 {
         b[8..12].copy_from_slice(&(n as u32).to_le_bytes());
     }
-    let crc = nn_core::format::crc32(&b[..n - 4]);
+    let crc = nn_format::crc32(&b[..n - 4]);
     b[n - 4..].copy_from_slice(&crc.to_le_bytes());
     common::exercise(&b);
 });
