@@ -2,6 +2,8 @@
 //!
 //! - [`runtime`]: networks whose shape is known only at run time, built from
 //!   nn-core's shared slice kernels.
+//! - [`quant`]: int8 networks with run-time shapes, bit-exact with TensorFlow
+//!   Lite Micro, on nn-core's int8 kernel.
 //! - [`reference`](mod@reference): checks the library against the PyTorch reference vectors.
 //! - [`model_file`], [`export_rs`], [`safetensors_io`]: model files (`docs/FORMAT.md`),
 //!   Rust-source export for flash, and PyTorch interoperability.
@@ -17,6 +19,7 @@ pub mod data;
 pub mod history;
 pub mod metrics;
 pub mod plot;
+pub mod quant;
 pub mod reference;
 pub mod runtime;
 pub mod train;
