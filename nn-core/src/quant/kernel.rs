@@ -57,20 +57,23 @@ pub const fn fold_input_zero_point(row: &[i8], bias: i32, input_zero_point: i32)
     bias.wrapping_sub(input_zero_point.wrapping_mul(sum))
 }
 
-/// `Σ x[i] · w[i]` over the common length, four products per step.
+/// `Σ x[i] · w[i]` over the common length, in four i32 lanes: four
+/// independent sums per step, which the compiler vectorizes on the host and
+/// unrolls on a microcontroller. Integer sums are exact modulo 2^32 in any
+/// order, so the lanes change no bit.
 #[inline]
 fn dot(x: &[i8], w: &[i8]) -> i32 {
     let (x4, x_rest) = x.as_chunks::<4>();
     let (w4, w_rest) = w.as_chunks::<4>();
-    let mut acc = 0i32;
+    let mut lanes = [0i32; 4];
     for (a, b) in x4.iter().zip(w4) {
-        // Four products of int8 values stay below 2^16 in magnitude.
-        let s = a[0] as i32 * b[0] as i32
-            + a[1] as i32 * b[1] as i32
-            + a[2] as i32 * b[2] as i32
-            + a[3] as i32 * b[3] as i32;
-        acc = acc.wrapping_add(s);
+        for k in 0..4 {
+            lanes[k] = lanes[k].wrapping_add(a[k] as i32 * b[k] as i32);
+        }
     }
+    let mut acc = lanes[0]
+        .wrapping_add(lanes[1])
+        .wrapping_add(lanes[2].wrapping_add(lanes[3]));
     for (&a, &b) in x_rest.iter().zip(w_rest) {
         acc = acc.wrapping_add(a as i32 * b as i32);
     }
