@@ -35,7 +35,8 @@ impl OutputStage<'_> {
     fn apply(&self, acc: i32, multiplier: i32, shift: i32) -> i8 {
         let y = multiply_by_quantized_multiplier(acc, multiplier, shift)
             .saturating_add(self.zero_point);
-        y.clamp(self.min as i32, self.max as i32) as i8
+        // max then min, not `clamp`, which panics when `min > max`.
+        y.max(self.min as i32).min(self.max as i32) as i8
     }
 }
 
@@ -57,12 +58,22 @@ pub const fn fold_input_zero_point(row: &[i8], bias: i32, input_zero_point: i32)
     bias.wrapping_sub(input_zero_point.wrapping_mul(sum))
 }
 
-/// `Σ x[i] · w[i]` over the common length, in four i32 lanes: four
-/// independent sums per step, which the compiler vectorizes on the host and
-/// unrolls on a microcontroller. Integer sums are exact modulo 2^32 in any
-/// order, so the lanes change no bit.
+/// `Σ x[i] · w[i]` over the common length: [`dot_lanes`] where the target
+/// has SIMD registers (the compiler vectorizes it), [`dot_unrolled`]
+/// elsewhere (a Cortex-M0 keeps one running sum in a register). Integer sums
+/// are exact modulo 2^32 in any order, so both give the same bits (tested).
 #[inline]
 fn dot(x: &[i8], w: &[i8]) -> i32 {
+    if cfg!(any(target_arch = "x86_64", target_arch = "aarch64")) {
+        dot_lanes(x, w)
+    } else {
+        dot_unrolled(x, w)
+    }
+}
+
+/// The dot product in four i32 lanes, four independent sums per step.
+#[inline]
+fn dot_lanes(x: &[i8], w: &[i8]) -> i32 {
     let (x4, x_rest) = x.as_chunks::<4>();
     let (w4, w_rest) = w.as_chunks::<4>();
     let mut lanes = [0i32; 4];
@@ -71,13 +82,36 @@ fn dot(x: &[i8], w: &[i8]) -> i32 {
             lanes[k] = lanes[k].wrapping_add(a[k] as i32 * b[k] as i32);
         }
     }
-    let mut acc = lanes[0]
+    let sum = lanes[0]
         .wrapping_add(lanes[1])
         .wrapping_add(lanes[2].wrapping_add(lanes[3]));
-    for (&a, &b) in x_rest.iter().zip(w_rest) {
-        acc = acc.wrapping_add(a as i32 * b as i32);
+    tail(sum, x_rest, w_rest)
+}
+
+/// The dot product with one running sum, four products per step written
+/// out (no inner loop for a small core's compiler to keep).
+#[inline]
+fn dot_unrolled(x: &[i8], w: &[i8]) -> i32 {
+    let (x4, x_rest) = x.as_chunks::<4>();
+    let (w4, w_rest) = w.as_chunks::<4>();
+    let mut sum = 0i32;
+    for (a, b) in x4.iter().zip(w4) {
+        // Four products of int8 values stay below 2^16 in magnitude.
+        let four = a[0] as i32 * b[0] as i32
+            + a[1] as i32 * b[1] as i32
+            + a[2] as i32 * b[2] as i32
+            + a[3] as i32 * b[3] as i32;
+        sum = sum.wrapping_add(four);
     }
-    acc
+    tail(sum, x_rest, w_rest)
+}
+
+/// `sum` plus the products of the last `len % 4` values.
+#[inline]
+fn tail(sum: i32, x: &[i8], w: &[i8]) -> i32 {
+    x.iter()
+        .zip(w)
+        .fold(sum, |s, (&a, &b)| s.wrapping_add(a as i32 * b as i32))
 }
 
 /// One int8 fully connected layer: `y[o] = clamp(requant(Σ_i x[i] · w[o][i]
@@ -114,5 +148,50 @@ pub fn fully_connected(
             return;
         };
         *y = stage.apply(dot(x, row).wrapping_add(b), m, s);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn both_dot_products_agree() {
+        let mut s = 0x9e37_79b9_u32;
+        let mut next = || {
+            s ^= s << 13;
+            s ^= s >> 17;
+            s ^= s << 5;
+            s as i8
+        };
+        let (x, w): ([i8; 1000], [i8; 1000]) = (
+            core::array::from_fn(|_| next()),
+            core::array::from_fn(|_| next()),
+        );
+        for len in [0, 1, 3, 4, 5, 64, 67, 1000] {
+            let (x, w) = (&x[..len], &w[..len]);
+            let exact: i64 = x.iter().zip(w).map(|(&a, &b)| a as i64 * b as i64).sum();
+            assert_eq!(dot_lanes(x, w) as i64, exact, "{len}");
+            assert_eq!(dot_unrolled(x, w) as i64, exact, "{len}");
+        }
+        let extreme = [i8::MIN; 4096];
+        assert_eq!(
+            dot_lanes(&extreme, &extreme),
+            dot_unrolled(&extreme, &extreme)
+        );
+    }
+
+    #[test]
+    fn inverted_bounds_do_not_panic() {
+        let stage = OutputStage {
+            multiplier: &[1 << 30],
+            shift: &[0],
+            zero_point: 0,
+            min: 5,
+            max: -5,
+        };
+        let mut y = [0i8];
+        fully_connected(&[1], &[1], &[0], &stage, &mut y);
+        assert_eq!(y, [-5]);
     }
 }
