@@ -19,7 +19,7 @@ use common::{Data, Weights, nn_net};
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
 use nn_core::Module;
 use nn_core::kernels::dense::{Isa, isa, set_isa};
-use nn_core::quant::{FusedActivation, Infer, QDense, Requant, quantize};
+use nn_core::quant::{FusedActivation, Infer, quantize};
 use nn_std::quant::{QLayerParams, QNetwork, QParams};
 
 type C = Criterion<Clock>;
@@ -65,30 +65,6 @@ fn quantize_layer(
     }
 }
 
-/// The typed layer of layer `k` of `net`.
-fn typed<const IN: usize, const OUT: usize>(net: &QNetwork, k: usize) -> QDense<IN, OUT> {
-    let p = net.layers().nth(k).unwrap();
-    let (m, s) = net.requantization(k).unwrap();
-    let (min, max) = p
-        .activation
-        .bounds(p.output.scale, p.output.zero_point)
-        .unwrap();
-    let requant = Requant {
-        multiplier: m.try_into().unwrap(),
-        shift: s.try_into().unwrap(),
-        zero_point: p.output.zero_point,
-        min,
-        max,
-    };
-    let rows: Vec<[i8; IN]> = p
-        .weights
-        .chunks(IN)
-        .map(|r| r.try_into().unwrap())
-        .collect();
-    let bias = p.bias.clone().unwrap().try_into().unwrap();
-    QDense::new(rows.try_into().unwrap(), bias, p.input.zero_point, requant).unwrap()
-}
-
 fn digits(c: &mut C) {
     let w = Weights::new(64, 32, 10, 1);
     let d = Data::new(BATCH, 64, 10, 2);
@@ -115,8 +91,8 @@ fn digits(c: &mut C) {
     ])
     .unwrap();
     let typed = Box::new(nn_core::seq![
-        typed::<64, 32>(&q_net, 0),
-        typed::<32, 10>(&q_net, 1)
+        q_net.dense::<64, 32>(0).unwrap(),
+        q_net.dense::<32, 10>(1).unwrap()
     ]);
     let xq: Box<[[i8; 64]; BATCH]> =
         Box::new(x.map(|row| row.map(|v| quantize(v, input.scale, input.zero_point))));

@@ -1,7 +1,7 @@
 //! The runtime-shaped int8 network against TensorFlow Lite Micro's outputs
 //! (`shared/reference/int8/`) and against the typed const-generic layers.
 
-use nn_core::quant::{FusedActivation, Infer, QDense, Requant};
+use nn_core::quant::{FusedActivation, Infer};
 use nn_core::seq;
 use nn_std::quant::{QLayerParams, QNetwork, QParams};
 use serde_json::Value;
@@ -149,34 +149,13 @@ fn digits_and_sine_match_tflm() {
     check_model("sine_int8", "x");
 }
 
-/// The typed layer with the same parameters as layer `k` of `net`.
-fn typed<const IN: usize, const OUT: usize>(net: &QNetwork, k: usize) -> QDense<IN, OUT> {
-    let p = net.layers().nth(k).unwrap();
-    let (m, s) = net.requantization(k).unwrap();
-    let (min, max) = p
-        .activation
-        .bounds(p.output.scale, p.output.zero_point)
-        .unwrap();
-    let requant = Requant {
-        multiplier: m.try_into().unwrap(),
-        shift: s.try_into().unwrap(),
-        zero_point: p.output.zero_point,
-        min,
-        max,
-    };
-    let rows: Vec<[i8; IN]> = p
-        .weights
-        .chunks(IN)
-        .map(|r| r.try_into().unwrap())
-        .collect();
-    let bias = p.bias.clone().unwrap_or(vec![0; OUT]).try_into().unwrap();
-    QDense::new(rows.try_into().unwrap(), bias, p.input.zero_point, requant).unwrap()
-}
-
 #[test]
 fn typed_layers_equal_the_runtime_network() {
     let net = network(&load("digits_mlp_int8"));
-    let typed = seq![typed::<64, 32>(&net, 0), typed::<32, 10>(&net, 1)];
+    let typed = seq![
+        net.dense::<64, 32>(0).unwrap(),
+        net.dense::<32, 10>(1).unwrap()
+    ];
     let mut state = 0x2545_f491_u32;
     let x: Vec<i8> = (0..64 * 500)
         .map(|_| {

@@ -1,6 +1,7 @@
 //! [`QNetwork`]: int8 fully connected layers in a `Vec`.
 
-use nn_core::quant::{OutputStage, dequantize, fold_input_zero_point, fully_connected, quantize};
+use nn_core::quant::{OutputStage, QDense, Requant, dequantize, fold_input_zero_point};
+use nn_core::quant::{fully_connected, quantize};
 use nn_core::quant::{per_channel_multiplier, per_tensor_multiplier, quantize_multiplier};
 
 use super::{QLayerParams, QNetworkError, QParams};
@@ -173,6 +174,49 @@ impl QNetwork {
         self.layers
             .get(layer)
             .map(|l| (&l.multiplier[..], &l.shift[..]))
+    }
+
+    /// Layer `layer` as the typed const-generic [`QDense`] (same kernel,
+    /// same bits), or `None` when there is no such layer or its sizes are
+    /// not `IN` × `OUT`.
+    ///
+    /// ```
+    /// # use nn_core::quant::{FusedActivation, Infer};
+    /// # use nn_std::quant::{QLayerParams, QNetwork, QParams};
+    /// # let q = QParams { scale: 0.125, zero_point: 0 };
+    /// # let activation = FusedActivation::None;
+    /// # let layer = QLayerParams { in_features: 2, out_features: 1, weights: vec![64, -3], bias: None, input: q, output: q, weight_scales: vec![0.03125], activation };
+    /// let net = QNetwork::new(vec![layer])?;
+    /// let dense = net.dense::<2, 1>(0).unwrap();
+    /// assert_eq!(dense.infer(&[12, 40]), net.forward(&[12, 40])?[..]);
+    /// assert!(net.dense::<3, 1>(0).is_none());
+    /// # Ok::<(), nn_std::quant::QNetworkError>(())
+    /// ```
+    pub fn dense<const IN: usize, const OUT: usize>(
+        &self,
+        layer: usize,
+    ) -> Option<QDense<IN, OUT>> {
+        let l = self.layers.get(layer)?;
+        let p = &l.params;
+        // Also keeps `chunks_exact` away from IN = 0 (`new` refuses zero inputs).
+        if (p.in_features, p.out_features) != (IN, OUT) {
+            return None;
+        }
+        let requant = Requant {
+            multiplier: l.multiplier.clone().try_into().ok()?,
+            shift: l.shift.clone().try_into().ok()?,
+            zero_point: p.output.zero_point,
+            min: l.min,
+            max: l.max,
+        };
+        let rows: Vec<[i8; IN]> = p
+            .weights
+            .chunks_exact(IN)
+            .map(|r| r.try_into().ok())
+            .collect::<Option<_>>()?;
+        let weight = rows.try_into().ok()?;
+        let bias = p.bias.clone().unwrap_or_else(|| vec![0; p.out_features]);
+        QDense::new(weight, bias.try_into().ok()?, p.input.zero_point, requant).ok()
     }
 
     /// Inputs per sample.
