@@ -114,9 +114,10 @@ fn tail(sum: i32, x: &[i8], w: &[i8]) -> i32 {
         .fold(sum, |s, (&a, &b)| s.wrapping_add(a as i32 * b as i32))
 }
 
-/// One int8 fully connected layer: `y[o] = clamp(requant(Σ_i x[i] · w[o][i]
-/// + bias[o]) + zp_out)`, with `weights` row-major `[y.len()][x.len()]` and
-/// `bias` already folded ([`fold_input_zero_point`]).
+/// One int8 fully connected layer,
+/// `y[o] = clamp(requant(Σ_i x[i] · w[o][i] + bias[o]) + zp_out)`, with
+/// `weights` row-major `[y.len()][x.len()]` and `bias` already folded
+/// ([`fold_input_zero_point`]).
 ///
 /// The caller gives consistent lengths (`weights.len() == x.len() · y.len()`,
 /// `bias`, `stage.multiplier` and `stage.shift` of length `y.len()`); with
