@@ -14,6 +14,7 @@ pub mod layers;
 pub mod loss;
 mod module;
 mod params;
+pub mod quant;
 pub mod scale;
 
 pub use float::Float;

@@ -5,8 +5,10 @@
 //! - [`io`]: every file format: model files (`docs/FORMAT.md`), Rust-source
 //!   export for flash, PyTorch's safetensors (feature `safetensors`) and
 //!   `nn inspect`'s summary.
-//! - [`tflite`]: TensorFlow Lite int8 models in, [`qmodel`] their description,
-//!   [`ptq`] post-training quantization of a float network.
+//! - [`quant`]: int8 networks with run-time shapes, bit-exact with TensorFlow
+//!   Lite Micro, on nn-core's int8 kernel; [`tflite`]: TensorFlow Lite int8
+//!   models in, [`qmodel`] their description; [`ptq`]: post-training
+//!   quantization of a float network.
 //! - [`data`]: data sets (embedded Iris and Digits, synthetic tasks, CSV and
 //!   IDX loaders), splits, shuffling, mini-batches, scaling.
 //! - [`metrics`]: loss averages, accuracy, confusion matrix, per-class
@@ -21,6 +23,7 @@ pub mod io;
 pub mod metrics;
 pub mod ptq;
 pub mod qmodel;
+pub mod quant;
 pub mod runtime;
 pub mod train;
 

@@ -9,7 +9,8 @@
 //! `alloc` feature and this program supplies a null allocator that must never
 //! be called. See README.md.
 //!
-//! The program checks the gradients of a network holding every layer type
+//! The program runs a `static` int8 network (nn-core's `quant`), checks the
+//! gradients of a network holding every layer type
 //! against central differences with every loss (nn-core's `gradcheck`),
 //! initializes networks with He normal (nn-init, seeded
 //! `SplitMix64`) and trains them on XOR with `Mse` and with `CrossEntropy`,
@@ -285,6 +286,38 @@ fn check_init<F: Float>() -> bool {
     )
 }
 
+/// int8 inference (nn-core's `quant`): a `static` network `Quantize`,
+/// `QDense`, `Dequantize` computing `relu(2x - 1)` on a sample and a batch,
+/// and a bad zero point refused with an error value.
+fn check_int8() -> bool {
+    use nn_core::quant::{Dequantize, Infer, QDense, QuantError, Quantize, Requant};
+    type Int8Net = Seq![Quantize<1>, QDense<1, 1>, Dequantize<1>];
+    // Scales 1/8 (input, output), weight 64 · 1/32, bias -256 · 1/256; the
+    // factor 2^-5 is M = 2^30, shift -4; ReLU clamps at the zero point 0.
+    static NET: Int8Net = match (
+        Quantize::new(0.125, 0),
+        QDense::new(
+            [[64]],
+            [-256],
+            0,
+            Requant::per_tensor(1 << 30, -4, 0, 0, 127),
+        ),
+        Dequantize::new(0.125, 0),
+    ) {
+        (Ok(q), Ok(dense), Ok(d)) => seq![q, dense, d],
+        _ => panic!("invalid int8 parameters"),
+    };
+    let sample = NET.infer(&[1.5]) == [2.0] && NET.infer(&[0.25]) == [0.0];
+    let batch = NET.infer(&[[1.5], [0.25], [-3.0]]) == [[2.0], [0.0], [0.0]];
+    let refused = Quantize::<1>::new(0.125, 128) == Err(QuantError::ZeroPoint);
+    line(
+        sample && batch && refused,
+        format_args!(
+            "int8 relu(2x - 1): sample {sample}, batch {batch}, bad zero point refused {refused}"
+        ),
+    )
+}
+
 /// Bad targets give an error value, not a panic.
 fn check_loss_error() -> bool {
     let got = CrossEntropy.loss(&[0.0f32, 1.0], &5);
@@ -465,6 +498,7 @@ pub extern "C" fn main(_argc: c_int, _argv: *const *const c_char) -> c_int {
     let (mse, ce, c) = (&Mse, &CrossEntropy, &XOR_CLASS);
     let grads = check_gradients();
     let checks = [
+        check_int8(),
         check_init::<f32>(),
         check_init::<f64>(),
         report(

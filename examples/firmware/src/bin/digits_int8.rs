@@ -1,0 +1,60 @@
+//! The int8 Digits program: runs TensorFlow Lite's int8 64-32-10 Digits
+//! model (`model/digits_int8.rs`, a `static` typed network of nn-core's
+//! `QDense` layers in flash) on the oracle's 100 int8 test samples, compares
+//! every int8 output with TensorFlow Lite Micro's (which the host reproduces
+//! bit for bit, nn-core/tests/int8_reference.rs), prints the accuracy and
+//! `N passed, M failed` (samples) and exits 0 only when every output agrees.
+//! Integer-only: no floating-point routine is linked (see README.md).
+#![no_std]
+#![no_main]
+
+use cortex_m_rt::entry;
+use cortex_m_semihosting::hprintln;
+use nn_core::quant::Infer;
+
+#[path = "../../model/digits_int8.rs"]
+mod model;
+// Only the exit status and the stack measurement are used here, not the
+// float checker.
+#[allow(dead_code)]
+#[path = "../support.rs"]
+mod support;
+
+use model::{EXPECTED, INPUTS, LABELS, MODEL};
+use support::stack;
+
+/// First index of the largest value.
+fn argmax(y: &[i8]) -> usize {
+    (0..y.len()).fold(0, |best, i| if y[i] > y[best] { i } else { best })
+}
+
+/// One inference, kept out of line so that it can be measured and found in
+/// the symbol table.
+#[inline(never)]
+fn classify(x: &[i8; 64]) -> [i8; 10] {
+    MODEL.infer(x)
+}
+
+#[entry]
+fn main() -> ! {
+    hprintln!("nn-firmware digits_int8 on {}", env!("FW_TARGET"));
+    stack::paint();
+    let (mut passed, mut failed, mut correct, mut host_correct) = (0u32, 0u32, 0u32, 0u32);
+    for (i, ((x, want), &label)) in INPUTS.iter().zip(&EXPECTED).zip(&LABELS).enumerate() {
+        let y = classify(x);
+        if y == *want {
+            passed += 1;
+        } else {
+            failed += 1;
+            hprintln!("FAIL sample {}: got {:?}, host {:?}", i, y, want);
+        }
+        correct += u32::from(argmax(&y) == usize::from(label));
+        host_correct += u32::from(argmax(want) == usize::from(label));
+    }
+    let n = INPUTS.len();
+    hprintln!("accuracy on {} samples: {}/{} (host: {}/{})", n, correct, n, host_correct, n);
+    failed += u32::from(correct != host_correct);
+    failed += u32::from(!stack::report());
+    hprintln!("{} passed, {} failed", passed, failed);
+    support::exit_with(u32::from(failed != 0 || passed == 0))
+}

@@ -1,0 +1,239 @@
+//! TensorFlow Lite's fixed-point requantization, bit for bit
+//! (`tensorflow/lite/kernels/internal/common.{h,cc}` and
+//! `quantization_util.cc`, default build: `TFLITE_SINGLE_ROUNDING=0`).
+//!
+//! A real factor `r` is stored as a Q31 multiplier `M` and a power-of-two
+//! shift with `r ≈ M · 2^(shift − 31)`; [`multiply_by_quantized_multiplier`]
+//! applies it to an `i32` with integer operations only ("double rounding":
+//! a rounding high multiply, then a rounding right shift).
+
+/// `(a · b · 2) / 2^32`, rounded to nearest with ties toward +∞, saturated:
+/// gemmlowp's `SaturatingRoundingDoublingHighMul`.
+///
+/// The only overflowing case, `a == b == i32::MIN`, gives `i32::MAX`.
+///
+/// ```
+/// use nn_core::quant::saturating_rounding_doubling_high_mul as srdhm;
+/// assert_eq!(srdhm(1 << 30, 1 << 30), 1 << 29); // 0.5 · 0.5 in Q31
+/// assert_eq!(srdhm(i32::MIN, i32::MIN), i32::MAX);
+/// ```
+#[inline]
+pub const fn saturating_rounding_doubling_high_mul(a: i32, b: i32) -> i32 {
+    if a == i32::MIN && b == i32::MIN {
+        return i32::MAX;
+    }
+    // gemmlowp: `(ab + nudge) / 2^31` with C's truncating division and
+    // `nudge = ab >= 0 ? 2^30 : 1 - 2^30`. For `ab < 0` that is
+    // `ceil((ab + 1 - 2^30) / 2^31) = floor((ab + 2^30) / 2^31)`, the same
+    // as for `ab >= 0`: one arithmetic shift, no branch.
+    ((a as i64 * b as i64 + (1 << 30)) >> 31) as i32
+}
+
+/// `x / 2^exponent` rounded to nearest, ties away from zero: gemmlowp's
+/// `RoundingDivideByPOT`, for `exponent` in `0..=31` (others are treated as
+/// `exponent & 31`, as the shift instructions do).
+///
+/// ```
+/// use nn_core::quant::rounding_divide_by_pot;
+/// assert_eq!(rounding_divide_by_pot(5, 1), 3);
+/// assert_eq!(rounding_divide_by_pot(-5, 1), -3);
+/// assert_eq!(rounding_divide_by_pot(-6, 2), -2);
+/// ```
+#[inline]
+pub const fn rounding_divide_by_pot(x: i32, exponent: i32) -> i32 {
+    let exponent = (exponent & 31) as u32;
+    let mask = ((1i64 << exponent) - 1) as i32;
+    let remainder = x & mask;
+    let threshold = (mask >> 1) + (x < 0) as i32;
+    (x >> exponent) + (remainder > threshold) as i32
+}
+
+/// `x · M · 2^(shift − 31)` as TFLite's `MultiplyByQuantizedMultiplier`
+/// computes it: `x` shifted left by `max(shift, 0)` (wrapping, like the C
+/// code on two's-complement machines), the rounding high multiply by `M`,
+/// then a rounding division by `2^max(−shift, 0)`.
+///
+/// `shift` must lie in `-31..=30` (what [`quantize_multiplier`] produces for
+/// the factors of a network; the layers check it).
+///
+/// ```
+/// use nn_core::quant::multiply_by_quantized_multiplier;
+/// // M = 2^30 (0.5 in Q31), shift -1: x · 0.25, rounded half away from zero.
+/// assert_eq!(multiply_by_quantized_multiplier(10, 1 << 30, -1), 3);
+/// assert_eq!(multiply_by_quantized_multiplier(-10, 1 << 30, -1), -3);
+/// ```
+#[inline]
+pub const fn multiply_by_quantized_multiplier(x: i32, multiplier: i32, shift: i32) -> i32 {
+    let left = if shift > 0 { shift } else { 0 };
+    let right = if shift > 0 { 0 } else { -shift };
+    let high = saturating_rounding_doubling_high_mul(x.wrapping_shl(left as u32), multiplier);
+    rounding_divide_by_pot(high, right)
+}
+
+/// `real` as a Q31 multiplier and a shift: TFLite's `QuantizeMultiplier`.
+///
+/// `0` gives `(0, 0)`. Otherwise `real = q · 2^shift` with `q` in `[0.5, 1)`
+/// and `M = round_half_away(q · 2^31)`; `M == 2^31` becomes `2^30` with
+/// `shift + 1`; a `shift` below `-31` flushes to `(0, 0)`. Factors of 1 or
+/// more give positive shifts. This runs where a model is built (on the host,
+/// or at compile time as a `const fn`), never in the inference path.
+/// Negative factors give a negative `M`; NaN and infinities give `(0, 0)`.
+///
+/// ```
+/// use nn_core::quant::quantize_multiplier;
+/// assert_eq!(quantize_multiplier(0.5), (1 << 30, 0));
+/// assert_eq!(quantize_multiplier(3.0), (3 << 29, 2));
+/// assert_eq!(quantize_multiplier(1e-12), (0, 0)); // below 2^-32: flushed
+/// ```
+pub const fn quantize_multiplier(real: f64) -> (i32, i32) {
+    if real == 0.0 || !real.is_finite() {
+        return (0, 0);
+    }
+    let (q, mut shift) = frexp(real);
+    // q · 2^31 is exact (a power-of-two scaling); rounding it half away
+    // from zero is C's `round`.
+    let mut m = round_half_away(q * 2147483648.0) as i64;
+    if m == 1 << 31 {
+        m /= 2;
+        shift += 1;
+    }
+    if shift < -31 {
+        return (0, 0);
+    }
+    (m as i32, shift)
+}
+
+/// `x = q · 2^e` with `|q|` in `[0.5, 1)`, for finite nonzero `x` (C's `frexp`).
+const fn frexp(x: f64) -> (f64, i32) {
+    let bits = x.to_bits();
+    let biased = ((bits >> 52) & 0x7ff) as i32;
+    if biased == 0 {
+        // Subnormal: scale into the normal range first (exact).
+        let (q, e) = frexp(x * 18014398509481984.0); // 2^54
+        return (q, e - 54);
+    }
+    let q = f64::from_bits((bits & !(0x7ff << 52)) | (1022 << 52));
+    (q, biased - 1022)
+}
+
+/// C's `round` for `|x| < 2^52`: to nearest, ties away from zero.
+const fn round_half_away(x: f64) -> f64 {
+    let t = x.abs();
+    let whole = t as i64 as f64; // truncation, exact below 2^52
+    let r = if t - whole >= 0.5 { whole + 1.0 } else { whole };
+    if x < 0.0 { -r } else { r }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// gemmlowp's definition as written: the sign-dependent nudge and C's
+    /// truncating division.
+    fn srdhm_gemmlowp(a: i32, b: i32) -> i32 {
+        if a == i32::MIN && b == i32::MIN {
+            return i32::MAX;
+        }
+        let ab = a as i64 * b as i64;
+        let nudge = if ab >= 0 { 1 << 30 } else { 1 - (1 << 30) };
+        ((ab + nudge) / (1i64 << 31)) as i32
+    }
+
+    /// The definition written with exact rationals: `p / 2^31` rounded, ties up.
+    fn srdhm_exact(a: i32, b: i32) -> i32 {
+        let p = a as i128 * b as i128 * 2;
+        let q = (p + (1 << 31)).div_euclid(1 << 32);
+        q.clamp(i32::MIN as i128, i32::MAX as i128) as i32
+    }
+
+    /// `x / 2^e` rounded half away from zero, exactly.
+    fn rdbpot_exact(x: i32, e: i32) -> i32 {
+        let d = 1i64 << e;
+        let (x, sign) = (x as i64, if x < 0 { -1 } else { 1 });
+        (sign * ((x.abs() * 2 + d) / (2 * d))) as i32
+    }
+
+    fn samples() -> impl Iterator<Item = i32> {
+        let edges = [
+            0,
+            1,
+            -1,
+            2,
+            -2,
+            i32::MAX,
+            i32::MIN,
+            i32::MIN + 1,
+            1 << 30,
+            -(1 << 30),
+        ];
+        let mut s = 0x9e37_79b9_u32;
+        let random = (0..2000).map(move |_| {
+            s ^= s << 13;
+            s ^= s >> 17;
+            s ^= s << 5;
+            s as i32 >> (s % 31)
+        });
+        edges.into_iter().chain(random)
+    }
+
+    #[test]
+    fn high_mul_matches_exact_rounding() {
+        for a in samples() {
+            for b in samples().step_by(37) {
+                let got = saturating_rounding_doubling_high_mul(a, b);
+                assert_eq!(got, srdhm_exact(a, b), "{a} {b}");
+                assert_eq!(got, srdhm_gemmlowp(a, b), "{a} {b}");
+            }
+        }
+    }
+
+    #[test]
+    fn divide_by_pot_rounds_half_away() {
+        for x in samples() {
+            for e in 0..=31 {
+                assert_eq!(rounding_divide_by_pot(x, e), rdbpot_exact(x, e), "{x} {e}");
+            }
+        }
+    }
+
+    #[test]
+    fn quantize_multiplier_edge_cases() {
+        assert_eq!(quantize_multiplier(0.0), (0, 0));
+        assert_eq!(quantize_multiplier(1.0), (1 << 30, 1));
+        // Just below 1: q · 2^31 rounds up to 2^31, so M = 2^30 and shift + 1.
+        let below_one = 1.0 - 2f64.powi(-40);
+        assert_eq!(quantize_multiplier(below_one), (1 << 30, 1));
+        assert_eq!(quantize_multiplier(2f64.powi(-32)), (1 << 30, -31));
+        assert_eq!(quantize_multiplier(2f64.powi(-33)), (0, 0));
+        assert_eq!(quantize_multiplier(f64::from_bits(1)), (0, 0));
+        assert_eq!(quantize_multiplier(300.0), (300 << 22, 9));
+        assert_eq!(quantize_multiplier(f64::NAN), (0, 0));
+    }
+
+    #[test]
+    fn frexp_and_round_agree_with_libm() {
+        for x in [
+            1.0,
+            0.75,
+            3.5e-7,
+            123456.789,
+            f64::MIN_POSITIVE,
+            5e-324,
+            -2.5,
+        ] {
+            let (q, e) = frexp(x);
+            assert_eq!((q, e), libm::frexp(x), "{x}");
+        }
+        for x in [
+            0.5,
+            1.5,
+            2.5,
+            -2.5,
+            -0.5,
+            0.49999999999999994,
+            4503599627370495.5,
+        ] {
+            assert_eq!(round_half_away(x), libm::round(x), "{x}");
+        }
+    }
+}

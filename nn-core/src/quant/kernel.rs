@@ -1,0 +1,198 @@
+//! The int8 fully connected kernel on slices, shared by the typed
+//! [`QDense`](super::QDense) and nn-std's runtime-shaped int8 network.
+//!
+//! `acc[o] = Σ_i (x[i] − zp_in) · w[o][i] + bias[o]` in i32, then
+//! [`multiply_by_quantized_multiplier`], `+ zp_out` and the activation clamp:
+//! TFLite Micro's `reference_integer_ops::FullyConnected` bit for bit. As in
+//! CMSIS-NN, `−zp_in · Σ_i w[o][i]` is folded into the bias once
+//! ([`fold_input_zero_point`]), so the inner loop is a plain int8 dot product.
+//! Sums wrap modulo 2^32 (never panic); TFLite's exact sums, which never
+//! overflow on real models, are then reproduced exactly.
+
+use super::fixed_point::multiply_by_quantized_multiplier;
+
+/// How a layer's i32 accumulators become int8 outputs: per output channel a
+/// Q31 multiplier and shift (see [`quantize_multiplier`](super::quantize_multiplier)),
+/// then the output zero point and the activation clamp `[min, max]`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct OutputStage<'a> {
+    /// Q31 multiplier per output.
+    pub multiplier: &'a [i32],
+    /// Shift per output (positive: left), in `-31..=30`.
+    pub shift: &'a [i32],
+    /// Output zero point.
+    pub zero_point: i32,
+    /// Lower clamp (the fused activation's bound).
+    pub min: i8,
+    /// Upper clamp.
+    pub max: i8,
+}
+
+impl OutputStage<'_> {
+    /// The int8 output of accumulator `acc` on channel `o`'s multiplier and
+    /// shift (as TFLite Micro: requantize, add the zero point, clamp).
+    #[inline]
+    fn apply(&self, acc: i32, multiplier: i32, shift: i32) -> i8 {
+        let y = multiply_by_quantized_multiplier(acc, multiplier, shift)
+            .saturating_add(self.zero_point);
+        // max then min, not `clamp`, which panics when `min > max`.
+        y.max(self.min as i32).min(self.max as i32) as i8
+    }
+}
+
+/// `bias − input_zero_point · Σ row`: the bias with the input zero point's
+/// contribution folded in, so that `Σ x·w + folded == Σ (x − zp)·w + bias`
+/// (modulo 2^32). `const`, so that typed layers fold at compile time.
+///
+/// ```
+/// use nn_core::quant::fold_input_zero_point;
+/// assert_eq!(fold_input_zero_point(&[1, -2, 3], 10, -5), 10 + 5 * 2);
+/// ```
+pub const fn fold_input_zero_point(row: &[i8], bias: i32, input_zero_point: i32) -> i32 {
+    let mut sum = 0i32;
+    let mut i = 0;
+    while i < row.len() {
+        sum = sum.wrapping_add(row[i] as i32);
+        i += 1;
+    }
+    bias.wrapping_sub(input_zero_point.wrapping_mul(sum))
+}
+
+/// `Σ x[i] · w[i]` over the common length: [`dot_lanes`] where the target
+/// has SIMD registers (the compiler vectorizes it), [`dot_unrolled`]
+/// elsewhere (a Cortex-M0 keeps one running sum in a register). Integer sums
+/// are exact modulo 2^32 in any order, so both give the same bits (tested).
+#[inline]
+fn dot(x: &[i8], w: &[i8]) -> i32 {
+    if cfg!(any(target_arch = "x86_64", target_arch = "aarch64")) {
+        dot_lanes(x, w)
+    } else {
+        dot_unrolled(x, w)
+    }
+}
+
+/// The dot product in four i32 lanes, four independent sums per step.
+#[inline]
+fn dot_lanes(x: &[i8], w: &[i8]) -> i32 {
+    let (x4, x_rest) = x.as_chunks::<4>();
+    let (w4, w_rest) = w.as_chunks::<4>();
+    let mut lanes = [0i32; 4];
+    for (a, b) in x4.iter().zip(w4) {
+        for k in 0..4 {
+            lanes[k] = lanes[k].wrapping_add(a[k] as i32 * b[k] as i32);
+        }
+    }
+    let sum = lanes[0]
+        .wrapping_add(lanes[1])
+        .wrapping_add(lanes[2].wrapping_add(lanes[3]));
+    tail(sum, x_rest, w_rest)
+}
+
+/// The dot product with one running sum, four products per step written
+/// out (no inner loop for a small core's compiler to keep).
+#[inline]
+fn dot_unrolled(x: &[i8], w: &[i8]) -> i32 {
+    let (x4, x_rest) = x.as_chunks::<4>();
+    let (w4, w_rest) = w.as_chunks::<4>();
+    let mut sum = 0i32;
+    for (a, b) in x4.iter().zip(w4) {
+        // Four products of int8 values stay below 2^16 in magnitude.
+        let four = a[0] as i32 * b[0] as i32
+            + a[1] as i32 * b[1] as i32
+            + a[2] as i32 * b[2] as i32
+            + a[3] as i32 * b[3] as i32;
+        sum = sum.wrapping_add(four);
+    }
+    tail(sum, x_rest, w_rest)
+}
+
+/// `sum` plus the products of the last `len % 4` values.
+#[inline]
+fn tail(sum: i32, x: &[i8], w: &[i8]) -> i32 {
+    x.iter()
+        .zip(w)
+        .fold(sum, |s, (&a, &b)| s.wrapping_add(a as i32 * b as i32))
+}
+
+/// One int8 fully connected layer,
+/// `y[o] = clamp(requant(Σ_i x[i] · w[o][i] + bias[o]) + zp_out)`, with
+/// `weights` row-major `[y.len()][x.len()]` and `bias` already folded
+/// ([`fold_input_zero_point`]).
+///
+/// The caller gives consistent lengths (`weights.len() == x.len() · y.len()`,
+/// `bias`, `stage.multiplier` and `stage.shift` of length `y.len()`); with
+/// shorter slices the missing outputs are left unchanged, never a panic.
+///
+/// ```
+/// use nn_core::quant::{fully_connected, OutputStage};
+/// let (w, x) = ([1i8, 2, -1, 1], [10i8, 20]);
+/// let stage = OutputStage { multiplier: &[1 << 30; 2], shift: &[0; 2], zero_point: 0, min: 0, max: 127 };
+/// let mut y = [0i8; 2];
+/// fully_connected(&x, &w, &[2, 0], &stage, &mut y);
+/// assert_eq!(y, [26, 5]); // (50 + 2) / 2 and 10 / 2
+/// ```
+#[inline]
+pub fn fully_connected(
+    x: &[i8],
+    weights: &[i8],
+    bias: &[i32],
+    stage: &OutputStage<'_>,
+    y: &mut [i8],
+) {
+    let n = x.len();
+    let channels = y
+        .iter_mut()
+        .zip(bias)
+        .zip(stage.multiplier.iter().zip(stage.shift));
+    for (o, ((y, &b), (&m, &s))) in channels.enumerate() {
+        let Some(row) = weights.get(o * n..o * n + n) else {
+            return;
+        };
+        *y = stage.apply(dot(x, row).wrapping_add(b), m, s);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn both_dot_products_agree() {
+        let mut s = 0x9e37_79b9_u32;
+        let mut next = || {
+            s ^= s << 13;
+            s ^= s >> 17;
+            s ^= s << 5;
+            s as i8
+        };
+        let (x, w): ([i8; 1000], [i8; 1000]) = (
+            core::array::from_fn(|_| next()),
+            core::array::from_fn(|_| next()),
+        );
+        for len in [0, 1, 3, 4, 5, 64, 67, 1000] {
+            let (x, w) = (&x[..len], &w[..len]);
+            let exact: i64 = x.iter().zip(w).map(|(&a, &b)| a as i64 * b as i64).sum();
+            assert_eq!(dot_lanes(x, w) as i64, exact, "{len}");
+            assert_eq!(dot_unrolled(x, w) as i64, exact, "{len}");
+        }
+        let extreme = [i8::MIN; 4096];
+        assert_eq!(
+            dot_lanes(&extreme, &extreme),
+            dot_unrolled(&extreme, &extreme)
+        );
+    }
+
+    #[test]
+    fn inverted_bounds_do_not_panic() {
+        let stage = OutputStage {
+            multiplier: &[1 << 30],
+            shift: &[0],
+            zero_point: 0,
+            min: 5,
+            max: -5,
+        };
+        let mut y = [0i8];
+        fully_connected(&[1], &[1], &[0], &stage, &mut y);
+        assert_eq!(y, [-5]);
+    }
+}
