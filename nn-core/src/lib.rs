@@ -14,6 +14,7 @@ pub mod layers;
 pub mod loss;
 mod module;
 mod params;
+pub mod predict;
 pub mod quant;
 pub mod scale;
 
@@ -28,4 +29,5 @@ pub use loss::{BceWithLogits, CrossEntropy, CrossEntropyProbs, Hinge, Huber, Mse
 pub use loss::{Loss, LossError};
 pub use module::{Chain, Module, Pass, forward_train_reusing};
 pub use params::{Param, ParamKind, ParamMut, Params};
+pub use predict::{argmax, class_of, classes_of, predict_class, predict_classes, top_k};
 pub use scale::{MinMax, ScaleError, Scaler, Standardize};

@@ -19,3 +19,7 @@ pub use error::InitError;
 pub use gain::{Nonlinearity, calculate_gain};
 pub use rng::SplitMix64;
 pub use scheme::{FanMode, Init, TRUNCATION_STD_CORRECTION};
+
+/// The generator trait every sampler takes, re-exported so that callers need
+/// no direct `rand_core` dependency.
+pub use rand_core::RngCore;

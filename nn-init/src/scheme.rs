@@ -117,6 +117,21 @@ pub enum Init {
 }
 
 impl Init {
+    /// All zeros ([`Init::Zeros`]).
+    pub const fn zeros() -> Self {
+        Init::Zeros
+    }
+
+    /// LeCun normal ([`Init::LecunNormal`]).
+    pub const fn lecun_normal() -> Self {
+        Init::LecunNormal
+    }
+
+    /// PyTorch's `nn.Linear` default ([`Init::PytorchLinear`]).
+    pub const fn pytorch_linear() -> Self {
+        Init::PytorchLinear
+    }
+
     /// Xavier uniform with gain 1.
     pub const fn xavier_uniform() -> Self {
         Init::XavierUniform { gain: 1.0 }
