@@ -10,7 +10,11 @@ const DIR: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../../shared/reference/i
 
 fn check(model: &str, cases: &str) -> Output {
     Command::new(env!("CARGO_BIN_EXE_nn"))
-        .args(["check-tflite", &format!("{DIR}{model}"), &format!("{DIR}{cases}")])
+        .args([
+            "check-tflite",
+            &format!("{DIR}{model}"),
+            &format!("{DIR}{cases}"),
+        ])
         .output()
         .expect("run nn")
 }

@@ -184,7 +184,9 @@ fn percentile_ignores_an_outlier_that_min_max_follows() {
     let clean_min = data.iter().fold(f32::MAX, |m, &v| m.min(v));
     let clean_max = data.iter().fold(f32::MIN, |m, &v| m.max(v));
     data[5] = 1000.0; // one corrupted pixel in 12,800 values
-    let minmax = quantize(&net, &data, CONVERTER).expect("minmax").input_quantization();
+    let minmax = quantize(&net, &data, CONVERTER)
+        .expect("minmax")
+        .input_quantization();
     let percentile = PtqConfig {
         calibrator: Calibrator::Percentile { percent: 99.99 },
         ..CONVERTER

@@ -131,7 +131,10 @@ fn trained_digits_models_quantize_within_half_a_step_and_half_a_point() {
                     100.0 * int8,
                     test.len()
                 );
-                assert!(drop <= 0.5, "seed {seed}: int8 accuracy drops {drop:.2} points");
+                assert!(
+                    drop <= 0.5,
+                    "seed {seed}: int8 accuracy drops {drop:.2} points"
+                );
             }
         }
     }

@@ -132,7 +132,11 @@ fn float_row(sample: &Value) -> Result<Vec<f32>, CasesError> {
     let values = sample[what].as_array().ok_or(CasesError::Field { what })?;
     values
         .iter()
-        .map(|x| x.as_f64().map(|x| x as f32).ok_or(CasesError::Field { what }))
+        .map(|x| {
+            x.as_f64()
+                .map(|x| x as f32)
+                .ok_or(CasesError::Field { what })
+        })
         .collect()
 }
 
@@ -264,7 +268,10 @@ mod tests {
             "outputs_by_kernel": {"tflm": [[2], [4]]},
         }]});
         let cases = recorded_cases(&doc, "a.tflite", Inputs::Int8).unwrap();
-        assert_eq!(Tally::count(&cases, &doubler()).to_string(), "2 passed, 0 failed");
+        assert_eq!(
+            Tally::count(&cases, &doubler()).to_string(),
+            "2 passed, 0 failed"
+        );
         let missing = recorded_cases(&doc, "b.tflite", Inputs::Int8);
         assert_eq!(missing, Err(CasesError::NoCaseForModel));
         let short = json!({"cases": [{
