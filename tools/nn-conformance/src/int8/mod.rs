@@ -288,3 +288,33 @@ fn ints(v: &[f64]) -> Result<Vec<i8>, CaseError> {
         .map(|&x| int(x).and_then(|i| i8::try_from(i).map_err(|_| format!("{x} is not an int8"))))
         .collect()
 }
+
+#[cfg(test)]
+mod tests {
+    use crate::{Precision, check_str};
+
+    /// A one-layer case in the schema of `fc_cases.json`: y = x (every
+    /// scale 1, weight 1; TFLite's QuantizeMultiplier(1.0) is 2^30, shift 1)
+    /// whose second recorded output is `tflm`.
+    fn fc_case(tflm: i64) -> String {
+        format!(
+            r#"{{"meta": {{"generator": "reference/int8/gen_tflite.py"}}, "cases": [{{
+            "name": "identity", "tflite_file": "x.tflite", "inputs": [[5], [-7]],
+            "outputs_by_kernel": {{"tflm": [[5], [{tflm}]]}},
+            "layers": [{{"kind": "fully_connected", "in_features": 1, "out_features": 1,
+              "fused_activation": "NONE", "input_scale": 1.0, "input_zero_point": 0,
+              "output_scale": 1.0, "output_zero_point": 0, "weight_scales": [1.0],
+              "weight_zero_points": [0], "weights": [[1]], "bias": null,
+              "output_multipliers": [1073741824], "output_shifts": [1],
+              "activation_min": -128, "activation_max": 127}}]}}]}}"#
+        )
+    }
+
+    #[test]
+    fn one_differing_output_fails_the_case() {
+        let good = check_str(&fc_case(-7), "good", Precision::F64).unwrap();
+        assert_eq!((good.passed(), good.failed()), (1, 0));
+        let bad = check_str(&fc_case(-6), "bad", Precision::F64).unwrap();
+        assert_eq!((bad.passed(), bad.failed()), (0, 1));
+    }
+}
