@@ -45,6 +45,10 @@ fn every_model() -> Vec<(String, &'static str)> {
 }
 
 #[test]
+#[cfg_attr(
+    not(feature = "cli"),
+    ignore = "nn check-tflite needs nn-std's `cli` feature"
+)]
 fn every_reference_model_reproduces_tflite_micro() {
     let models = every_model();
     assert_eq!(models.len(), 4 + 24);
@@ -62,6 +66,10 @@ fn every_reference_model_reproduces_tflite_micro() {
 }
 
 #[test]
+#[cfg_attr(
+    not(feature = "cli"),
+    ignore = "nn check-tflite needs nn-std's `cli` feature"
+)]
 fn mismatches_exit_with_code_1() {
     // One recorded output value changed by one.
     let wrong = "fc_cases/pc_in7_out13.tflite";
@@ -88,6 +96,10 @@ fn mismatches_exit_with_code_1() {
 }
 
 #[test]
+#[cfg_attr(
+    not(feature = "cli"),
+    ignore = "nn check-tflite needs nn-std's `cli` feature"
+)]
 fn bad_files_exit_with_code_1_and_usage_errors_with_2() {
     let float = check("digits_mlp_float.tflite", "digits_mlp_int8.json");
     assert_eq!(float.status.code(), Some(1));

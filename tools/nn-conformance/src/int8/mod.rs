@@ -4,7 +4,7 @@
 //! file's layer parameters, the Q31 multipliers, shifts and clamps derived
 //! as TFLite derives them, input quantization and output dequantization
 //! exact, and post-training quantization of the float Digits model against
-//! the converter ([`ptq`]).
+//! the converter (module `ptq`).
 //!
 //! Integers are compared with tolerance zero; the precision flag does not
 //! apply (the arithmetic is integer-only).
