@@ -108,6 +108,13 @@ pub enum LoadError {
         /// Its kind (its [`scalar_name`](LayerKind::scalar_name) names the value).
         kind: LayerKind,
     },
+    /// An int8 layer's quantization is invalid: a scale that is not positive
+    /// and finite, a zero point outside `[-128, 127]`, or an input
+    /// quantization other than the previous layer's output quantization.
+    BadQuantization {
+        /// Index of the layer (0-based).
+        layer: usize,
+    },
     /// A stored layer's sizes differ from the network's layer at that position.
     ShapeMismatch {
         /// Index of the layer (0-based).
@@ -184,6 +191,9 @@ impl fmt::Display for LoadError {
                 expected,
                 found,
             } => write!(f, "layer {layer}: expected {expected}, found {found}"),
+            LoadError::BadQuantization { layer } => {
+                write!(f, "int8 layer {layer}: invalid scale or zero point")
+            }
             LoadError::NonFiniteHyperParameter { layer, kind } => write!(
                 f,
                 "layer {layer}: {kind} {} must be finite",

@@ -19,6 +19,7 @@ mod crc32;
 mod error;
 mod layer;
 mod load;
+mod qfile;
 mod save;
 mod scalar;
 mod scaler;
@@ -29,6 +30,10 @@ pub use crc32::{Crc32, crc32};
 pub use error::LoadError;
 pub use layer::{LayerDesc, LayerKind};
 pub use load::{Loadable, expect_desc, next_layer, read_params, read_plain, read_scalar};
+pub use qfile::{
+    QDESC_LEN, QLayerRecord, QLayerView, QModelView, QParams, QSCALAR_CODE, QVERSION,
+    q_encoded_len, write_qmodel,
+};
 pub use save::{LayerRecord, Saveable, visit_params, visit_plain};
 pub use scalar::{FileScalar, ScalarType, Values};
 pub use scaler::FileScaler;

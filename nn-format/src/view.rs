@@ -2,7 +2,8 @@
 
 use core::fmt;
 
-use crate::{FileScalar, LayerDesc, LayerKind, LoadError, ScalarType, Values, crc32};
+use crate::qfile::check_frame;
+use crate::{FileScalar, LayerDesc, LayerKind, LoadError, ScalarType, Values};
 
 /// The first four bytes of every model file.
 pub const MAGIC: [u8; 4] = *b"NNMF";
@@ -58,11 +59,11 @@ impl fmt::Display for ScalerKind {
     }
 }
 
-fn u16_at(b: &[u8], at: usize) -> Option<u16> {
+pub(crate) fn u16_at(b: &[u8], at: usize) -> Option<u16> {
     Some(u16::from_le_bytes(b.get(at..at + 2)?.try_into().ok()?))
 }
 
-fn u32_at(b: &[u8], at: usize) -> Option<u32> {
+pub(crate) fn u32_at(b: &[u8], at: usize) -> Option<u32> {
     Some(u32::from_le_bytes(b.get(at..at + 4)?.try_into().ok()?))
 }
 
@@ -111,55 +112,12 @@ pub struct ModelView<'a> {
 impl<'a> ModelView<'a> {
     /// Parses and validates a whole model file.
     pub fn parse(bytes: &'a [u8]) -> Result<Self, LoadError> {
-        let len = bytes.len();
-        let min = HEADER_LEN + CRC_LEN;
-        match bytes.get(..MAGIC.len()) {
-            Some(m) if m == MAGIC => {}
-            None if MAGIC.starts_with(bytes) => {
-                return Err(LoadError::Truncated {
-                    expected: min,
-                    found: len,
-                });
-            }
-            _ => return Err(LoadError::BadMagic),
-        }
-        if len < min {
-            return Err(LoadError::Truncated {
-                expected: min,
-                found: len,
-            });
-        }
+        let (body, stored) = check_frame(bytes, VERSION)?;
+        let declared = bytes.len();
         let truncated = LoadError::Truncated {
-            expected: min,
-            found: len,
+            expected: HEADER_LEN + CRC_LEN,
+            found: declared,
         };
-        let version = u16_at(bytes, 4).ok_or(truncated)?;
-        if version != VERSION {
-            return Err(LoadError::UnsupportedVersion(version));
-        }
-        let declared = u32_at(bytes, 8).and_then(usize_of).ok_or(truncated)?;
-        if len < declared {
-            return Err(LoadError::Truncated {
-                expected: declared,
-                found: len,
-            });
-        }
-        if len > declared {
-            return Err(LoadError::TrailingBytes {
-                expected: declared,
-                found: len,
-            });
-        }
-        let body = &bytes[..len - CRC_LEN];
-        let stored = u32_at(bytes, len - CRC_LEN).ok_or(truncated)?;
-        let computed = crc32(body);
-        if stored != computed {
-            return Err(LoadError::Checksum {
-                expected: stored,
-                found: computed,
-            });
-        }
-
         let scalar_code = bytes[6];
         let scalar =
             ScalarType::from_code(scalar_code).ok_or(LoadError::UnknownScalarType(scalar_code))?;

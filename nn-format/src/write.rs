@@ -40,6 +40,12 @@ pub enum WriteError {
         /// Length of `factor`.
         factor: usize,
     },
+    /// An int8 layer's weights, bias or weight scales do not have the
+    /// lengths its sizes imply (`in · out`, `out`, `1` or `out`).
+    QLayerLength {
+        /// Index of the layer (0-based).
+        layer: usize,
+    },
     /// The written file does not validate (for example the scaler's width
     /// differs from the network's input width).
     Invalid(LoadError),
@@ -56,6 +62,10 @@ impl fmt::Display for WriteError {
             WriteError::ScalerLength { offset, factor } => write!(
                 f,
                 "scaler offset has {offset} values and factor {factor}; they must be equal and non-zero"
+            ),
+            WriteError::QLayerLength { layer } => write!(
+                f,
+                "int8 layer {layer}: weights, bias or weight scales do not match its sizes"
             ),
             WriteError::Invalid(e) => write!(f, "the written model does not validate: {e}"),
         }

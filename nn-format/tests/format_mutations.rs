@@ -33,7 +33,11 @@ fn seeds() -> Vec<Vec<u8>> {
         .collect();
     paths.sort();
     let seeds: Vec<Vec<u8>> = paths.iter().map(|p| std::fs::read(p).unwrap()).collect();
-    assert_eq!(seeds.len(), 3, "the three seed files");
+    assert_eq!(
+        seeds.len(),
+        4,
+        "the three float seed files and the int8 one"
+    );
     seeds
 }
 
@@ -71,7 +75,8 @@ fn fix_length_and_crc(b: &mut [u8]) {
 #[test]
 fn seeds_are_valid_files() {
     for s in seeds() {
-        assert!(nn_format::ModelView::parse(&s).is_ok());
+        let float = nn_format::ModelView::parse(&s).is_ok();
+        assert!(float != nn_format::QModelView::parse(&s).is_ok());
         common::exercise(&s);
     }
 }

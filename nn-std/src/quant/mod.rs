@@ -31,10 +31,13 @@
 //! ```
 
 mod error;
+mod file;
 mod network;
 mod params;
 
 pub use error::QNetworkError;
+pub use file::QFileError;
 pub use network::QNetwork;
 pub use nn_core::quant::FusedActivation;
-pub use params::{QLayerParams, QParams};
+pub use nn_format::QParams;
+pub use params::QLayerParams;

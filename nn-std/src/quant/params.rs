@@ -1,15 +1,6 @@
 //! The plain parameters of an int8 fully connected layer.
 
-use super::FusedActivation;
-
-/// How a tensor is quantized: `real = scale · (q − zero_point)`.
-#[derive(Clone, Copy, Debug, PartialEq)]
-pub struct QParams {
-    /// Positive, finite.
-    pub scale: f32,
-    /// In `[-128, 127]`.
-    pub zero_point: i32,
-}
+use super::{FusedActivation, QParams};
 
 /// One int8 fully connected layer as TFLite stores it (FULLY_CONNECTED with
 /// int8 input, weights and output and an int32 bias).
