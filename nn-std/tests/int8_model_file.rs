@@ -71,3 +71,54 @@ fn load_refuses_float_files_and_corruption() {
     // The version-1 file still loads with the float reader.
     assert!(nn_format::ModelView::parse(float).is_ok());
 }
+
+#[test]
+fn nn_inspect_prints_the_quantization_parameters() {
+    let tflite = std::fs::read(reference("digits_mlp_int8.tflite")).unwrap();
+    let bytes = nn_std::tflite::read(&tflite)
+        .unwrap()
+        .network
+        .save()
+        .unwrap();
+    let path = std::env::temp_dir().join(format!("nn-int8-inspect-{}.nnmf", std::process::id()));
+    std::fs::write(&path, &bytes).unwrap();
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_nn"))
+        .arg("inspect")
+        .arg(&path)
+        .output()
+        .unwrap();
+    std::fs::remove_file(&path).unwrap();
+    assert!(out.status.success());
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert!(
+        text.contains("\nformat version: 2\nscalar type: int8\n"),
+        "{text}"
+    );
+    // The parameters TFLite's converter recorded beside the model.
+    let json: Value =
+        serde_json::from_reader(std::fs::File::open(reference("digits_mlp_int8.json")).unwrap())
+            .unwrap();
+    for (i, l) in json["layers"].as_array().unwrap().iter().enumerate() {
+        let (n_in, n_out) = (
+            l["in_features"].as_u64().unwrap(),
+            l["out_features"].as_u64().unwrap(),
+        );
+        let q = |which: &str| {
+            let scale = l[format!("{which}_scale")].as_f64().unwrap() as f32;
+            let zp = l[format!("{which}_zero_point")].as_i64().unwrap();
+            format!("{which} scale {scale} zero point {zp}")
+        };
+        let lines = [
+            format!(
+                "  {i}: int8 dense {n_in} -> {n_out}, {}",
+                l["fused_activation"].as_str().unwrap().to_lowercase()
+            ),
+            format!("     {}, {}\n", q("input"), q("output")),
+            format!("     weight scales per channel ({n_out}): "),
+        ];
+        for line in lines {
+            assert!(text.contains(&line), "{line:?} not in\n{text}");
+        }
+    }
+    assert!(text.contains(&format!("parameters: {}\n", 64 * 32 + 32 + 32 * 10 + 10)));
+}
