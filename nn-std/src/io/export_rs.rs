@@ -128,6 +128,9 @@ pub enum ExportError {
     Save(SaveError),
     /// The model has no layers.
     Empty,
+    /// The int8 model file is valid but its layers do not form a network
+    /// the runtime accepts.
+    Int8(crate::quant::QNetworkError),
     /// An [`ExportOptions`] name is not a Rust identifier (or path).
     BadName {
         /// Which option (`"type name"`, `"static name"`, `"scaler name"`,
@@ -144,6 +147,7 @@ impl fmt::Display for ExportError {
             ExportError::Load(e) => write!(f, "invalid model file: {e}"),
             ExportError::Save(e) => write!(f, "{e}"),
             ExportError::Empty => f.write_str("the model has no layers"),
+            ExportError::Int8(e) => write!(f, "int8 model: {e}"),
             ExportError::BadName { option, value } => {
                 let what = if *option == "crate path" {
                     "a Rust path"
@@ -328,12 +332,19 @@ fn export_typed<F: FileScalar>(
     Ok(out)
 }
 
-/// Rust source for the network stored in `bytes` (a model file).
+/// Rust source for the network stored in `bytes` (a model file). An int8
+/// file (version 2) gives a `static` of nn-core's typed int8 layers:
+/// `Quantize`, one `QDense` per layer, `Dequantize` (f32 in and out).
 ///
 /// The names in `opts` are [checked](ExportOptions::check) first.
 pub fn export_rs(bytes: &[u8], opts: &ExportOptions) -> Result<String, ExportError> {
     opts.check()?;
-    let view = ModelView::parse(bytes).map_err(ExportError::Load)?;
+    let view = match ModelView::parse(bytes) {
+        Err(LoadError::UnsupportedVersion(nn_format::QVERSION)) => {
+            return super::export_int8::export_int8(bytes, opts);
+        }
+        other => other.map_err(ExportError::Load)?,
+    };
     match view.scalar_type() {
         ScalarType::F32 => export_typed::<f32>(&view, opts),
         ScalarType::F64 => export_typed::<f64>(&view, opts),

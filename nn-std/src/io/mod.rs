@@ -6,6 +6,7 @@
 //! [`write_model_files`] sits above the codecs: it writes a model file and
 //! its Rust source side by side.
 
+mod export_int8;
 pub mod export_rs;
 mod inspect;
 pub mod model_file;

@@ -176,6 +176,12 @@ impl QNetwork {
             .map(|l| (&l.multiplier[..], &l.shift[..]))
     }
 
+    /// The int8 output clamp `(min, max)` of layer `layer` (its fused
+    /// activation, as TFLite's `CalculateActivationRangeQuantized`).
+    pub fn activation_bounds(&self, layer: usize) -> Option<(i8, i8)> {
+        self.layers.get(layer).map(|l| (l.min, l.max))
+    }
+
     /// Layer `layer` as the typed const-generic [`QDense`] (same kernel,
     /// same bits), or `None` when there is no such layer or its sizes are
     /// not `IN` × `OUT`.
