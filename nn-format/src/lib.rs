@@ -10,7 +10,8 @@
 //! preceding bytes. [`ModelView::parse`] checks all of it and gives views in
 //! place; [`Loadable`] fills a network of a matching type; [`Saveable`]
 //! describes a network to [`write_model`] (nn-std's `io::model_file` adds
-//! files on disk).
+//! files on disk). Int8 networks have their own file version (2), read by
+//! [`QModelView::parse`] and written by [`write_qmodel`].
 #![no_std]
 #![deny(missing_docs)]
 #![forbid(unsafe_code)]

@@ -7,6 +7,7 @@
 use nn_core::quant::FusedActivation;
 
 use crate::view::{u16_at, u32_at, usize_of};
+use crate::write::Cursor;
 use crate::{CRC_LEN, Crc32, HEADER_LEN, LoadError, MAGIC, WriteError, crc32};
 
 /// The format version of int8 model files.
@@ -369,24 +370,6 @@ pub fn q_encoded_len(layers: &[QLayerRecord<'_>]) -> Result<usize, WriteError> {
         return Err(WriteError::TooLarge);
     }
     Ok(total)
-}
-
-/// Appends bytes to a slice and feeds them to the CRC.
-struct Cursor<'a> {
-    out: &'a mut [u8],
-    at: usize,
-    crc: Crc32,
-}
-
-impl Cursor<'_> {
-    fn put(&mut self, bytes: &[u8]) {
-        let end = self.at.saturating_add(bytes.len());
-        if let Some(dst) = self.out.get_mut(self.at..end) {
-            dst.copy_from_slice(bytes);
-            self.crc.update(bytes);
-        }
-        self.at = end;
-    }
 }
 
 /// Writes the int8 model file of `layers` into `out` and returns its

@@ -117,15 +117,15 @@ pub fn encoded_len<F: FileScalar, N: Saveable<F>>(
 }
 
 /// Appends bytes to a slice and feeds them to the CRC.
-struct Cursor<'a> {
-    out: &'a mut [u8],
-    at: usize,
-    crc: Crc32,
+pub(crate) struct Cursor<'a> {
+    pub(crate) out: &'a mut [u8],
+    pub(crate) at: usize,
+    pub(crate) crc: Crc32,
 }
 
 impl Cursor<'_> {
-    fn put(&mut self, bytes: &[u8]) {
-        // `write_model` sized the buffer with `encoded_len` first, so this
+    pub(crate) fn put(&mut self, bytes: &[u8]) {
+        // The writers size the buffer first, so this
         // never goes past the end; `get_mut` keeps it panic-free regardless.
         let end = self.at.saturating_add(bytes.len());
         if let Some(dst) = self.out.get_mut(self.at..end) {
