@@ -111,6 +111,9 @@ macro_rules! typed_layer {
     ($kind:ident nothing) => {
         impl<F: crate::FileScalar> crate::Loadable<F> for nn_core::$kind {
             const LAYERS: usize = 1;
+            fn check_layers(layers: &mut crate::Layers<'_>) -> Result<(), crate::LoadError> {
+                crate::read_plain(layers, LayerKind::$kind)
+            }
             fn read_layers(
                 &mut self,
                 layers: &mut crate::Layers<'_>,
@@ -131,6 +134,9 @@ macro_rules! typed_layer {
     ($kind:ident $stores:ident $field:ident) => {
         impl<F: crate::FileScalar> crate::Loadable<F> for nn_core::$kind<F> {
             const LAYERS: usize = 1;
+            fn check_layers(layers: &mut crate::Layers<'_>) -> Result<(), crate::LoadError> {
+                crate::read_scalar::<F>(&crate::next_layer(layers, LayerKind::$kind)?).map(drop)
+            }
             fn read_layers(
                 &mut self,
                 layers: &mut crate::Layers<'_>,
