@@ -23,6 +23,7 @@ macro_rules! layer_kinds {
     )*) => {
         /// The kind of a stored layer, with its code in the file.
         #[derive(Clone, Copy, Debug, PartialEq, Eq)]
+        #[cfg_attr(feature = "defmt", derive(defmt::Format))]
         #[non_exhaustive]
         pub enum LayerKind {
             $($(#[doc = $doc])* $kind,)*
@@ -224,6 +225,7 @@ impl fmt::Display for LayerKind {
 /// assert_eq!(LayerDesc::elementwise(LayerKind::Relu, 32).to_string(), "relu (32)");
 /// ```
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[cfg_attr(feature = "defmt", derive(defmt::Format))]
 pub struct LayerDesc {
     /// What the layer is.
     pub kind: LayerKind,

@@ -19,11 +19,6 @@ mod arm {
     use cortex_m_rt::{ExceptionFrame, exception};
     pub use cortex_m_semihosting::hprintln;
 
-    /// Runs `f` with interrupts disabled.
-    pub fn without_interrupts<R>(f: impl FnOnce() -> R) -> R {
-        cortex_m::interrupt::free(|_| f())
-    }
-
     /// Exits QEMU with `code` through SYS_EXIT_EXTENDED (0x20); `debug::exit`
     /// only gives 0 or 1 on 32-bit ARM.
     pub fn exit_with(code: u32) -> ! {
@@ -106,21 +101,6 @@ mod riscv {
         }};
     }
     pub(crate) use hprintln;
-
-    /// Runs `f` with machine interrupts disabled (mstatus.MIE cleared, then
-    /// restored).
-    pub fn without_interrupts<R>(f: impl FnOnce() -> R) -> R {
-        const MIE: usize = 1 << 3;
-        let mstatus: usize;
-        // SAFETY: reads mstatus and clears MIE, nothing else; no memory access.
-        unsafe { core::arch::asm!("csrrci {0}, mstatus, 8", out(reg) mstatus) };
-        let r = f();
-        if mstatus & MIE != 0 {
-            // SAFETY: sets MIE again, as it was before.
-            unsafe { core::arch::asm!("csrsi mstatus, 8") };
-        }
-        r
-    }
 
     /// Exits QEMU with `code` through the SiFive test device.
     pub fn exit_with(code: u32) -> ! {

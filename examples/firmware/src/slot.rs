@@ -25,11 +25,12 @@ impl<T> Slot<T> {
     }
 
     /// The value, the first time; `None` afterwards.
+    #[allow(clippy::mut_from_ref)] // handed out once: see the SAFETY note
     pub fn take(&'static self) -> Option<&'static mut T> {
         use core::sync::atomic::Ordering::Relaxed;
         // The check and the mark happen with interrupts off (the Cortex-M0
         // has no atomic swap), so no two callers both see `false`.
-        crate::platform::without_interrupts(|| {
+        without_interrupts(|| {
             if self.taken.load(Relaxed) {
                 return None;
             }
@@ -40,4 +41,26 @@ impl<T> Slot<T> {
             Some(unsafe { &mut *self.value.get() })
         })
     }
+}
+
+/// Runs `f` with interrupts disabled.
+#[cfg(target_arch = "arm")]
+fn without_interrupts<R>(f: impl FnOnce() -> R) -> R {
+    cortex_m::interrupt::free(|_| f())
+}
+
+/// Runs `f` with machine interrupts disabled (mstatus.MIE cleared, then
+/// restored).
+#[cfg(target_arch = "riscv32")]
+fn without_interrupts<R>(f: impl FnOnce() -> R) -> R {
+    const MIE: usize = 1 << 3;
+    let mstatus: usize;
+    // SAFETY: reads mstatus and clears MIE, nothing else; no memory access.
+    unsafe { core::arch::asm!("csrrci {0}, mstatus, 8", out(reg) mstatus) };
+    let r = f();
+    if mstatus & MIE != 0 {
+        // SAFETY: sets MIE again, as it was before.
+        unsafe { core::arch::asm!("csrsi mstatus, 8") };
+    }
+    r
 }
