@@ -5,6 +5,7 @@ use core::fmt;
 
 /// A hyper-parameter that the optimizer refuses, found when it is built.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[cfg_attr(feature = "defmt", derive(defmt::Format))]
 pub enum ConfigError {
     /// `name` is outside its allowed range `allowed` (or NaN).
     OutOfRange {
@@ -40,6 +41,7 @@ impl core::error::Error for ConfigError {}
 /// Why an optimizer step was refused. Nothing was changed when this is
 /// returned: parameters, state and the step count are as before the call.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[cfg_attr(feature = "defmt", derive(defmt::Format))]
 pub enum StepError {
     /// A gradient element is NaN or infinite.
     NonFiniteGradient {
