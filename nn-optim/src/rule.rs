@@ -9,7 +9,7 @@ use crate::macros::multiversion;
 
 /// One optimizer algorithm: validated hyper-parameters, the step count, and the
 /// per-tensor update on flat slices with the rule's named state buffers
-/// ([`State`](Update::State), for example [`AdamState`](crate::AdamState)).
+/// (`Rule::State`, for example [`AdamState`](crate::AdamState)).
 ///
 /// For one flat parameter slice, call [`step`](Rule::step) with the state's
 /// buffers as slices; the network API ([`Optimizer`](crate::Optimizer)) keeps
