@@ -18,6 +18,15 @@ pub enum ConfigError {
     NesterovWithoutMomentum,
     /// Nesterov momentum was asked for with a non-zero `dampening`.
     NesterovWithDampening,
+    /// The configuration and the rule's type disagree on an optional state
+    /// buffer (see [`Slot`](crate::Slot)).
+    StateMismatch {
+        /// The hyper-parameter that decides it: `amsgrad`, `momentum` or `centered`.
+        name: &'static str,
+        /// `true`: the configuration needs the buffer but the type does not
+        /// keep it; `false`: the type keeps a buffer the configuration never uses.
+        used: bool,
+    },
 }
 
 impl fmt::Display for ConfigError {
@@ -32,6 +41,16 @@ impl fmt::Display for ConfigError {
             ConfigError::NesterovWithDampening => {
                 f.write_str("Nesterov momentum needs zero dampening")
             }
+            ConfigError::StateMismatch { name, used: true } => write!(
+                f,
+                "`{name}` needs a state buffer that this optimizer type does not keep \
+                 (use the type with `Present` for it)"
+            ),
+            ConfigError::StateMismatch { name, used: false } => write!(
+                f,
+                "this optimizer type keeps a state buffer for `{name}` that the configuration \
+                 does not use (use the type with `Absent` for it)"
+            ),
         }
     }
 }
