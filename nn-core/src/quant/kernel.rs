@@ -77,22 +77,31 @@ const VECTOR_REGISTERS: bool = cfg!(any(target_arch = "x86_64", target_arch = "a
 
 /// `[Σ x·w0, Σ x·w1]` over the common length, each input loaded once for
 /// both rows: with `SXTB16`/`SMLAD` on Arm's DSP extension
-/// (`crate::arch::dsp`), as plain multiply-adds elsewhere (a Cortex-M0 or a
-/// RISC-V core keeps both sums and the three pointers in registers). The
-/// same integers as [`dot`] (tested).
+/// (`crate::arch::dsp`), in Thumb-1 assembly on Armv6-M
+/// (`crate::arch::armv6m`), as plain multiply-adds elsewhere. The same
+/// integers as [`dot`] (tested).
 #[inline]
 fn dot_pair(x: &[i8], w0: &[i8], w1: &[i8]) -> [i32; 2] {
     #[cfg(all(target_arch = "arm", target_feature = "dsp"))]
     {
         crate::arch::dsp::dot_pair(x, w0, w1)
     }
-    #[cfg(not(all(target_arch = "arm", target_feature = "dsp")))]
+    #[cfg(all(target_arch = "arm", not(target_feature = "thumb2")))]
+    {
+        crate::arch::armv6m::dot_pair(x, w0, w1)
+    }
+    #[cfg(not(all(
+        target_arch = "arm",
+        any(target_feature = "dsp", not(target_feature = "thumb2"))
+    )))]
     {
         dot_pair_plain(x, w0, w1)
     }
 }
 
-/// [`dot_pair`] without SIMD instructions.
+/// [`dot_pair`] without SIMD instructions (the definition the Arm routines
+/// of `crate::arch` follow).
+#[cfg_attr(target_arch = "arm", allow(dead_code))]
 #[inline]
 fn dot_pair_plain(x: &[i8], w0: &[i8], w1: &[i8]) -> [i32; 2] {
     let n = x.len().min(w0.len()).min(w1.len());
