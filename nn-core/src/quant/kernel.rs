@@ -191,20 +191,23 @@ pub fn fully_connected(
         .min(stage.multiplier.len())
         .min(stage.shift.len())
         .min(rows);
+    let (y, bias) = (&mut y[..outputs], &bias[..outputs]);
+    let (multiplier, shift) = (&stage.multiplier[..outputs], &stage.shift[..outputs]);
     let row = |o: usize| &weights[o * n..o * n + n];
+    let requantize = |c: usize, sum: i32| {
+        stage.apply(sum.wrapping_add(bias[c]), multiplier[c], shift[c])
+    };
     let mut o = 0;
     if !VECTOR_REGISTERS {
         while o + 1 < outputs {
-            let sums = dot_pair(x, row(o), row(o + 1));
-            for (k, sum) in sums.into_iter().enumerate() {
-                let c = o + k;
-                y[c] = stage.apply(sum.wrapping_add(bias[c]), stage.multiplier[c], stage.shift[c]);
-            }
+            let [s0, s1] = dot_pair(x, row(o), row(o + 1));
+            y[o] = requantize(o, s0);
+            y[o + 1] = requantize(o + 1, s1);
             o += 2;
         }
     }
     for c in o..outputs {
-        y[c] = stage.apply(dot(x, row(c)).wrapping_add(bias[c]), stage.multiplier[c], stage.shift[c]);
+        y[c] = requantize(c, dot(x, row(c)));
     }
 }
 
