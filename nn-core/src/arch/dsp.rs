@@ -86,15 +86,25 @@ fn word(v: &[i8; 4]) -> u32 {
     u32::from_le_bytes([v[0] as u8, v[1] as u8, v[2] as u8, v[3] as u8])
 }
 
-/// `[Σ x·w0, Σ x·w1]` over the common length, wrapping modulo 2^32: four
-/// inputs per step, each widened once for both rows, two `SMLAD` per row.
+/// `[Σ x·w0, Σ x·w1]` over the common length, wrapping modulo 2^32: the
+/// first multiple of eight inputs in assembly on the DSP extension
+/// ([`dot_pair_by8`]), the rest four at a time with two `SMLAD` per row,
+/// then one at a time.
 #[inline]
 pub(crate) fn dot_pair(x: &[i8], w0: &[i8], w1: &[i8]) -> [i32; 2] {
     let n = x.len().min(w0.len()).min(w1.len());
-    let (x4, x_rest) = x[..n].as_chunks::<4>();
-    let (a4, a_rest) = w0[..n].as_chunks::<4>();
-    let (b4, b_rest) = w1[..n].as_chunks::<4>();
-    let (mut s0, mut s1) = (0i32, 0i32);
+    let n8 = n & !7;
+    let sums = dot_pair_by8(&x[..n8], &w0[..n8], &w1[..n8]);
+    dot_pair_from(sums, &x[n8..n], &w0[n8..n], &w1[n8..n])
+}
+
+/// `sums` plus the two dot products, four inputs per step (each widened
+/// once for both rows, two `SMLAD` per row), then one at a time.
+#[inline]
+fn dot_pair_from([mut s0, mut s1]: [i32; 2], x: &[i8], w0: &[i8], w1: &[i8]) -> [i32; 2] {
+    let (x4, x_rest) = x.as_chunks::<4>();
+    let (a4, a_rest) = w0.as_chunks::<4>();
+    let (b4, b_rest) = w1.as_chunks::<4>();
     for ((x, a), b) in x4.iter().zip(a4).zip(b4) {
         let x = word(x);
         let (x_even, x_odd) = (sxtb16(x), sxtb16_ror8(x));
@@ -105,6 +115,81 @@ pub(crate) fn dot_pair(x: &[i8], w0: &[i8], w1: &[i8]) -> [i32; 2] {
     for ((&x, &a), &b) in x_rest.iter().zip(a_rest).zip(b_rest) {
         s0 = s0.wrapping_add(x as i32 * a as i32);
         s1 = s1.wrapping_add(x as i32 * b as i32);
+    }
+    [s0, s1]
+}
+
+/// The two dot products of slices whose common length is a multiple of 8
+/// (the caller's `n8`): on the host, [`dot_pair_from`].
+#[cfg(not(all(target_arch = "arm", target_feature = "dsp")))]
+#[inline]
+fn dot_pair_by8(x: &[i8], w0: &[i8], w1: &[i8]) -> [i32; 2] {
+    dot_pair_from([0, 0], x, w0, w1)
+}
+
+/// The two dot products of slices of one length that is a multiple of 8,
+/// in assembly: per eight inputs one `LDM` of `x`, four `SXTB16`, and per
+/// row two `LDR`, four `SXTB16` and four `SMLAD` (the same operations as
+/// [`dot_pair_from`], in registers).
+#[cfg(all(target_arch = "arm", target_feature = "dsp"))]
+#[inline]
+fn dot_pair_by8(x: &[i8], w0: &[i8], w1: &[i8]) -> [i32; 2] {
+    let n = x.len();
+    if n == 0 || n % 8 != 0 || w0.len() != n || w1.len() != n {
+        return dot_pair_from([0, 0], x, w0, w1);
+    }
+    let (mut s0, mut s1) = (0i32, 0i32);
+    // SAFETY: the three pointers advance by eight bytes per iteration and
+    // the loop stops when `x`'s reaches its end, after n / 8 iterations
+    // (n > 0, a multiple of 8), so every load lies inside a slice of n
+    // bytes; word loads may be unaligned (Armv7E-M allows it for LDR/LDM).
+    // Every register written is an operand (or declared clobbered); the
+    // flags are not declared preserved (SMLAD may set Q); no stack; memory
+    // is only read.
+    unsafe {
+        core::arch::asm!(
+            "2:",
+            "ldm r0!, {{r4, r5}}",
+            "sxtb16 r8, r4, ror #8",
+            "sxtb16 r4, r4",
+            "sxtb16 r10, r5, ror #8",
+            "sxtb16 r5, r5",
+            "ldr lr, [r2], #4",
+            "sxtb16 r9, lr, ror #8",
+            "sxtb16 lr, lr",
+            "smlad r11, r4, lr, r11",
+            "smlad r11, r8, r9, r11",
+            "ldr lr, [r2], #4",
+            "sxtb16 r9, lr, ror #8",
+            "sxtb16 lr, lr",
+            "smlad r11, r5, lr, r11",
+            "smlad r11, r10, r9, r11",
+            "ldr lr, [r3], #4",
+            "sxtb16 r9, lr, ror #8",
+            "sxtb16 lr, lr",
+            "smlad r12, r4, lr, r12",
+            "smlad r12, r8, r9, r12",
+            "ldr lr, [r3], #4",
+            "sxtb16 r9, lr, ror #8",
+            "sxtb16 lr, lr",
+            "smlad r12, r5, lr, r12",
+            "smlad r12, r10, r9, r12",
+            "cmp r0, r1",
+            "bne 2b",
+            inout("r0") x.as_ptr() => _,
+            in("r1") x.as_ptr_range().end,
+            inout("r2") w0.as_ptr() => _,
+            inout("r3") w1.as_ptr() => _,
+            out("r4") _,
+            out("r5") _,
+            out("r8") _,
+            out("r9") _,
+            out("r10") _,
+            inout("r11") s0,
+            inout("r12") s1,
+            out("lr") _,
+            options(readonly, nostack),
+        );
     }
     [s0, s1]
 }
