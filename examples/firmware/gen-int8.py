@@ -10,6 +10,7 @@ host tests (nn-core/tests/int8_reference.rs) reproduce bit for bit:
     examples/firmware/gen-int8.py PATH/TO/shared/reference/int8
 """
 import json
+import subprocess
 import sys
 
 
@@ -104,6 +105,8 @@ def write(folder, key):
         "",
     ]
     open(target, "w").write("\n".join(out))
+    # As `cargo fmt` (the firmware's CI check) leaves it.
+    subprocess.run(["rustfmt", "--edition", "2024", target], check=True)
 
 
 if __name__ == "__main__":

@@ -88,14 +88,17 @@ fn word(v: &[i8; 4]) -> u32 {
 
 /// `[Σ x·w0, Σ x·w1]` over the common length, wrapping modulo 2^32: the
 /// first multiple of eight inputs in assembly on the DSP extension
-/// ([`dot_pair_by8`]), the rest four at a time with two `SMLAD` per row,
+/// ([`dot_pair_by16`]), the rest four at a time with two `SMLAD` per row,
 /// then one at a time.
 #[inline]
 pub(crate) fn dot_pair(x: &[i8], w0: &[i8], w1: &[i8]) -> [i32; 2] {
     let n = x.len().min(w0.len()).min(w1.len());
-    let n8 = n & !7;
-    let sums = dot_pair_by8(&x[..n8], &w0[..n8], &w1[..n8]);
-    dot_pair_from(sums, &x[n8..n], &w0[n8..n], &w1[n8..n])
+    let n16 = n & !15;
+    let sums = dot_pair_by16(&x[..n16], &w0[..n16], &w1[..n16]);
+    if n16 == n {
+        return sums;
+    }
+    dot_pair_from(sums, &x[n16..n], &w0[n16..n], &w1[n16..n])
 }
 
 /// `sums` plus the two dot products, four inputs per step (each widened
@@ -119,29 +122,29 @@ fn dot_pair_from([mut s0, mut s1]: [i32; 2], x: &[i8], w0: &[i8], w1: &[i8]) -> 
     [s0, s1]
 }
 
-/// The two dot products of slices whose common length is a multiple of 8
-/// (the caller's `n8`): on the host, [`dot_pair_from`].
+/// The two dot products of slices whose common length is a multiple of 16
+/// (the caller's `n16`): on the host, [`dot_pair_from`].
 #[cfg(not(all(target_arch = "arm", target_feature = "dsp")))]
 #[inline]
-fn dot_pair_by8(x: &[i8], w0: &[i8], w1: &[i8]) -> [i32; 2] {
+fn dot_pair_by16(x: &[i8], w0: &[i8], w1: &[i8]) -> [i32; 2] {
     dot_pair_from([0, 0], x, w0, w1)
 }
 
-/// The two dot products of slices of one length that is a multiple of 8,
-/// in assembly: per eight inputs one `LDM` of `x`, four `SXTB16`, and per
-/// row two `LDR`, four `SXTB16` and four `SMLAD` (the same operations as
-/// [`dot_pair_from`], in registers).
+/// The two dot products of slices of one length that is a multiple of 16,
+/// in assembly, the loop body twice: per eight inputs one `LDM` of `x`, four
+/// `SXTB16`, and per row two `LDR`, four `SXTB16` and four `SMLAD` (the
+/// same operations as [`dot_pair_from`], in registers).
 #[cfg(all(target_arch = "arm", target_feature = "dsp"))]
 #[inline]
-fn dot_pair_by8(x: &[i8], w0: &[i8], w1: &[i8]) -> [i32; 2] {
+fn dot_pair_by16(x: &[i8], w0: &[i8], w1: &[i8]) -> [i32; 2] {
     let n = x.len();
-    if n == 0 || n % 8 != 0 || w0.len() != n || w1.len() != n {
+    if n == 0 || n % 16 != 0 || w0.len() != n || w1.len() != n {
         return dot_pair_from([0, 0], x, w0, w1);
     }
     let (mut s0, mut s1) = (0i32, 0i32);
-    // SAFETY: the three pointers advance by eight bytes per iteration and
-    // the loop stops when `x`'s reaches its end, after n / 8 iterations
-    // (n > 0, a multiple of 8), so every load lies inside a slice of n
+    // SAFETY: the three pointers advance by sixteen bytes per iteration and
+    // the loop stops when `x`'s reaches its end, after n / 16 iterations
+    // (n > 0, a multiple of 16), so every load lies inside a slice of n
     // bytes; word loads may be unaligned (Armv7E-M allows it for LDR/LDM).
     // Every register written is an operand (or declared clobbered); the
     // flags are not declared preserved (SMLAD may set Q); no stack; memory
@@ -149,6 +152,31 @@ fn dot_pair_by8(x: &[i8], w0: &[i8], w1: &[i8]) -> [i32; 2] {
     unsafe {
         core::arch::asm!(
             "2:",
+            "ldm r0!, {{r4, r5}}",
+            "sxtb16 r8, r4, ror #8",
+            "sxtb16 r4, r4",
+            "sxtb16 r10, r5, ror #8",
+            "sxtb16 r5, r5",
+            "ldr lr, [r2], #4",
+            "sxtb16 r9, lr, ror #8",
+            "sxtb16 lr, lr",
+            "smlad r11, r4, lr, r11",
+            "smlad r11, r8, r9, r11",
+            "ldr lr, [r2], #4",
+            "sxtb16 r9, lr, ror #8",
+            "sxtb16 lr, lr",
+            "smlad r11, r5, lr, r11",
+            "smlad r11, r10, r9, r11",
+            "ldr lr, [r3], #4",
+            "sxtb16 r9, lr, ror #8",
+            "sxtb16 lr, lr",
+            "smlad r12, r4, lr, r12",
+            "smlad r12, r8, r9, r12",
+            "ldr lr, [r3], #4",
+            "sxtb16 r9, lr, ror #8",
+            "sxtb16 lr, lr",
+            "smlad r12, r5, lr, r12",
+            "smlad r12, r10, r9, r12",
             "ldm r0!, {{r4, r5}}",
             "sxtb16 r8, r4, ror #8",
             "sxtb16 r4, r4",
@@ -219,7 +247,10 @@ mod tests {
         };
         let v: [[i8; 67]; 3] = core::array::from_fn(|_| core::array::from_fn(|_| next()));
         let exact = |x: &[i8], w: &[i8]| -> i32 {
-            x.iter().zip(w).map(|(&a, &b)| a as i64 * b as i64).sum::<i64>() as i32
+            x.iter()
+                .zip(w)
+                .map(|(&a, &b)| a as i64 * b as i64)
+                .sum::<i64>() as i32
         };
         for len in [0, 1, 3, 4, 5, 8, 64, 67] {
             let (x, a, b) = (&v[0][..len], &v[1][..len], &v[2][..len]);

@@ -231,7 +231,16 @@ mod tests {
             let p = 1i32 << k;
             [p - 1, p, p + 1, -p - 1, -p, -p + 1]
         });
-        let halves = [0xffff, 0x1_0000, 0x7fff, 0x8000, -0x8000, -0x8001, 0x7fff_0000, -0x7fff_0000];
+        let halves = [
+            0xffff,
+            0x1_0000,
+            0x7fff,
+            0x8000,
+            -0x8000,
+            -0x8001,
+            0x7fff_0000,
+            -0x7fff_0000,
+        ];
         let ends = [0, i32::MAX, i32::MAX - 1, i32::MIN, i32::MIN + 1];
         powers.chain(halves).chain(ends)
     }

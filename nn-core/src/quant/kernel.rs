@@ -184,7 +184,7 @@ pub fn fully_connected(
     y: &mut [i8],
 ) {
     let n = x.len();
-    let rows = if n == 0 { usize::MAX } else { weights.len() / n };
+    let rows = weights.len().checked_div(n).unwrap_or(usize::MAX);
     let outputs = y
         .len()
         .min(bias.len())
@@ -194,9 +194,8 @@ pub fn fully_connected(
     let (y, bias) = (&mut y[..outputs], &bias[..outputs]);
     let (multiplier, shift) = (&stage.multiplier[..outputs], &stage.shift[..outputs]);
     let row = |o: usize| &weights[o * n..o * n + n];
-    let requantize = |c: usize, sum: i32| {
-        stage.apply(sum.wrapping_add(bias[c]), multiplier[c], shift[c])
-    };
+    let requantize =
+        |c: usize, sum: i32| stage.apply(sum.wrapping_add(bias[c]), multiplier[c], shift[c]);
     let mut o = 0;
     if !VECTOR_REGISTERS {
         while o + 1 < outputs {
@@ -206,8 +205,8 @@ pub fn fully_connected(
             o += 2;
         }
     }
-    for c in o..outputs {
-        y[c] = requantize(c, dot(x, row(c)));
+    for (c, y) in y.iter_mut().enumerate().skip(o) {
+        *y = requantize(c, dot(x, row(c)));
     }
 }
 

@@ -31,18 +31,18 @@ use nn_core::quant::Infer;
 
 // The training half is the digits program's (digits_net.rs allows the
 // dead code itself in builds without whole-network training).
-#[cfg_attr(fw_train_full, allow(dead_code))]
-#[path = "../digits_net.rs"]
-mod digits_net;
 #[allow(dead_code)] // the labels are the digits_int8 program's
 #[path = "../../model/digits_int8.rs"]
 mod digits_int8;
+#[cfg_attr(fw_train_full, allow(dead_code))]
+#[path = "../digits_net.rs"]
+mod digits_net;
 #[path = "../platform.rs"]
 mod platform;
-#[path = "../sine_net.rs"]
-mod sine_net;
 #[path = "../../model/sine_int8.rs"]
 mod sine_int8;
+#[path = "../sine_net.rs"]
+mod sine_net;
 #[path = "../support.rs"]
 mod support;
 
@@ -115,7 +115,13 @@ where
     windows(name, inputs.len(), |i| {
         let y = model.infer(black_box(&inputs[i]));
         if y != expected[i] {
-            hprintln!("FAIL {} sample {}: got {:?}, host {:?}", name, i, y, expected[i]);
+            hprintln!(
+                "FAIL {} sample {}: got {:?}, host {:?}",
+                name,
+                i,
+                y,
+                expected[i]
+            );
             failed += 1;
         }
     });

@@ -54,7 +54,14 @@ fn main() -> ! {
         host_correct += u32::from(argmax(want) == usize::from(label));
     }
     let n = INPUTS.len();
-    hprintln!("accuracy on {} samples: {}/{} (host: {}/{})", n, correct, n, host_correct, n);
+    hprintln!(
+        "accuracy on {} samples: {}/{} (host: {}/{})",
+        n,
+        correct,
+        n,
+        host_correct,
+        n
+    );
     failed += u32::from(correct != host_correct);
     failed += u32::from(!stack::report());
     hprintln!("{} passed, {} failed", passed, failed);
