@@ -327,7 +327,8 @@ unsafe fn block<const R: usize, const O: usize>(
     // SAFETY: (whole body) offsets j·8 + lane < n_in within each row; the
     // tail uses masked loads that touch only the `rem` lanes in bounds.
     unsafe {
-        for j in 0..nb {
+        // One step: inputs j·8..j·8+8 into every accumulator.
+        let step = |acc: &mut [[__m256; O]; R], j: usize| {
             let mut xv = [_mm256_setzero_ps(); R];
             for (r, v) in xv.iter_mut().enumerate() {
                 *v = _mm256_loadu_ps(x.add(r * n_in + j * LANES));
@@ -338,6 +339,16 @@ unsafe fn block<const R: usize, const O: usize>(
                     acc[r][o] = _mm256_add_ps(acc[r][o], _mm256_mul_ps(wv, xv[r]));
                 }
             }
+        };
+        // Two steps per iteration (half the loop overhead), in order.
+        let mut j = 0;
+        while j + 2 <= nb {
+            step(&mut acc, j);
+            step(&mut acc, j + 1);
+            j += 2;
+        }
+        if j < nb {
+            step(&mut acc, j);
         }
         if rem != 0 {
             let m = tail_mask(rem);
