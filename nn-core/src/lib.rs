@@ -9,6 +9,8 @@ extern crate std;
 pub mod arch;
 mod float;
 pub mod gradcheck;
+#[cfg(feature = "alloc")]
+pub mod heap;
 pub mod kernels;
 pub mod layers;
 pub mod loss;
@@ -19,6 +21,8 @@ pub mod quant;
 pub mod scale;
 
 pub use float::Float;
+#[cfg(feature = "alloc")]
+pub use heap::{Zeroable, boxed_copy, boxed_zeroed};
 pub use layers::activation::{Elu, LeakyRelu, Sigmoid, Tanh};
 pub use layers::activation::{Identity, Relu};
 pub use layers::dense::Dense;

@@ -2,7 +2,7 @@
 //! `rayon` threads when a batch has several and the `parallel` feature is
 //! on), the rows of a partial batch left over through the per-sample path.
 
-use nn_core::{Float, Loss, LossError, Module, Params, Pass, forward_train_reusing};
+use nn_core::{Float, Loss, LossError, Module, Params, Pass, boxed_copy, forward_train_reusing};
 #[cfg(feature = "parallel")]
 use rayon::prelude::*;
 
@@ -46,12 +46,12 @@ pub(crate) struct Workspace<M: Module<X>, F, X> {
     replica: Option<Box<M>>,
 }
 
-impl<M: Module<X> + Params<F> + Clone, F: Float, X> Workspace<M, F, X> {
+impl<M: Module<X> + Params<F> + Copy, F: Float, X> Workspace<M, F, X> {
     /// Buffers for `chunks` chunks (at least one) shaped like `model`.
     pub fn new(model: &M, chunks: usize) -> Self {
         let slots = (0..chunks.max(1))
             .map(|_| {
-                let mut grads = Box::new(model.clone());
+                let mut grads = boxed_copy(model);
                 grads.fill(F::ZERO);
                 grads
             })
@@ -102,7 +102,7 @@ where
     M: Module<[F; N], Output = [F; C]>
         + Module<[[F; N]; K], Output = [[F; C]; K]>
         + Params<F>
-        + Clone
+        + Copy
         + Send
         + Sync,
     <M as Module<[[F; N]; K]>>::Cache: Send,
@@ -133,7 +133,7 @@ where
         {
             // Other threads read an exact copy of the weights (see
             // `Workspace`): the same values, so the same results.
-            let replica = work.replica.get_or_insert_with(|| Box::new(model.clone()));
+            let replica = work.replica.get_or_insert_with(|| boxed_copy(model));
             copy_into(&mut **replica, model);
             let replica = &**replica;
             let caller = rayon::current_thread_index();
