@@ -138,7 +138,7 @@ where
     M: Module<[f32; N], Output = [f32; C]>
         + Module<[[f32; N]; B], Output = [[f32; C]; B]>
         + Params<f32>
-        + Clone
+        + Copy
         + Send
         + Sync,
     <M as Module<[[f32; N]; B]>>::Cache: Send,

@@ -8,7 +8,7 @@ use rayon::prelude::*;
 
 use super::threads;
 use crate::data::{Batch, Target};
-use crate::metrics::argmax;
+use crate::metrics::class_of;
 
 /// The summed loss and the number of correct predictions of some samples.
 #[derive(Clone, Copy, Debug)]
@@ -17,10 +17,11 @@ pub(crate) struct Tally<F> {
     pub correct: usize,
 }
 
-/// Whether `out` predicts `target`'s class (never for numeric targets).
+/// Whether `out` predicts `target`'s class (never for numeric targets or a
+/// NaN output); one output is a binary classifier's logit ([`class_of`]).
 #[inline]
 pub(crate) fn is_correct<F: Float, T: Target<F>>(out: &[F], target: &T) -> bool {
-    target.class().is_some() && argmax(out) == target.class()
+    target.class().is_some() && class_of(out) == target.class()
 }
 
 /// One chunk's gradient buffer, its last forward pass (whose output and
