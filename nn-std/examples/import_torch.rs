@@ -1,9 +1,9 @@
 //! Loads a PyTorch `Sequential(Linear(64, 32), ReLU(), Linear(32, 10))` saved
 //! as a safetensors `state_dict`, and prints, for each row of `inputs` in a
 //! JSON file, one line with the 10 logits separated by spaces; when the file
-//! also holds PyTorch's `logits`, a last `VERDICT MATCH` (or `MISMATCH`, exit
-//! 1) line gives the largest difference from them as a share of the
-//! reference checker's f32 tolerance.
+//! also holds PyTorch's `logits`, a last line `VERDICT MATCH` (or
+//! `VERDICT MISMATCH` with exit status 1) gives the largest difference from
+//! them as a share of the reference checker's f32 tolerance.
 //!
 //! ```text
 //! cargo run --release -p nn-std --example import_torch -- \

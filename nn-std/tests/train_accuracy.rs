@@ -95,7 +95,8 @@ fn job_options_parse_and_refuse_bad_values() {
     assert!(JobArgs::parse(["--fast"].map(String::from)).is_err());
     // `--help` anywhere asks for the usage (main prints it and exits 0).
     for help in [&["--help"][..], &["--seed", "3", "-h"]] {
-        assert!(JobArgs::wants_help(&help.map(String::from)));
+        let help: Vec<String> = help.iter().map(|s| s.to_string()).collect();
+        assert!(JobArgs::wants_help(&help));
     }
     assert!(!JobArgs::wants_help(&["--quiet"].map(String::from)));
     assert!(job::USAGE.contains("--epochs E"));
