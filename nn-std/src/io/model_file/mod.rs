@@ -27,7 +27,7 @@
 //! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
 //! A network alone (no scaler) saves with [`save`] and loads with
-//! [`Loadable::load`](nn_format::Loadable::load) or [`load_file`]:
+//! [`Loadable::load`] or [`load_file`]:
 //! ```
 //! use nn_core::{Dense, Seq};
 //! use nn_format::Loadable;
