@@ -19,7 +19,7 @@ use ndarray::Array1;
 use nn_benches::copy::{ADAM_BYTES_PER_PARAM, ADAM_STREAMS, CopyBaseline};
 use nn_core::Module;
 use nn_core::arch::{Isa, isa, set_isa};
-use nn_optim::{AdamConfig, AdamRule, Rule};
+use nn_optim::{AdamConfig, AdamRule, AdamState, Rule};
 
 type C = Criterion<Clock>;
 
@@ -198,10 +198,14 @@ fn w4(c: &mut C) {
         g.measurement_time(Duration::from_secs(3));
         // Adam reads p, g, m, v and writes p, m, v: 28 bytes per parameter.
         g.throughput(Throughput::Bytes((ADAM_BYTES_PER_PARAM * n) as u64));
-        let mut rule = AdamRule::new(AdamConfig::default()).unwrap();
+        let mut rule = AdamRule::<f32>::new(AdamConfig::default()).unwrap();
         g.bench_function("nn-optim Adam", |b| {
             b.iter(|| {
-                let state: [&mut [f32]; 3] = [&mut m, &mut v, &mut []];
+                let state = AdamState {
+                    m: &mut m[..],
+                    v: &mut v[..],
+                    vmax: (),
+                };
                 rule.step(&mut p, black_box(&grads), state).unwrap();
             })
         });

@@ -28,7 +28,9 @@ mod write;
 pub use crc32::{Crc32, crc32};
 pub use error::LoadError;
 pub use layer::{LayerDesc, LayerKind};
-pub use load::{Loadable, expect_desc, next_layer, read_params, read_plain, read_scalar};
+pub use load::{
+    Loadable, expect_desc, next_affine, next_layer, read_params, read_plain, read_scalar,
+};
 pub use save::{LayerRecord, Saveable, visit_params, visit_plain};
 pub use scalar::{FileScalar, ScalarType, Values};
 pub use scaler::FileScaler;

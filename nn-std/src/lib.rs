@@ -7,7 +7,7 @@
 //!   `nn inspect`'s summary.
 //! - [`quant`]: int8 networks with run-time shapes, bit-exact with TensorFlow
 //!   Lite Micro, on nn-core's int8 kernel; [`tflite`]: TensorFlow Lite int8
-//!   models in, [`qmodel`] their description; [`ptq`]: post-training
+//!   models in; [`ptq`]: post-training
 //!   quantization of a float network.
 //! - [`data`]: data sets (embedded Iris and Digits, synthetic tasks, CSV and
 //!   IDX loaders), splits, shuffling, mini-batches, scaling.
@@ -22,7 +22,6 @@ pub mod history;
 pub mod io;
 pub mod metrics;
 pub mod ptq;
-pub mod qmodel;
 pub mod quant;
 pub mod runtime;
 pub mod train;

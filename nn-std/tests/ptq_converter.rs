@@ -4,7 +4,7 @@
 //! `digits_mlp_int8.json`.
 
 use nn_std::ptq::{Calibrator, PtqConfig, PtqError, WeightGranularity, quantize};
-use nn_std::qmodel::{QLayer, QModel};
+use nn_std::quant::{QLayerParams, QNetwork};
 use nn_std::runtime::{LayerSpec, Network};
 use serde_json::Value;
 
@@ -75,7 +75,7 @@ fn converter_layers() -> Vec<Value> {
         .clone()
 }
 
-fn quantize_digits(config: PtqConfig) -> QModel {
+fn quantize_digits(config: PtqConfig) -> QNetwork {
     let doc = json("digits_mlp_float.json");
     quantize(&float_network(&doc), &calibration(&doc), config).expect("quantize")
 }
@@ -93,8 +93,8 @@ fn min_max_per_channel_matches_the_converter() {
         (Count::default(), Count::default(), Count::default());
     let (mut zero_points, mut scales, mut max_scale_rel) =
         (Count::default(), Count::default(), 0f64);
-    for (k, (o, t)) in ours.layers().iter().zip(&theirs).enumerate() {
-        let QLayer { input, output, .. } = *o;
+    for (k, (o, t)) in ours.layers().zip(&theirs).enumerate() {
+        let QLayerParams { input, output, .. } = *o;
         weights.add(
             &o.weights,
             &flat(&t["weights"])
@@ -161,7 +161,7 @@ fn per_tensor_weights_use_one_scale() {
         weights: WeightGranularity::PerTensor,
         ..CONVERTER
     });
-    for (c, t) in per_channel.layers().iter().zip(per_tensor.layers()) {
+    for (c, t) in per_channel.layers().zip(per_tensor.layers()) {
         let largest = c.weight_scales.iter().fold(0f32, |m, &s| m.max(s));
         assert_eq!(t.weight_scales, [largest]);
         assert_eq!(t.input, c.input);
@@ -184,14 +184,16 @@ fn percentile_ignores_an_outlier_that_min_max_follows() {
     let clean_min = data.iter().fold(f32::MAX, |m, &v| m.min(v));
     let clean_max = data.iter().fold(f32::MIN, |m, &v| m.max(v));
     data[5] = 1000.0; // one corrupted pixel in 12,800 values
-    let minmax = quantize(&net, &data, CONVERTER).expect("minmax").input();
+    let minmax = quantize(&net, &data, CONVERTER)
+        .expect("minmax")
+        .input_quantization();
     let percentile = PtqConfig {
         calibrator: Calibrator::Percentile { percent: 99.99 },
         ..CONVERTER
     };
     let robust = quantize(&net, &data, percentile)
         .expect("percentile")
-        .input();
+        .input_quantization();
     println!(
         "input scale: min/max {}, percentile 99.99 {}",
         minmax.scale, robust.scale

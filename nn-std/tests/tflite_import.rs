@@ -5,7 +5,7 @@
 
 use std::panic::{AssertUnwindSafe, catch_unwind};
 
-use nn_std::qmodel::{Activation, QLayer, QParams};
+use nn_std::quant::{FusedActivation, QLayerParams, QParams};
 use nn_std::tflite::{TfliteError, read};
 use serde_json::Value;
 
@@ -44,7 +44,7 @@ fn params(v: &Value, scale: &str, zero_point: &str) -> QParams {
     }
 }
 
-fn layer_from_json(l: &Value) -> QLayer {
+fn layer_from_json(l: &Value) -> QLayerParams {
     let weights: Vec<i8> = l["weights"]
         .as_array()
         .expect("rows")
@@ -56,7 +56,7 @@ fn layer_from_json(l: &Value) -> QLayer {
             .iter()
             .all(|&z| z == 0)
     );
-    QLayer {
+    QLayerParams {
         in_features: l["in_features"].as_u64().expect("in") as usize,
         out_features: l["out_features"].as_u64().expect("out") as usize,
         weights,
@@ -65,9 +65,9 @@ fn layer_from_json(l: &Value) -> QLayer {
         output: params(l, "output_scale", "output_zero_point"),
         weight_scales: f32s(&l["weight_scales"]),
         activation: match l["fused_activation"].as_str() {
-            Some("NONE") => Activation::None,
-            Some("RELU") => Activation::Relu,
-            Some("RELU6") => Activation::Relu6,
+            Some("NONE") => FusedActivation::None,
+            Some("RELU") => FusedActivation::Relu,
+            Some("RELU6") => FusedActivation::Relu6,
             other => panic!("activation {other:?}"),
         },
     }
@@ -77,26 +77,26 @@ fn layer_from_json(l: &Value) -> QLayer {
 /// `input`, `output` and `layers`); returns the number of layers.
 fn check_file(file: &str, doc: &Value, float_io: bool) -> usize {
     let imported = read(&bytes(file)).unwrap_or_else(|e| panic!("{file}: {e}"));
-    let model = &imported.model;
-    let expected: Vec<QLayer> = doc["layers"]
+    let model = &imported.network;
+    let expected: Vec<QLayerParams> = doc["layers"]
         .as_array()
         .expect("layers")
         .iter()
         .map(layer_from_json)
         .collect();
-    assert_eq!(model.layers(), expected.as_slice(), "{file}");
+    assert!(model.layers().eq(&expected), "{file}");
     assert_eq!(
-        model.input(),
+        model.input_quantization(),
         params(&doc["input"], "scale", "zero_point"),
         "{file}"
     );
     assert_eq!(
-        model.output(),
+        model.output_quantization(),
         params(&doc["output"], "scale", "zero_point"),
         "{file}"
     );
     assert_eq!(
-        (model.float_input(), model.float_output()),
+        (imported.float_input, imported.float_output),
         (float_io, float_io),
         "{file}"
     );
@@ -200,31 +200,4 @@ fn bit_flips_never_panic() {
     // structure are caught.
     println!("bit flips: {ok} parsed, {errors} refused");
     assert!(ok > 0 && errors > 0);
-}
-
-#[test]
-fn recorded_cases_of_every_model() {
-    use nn_std::tflite::recorded_cases;
-    let fc = json("fc_cases.json");
-    for case in fc["cases"].as_array().expect("cases") {
-        let file = case["tflite_file"].as_str().expect("file");
-        let name = file.rsplit('/').next().expect("name");
-        let cases = recorded_cases(&fc, name).expect("cases");
-        let model = read(&bytes(file)).expect("model").model;
-        assert_eq!(cases.len(), 50, "{file}");
-        assert!(
-            cases.iter().all(|c| c.input.len() == model.inputs()),
-            "{file}"
-        );
-        assert!(
-            cases.iter().all(|c| c.expected.len() == model.outputs()),
-            "{file}"
-        );
-    }
-    assert!(recorded_cases(&fc, "digits_mlp_int8.tflite").is_err());
-    for (name, outputs) in [("digits_mlp_int8", 10), ("sine_int8", 1)] {
-        let cases = recorded_cases(&json(&format!("{name}.json")), "").expect("samples");
-        assert_eq!(cases.len(), 100, "{name}");
-        assert!(cases.iter().all(|c| c.expected.len() == outputs), "{name}");
-    }
 }

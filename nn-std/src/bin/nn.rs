@@ -6,9 +6,16 @@
 //!        [--type-name NAME] [--static-name NAME] [--crate-path PATH] [--scaler-name NAME]
 //! nn to-safetensors FILE -o OUT   write the parameters as a safetensors file with
 //!                                 torch.nn.Sequential names, for PyTorch's load_state_dict
+//! nn check-tflite MODEL.tflite CASES.json
+//!                                 run an int8 .tflite on the inputs recorded in a reference
+//!                                 JSON file; print `N passed, M failed` against TFLite Micro
 //! ```
-//! Exit status: 0 on success, 1 for an unreadable or invalid model file,
-//! 2 for a usage error.
+//! Exit status: 0 on success, 1 for an unreadable or invalid model file
+//! (or a failed check), 2 for a usage error.
+
+#[cfg(feature = "cli")]
+#[path = "nn/check_tflite.rs"]
+mod check_tflite;
 
 use std::process::ExitCode;
 
@@ -22,7 +29,8 @@ const USAGE: &str = "usage:
   nn inspect FILE
   nn export-rs FILE [-o OUT] [--type-name NAME] [--static-name NAME] [--crate-path PATH]
                              [--scaler-name NAME]
-  nn to-safetensors FILE -o OUT";
+  nn to-safetensors FILE -o OUT
+  nn check-tflite MODEL.tflite CASES.json";
 
 fn usage(msg: &str) -> ExitCode {
     eprintln!("nn: {msg}\n{USAGE}");
@@ -157,6 +165,10 @@ fn main() -> ExitCode {
         Some("to-safetensors") => {
             fail("to-safetensors needs nn-std's `safetensors` feature".into())
         }
+        #[cfg(feature = "cli")]
+        Some("check-tflite") => check_tflite::run(&args[1..]),
+        #[cfg(not(feature = "cli"))]
+        Some("check-tflite") => fail("check-tflite needs nn-std's `cli` feature".into()),
         Some("-h" | "--help" | "help") => {
             println!("{USAGE}");
             ExitCode::SUCCESS

@@ -1,6 +1,6 @@
 //! Activation ranges and their int8 quantization.
 
-use crate::qmodel::QParams;
+use crate::quant::QParams;
 
 /// How an activation tensor's range is chosen from the values it takes on
 /// the calibration set. The range is then widened to include 0 (so that 0
@@ -71,7 +71,7 @@ impl Calibrator {
 ///
 /// ```
 /// use nn_std::ptq::affine_params;
-/// use nn_std::qmodel::QParams;
+/// use nn_std::quant::QParams;
 /// assert_eq!(affine_params(0.0, 255.0), QParams { scale: 1.0, zero_point: -128 });
 /// // Widened to include 0: [1, 2] becomes [0, 2].
 /// assert_eq!(affine_params(1.0, 2.0), affine_params(0.0, 2.0));

@@ -1,6 +1,6 @@
 //! Post-training quantization: a trained float network plus calibration
-//! data become an int8 [`QModel`], the same description that
-//! [`tflite::read`](crate::tflite::read) gives for a `.tflite` file.
+//! data become an int8 [`QNetwork`], as [`tflite::read`](crate::tflite::read)
+//! gives for a `.tflite` file.
 //!
 //! The input is a runtime [`Network<f32>`](crate::runtime::Network): what a
 //! model file loads into ([`load_runtime`](crate::io::model_file::load_runtime)),
@@ -15,8 +15,8 @@
 //! ReLU) are calibrated on the calibration set with a [`Calibrator`] and
 //! quantized by [`affine_params`]; weights are symmetric per output row or
 //! per tensor ([`quantize_weights`]); biases are int32 with scale
-//! `s_in · s_w` ([`quantize_bias`]). The model is int8-in, int8-out; use
-//! [`QModel::with_float_io`] for a model that quantizes its float input.
+//! `s_in · s_w` ([`quantize_bias`]). The network is int8-in, int8-out;
+//! [`QNetwork::forward_f32`] quantizes float input and dequantizes the output.
 //!
 //! Against the converter (`tests/ptq_converter.rs`: the reference float
 //! Digits model and its 200 calibration samples, min/max, per channel):
@@ -35,7 +35,7 @@
 //! let calibration = [0.0, 0.0, 1.0, -3.0]; // two samples
 //! let config = PtqConfig { calibrator: Calibrator::MinMax, weights: WeightGranularity::PerChannel };
 //! let model = quantize(&net, &calibration, config)?;
-//! let layer = &model.layers()[0];
+//! let layer = model.layers().next().unwrap();
 //! assert_eq!(layer.input.zero_point, 63); // [-3, 1]: round(-128 + 191.25)
 //! assert_eq!(layer.weights, [127, -64]); // -63.5 rounds away from zero
 //! assert_eq!(layer.output.zero_point, -128); // after ReLU: [0.25, 2.75] widened to [0, 2.75]
@@ -50,7 +50,7 @@ use core::fmt;
 pub use calibrate::{Calibrator, affine_params};
 pub use weights::{WeightGranularity, quantize_bias, quantize_weights};
 
-use crate::qmodel::{Activation, QLayer, QModel, QModelError, QParams};
+use crate::quant::{FusedActivation, QLayerParams, QNetwork, QNetworkError, QParams};
 use crate::runtime::{LayerSpec, Network, NetworkError};
 
 /// How [`quantize`] works.
@@ -94,7 +94,7 @@ pub enum PtqError {
     NoLayer,
     /// The quantized layers do not form a model (for example a scale that
     /// is not finite because a weight is infinite).
-    Model(QModelError),
+    Model(QNetworkError),
 }
 
 impl fmt::Display for PtqError {
@@ -128,7 +128,7 @@ struct FloatLayer<'a> {
     out_features: usize,
     weights: &'a [f32],
     bias: &'a [f32],
-    activation: Activation,
+    activation: FusedActivation,
     /// Index of the runtime layer whose output is this layer's output.
     last: usize,
 }
@@ -139,7 +139,7 @@ pub fn quantize(
     net: &Network<f32>,
     calibration: &[f32],
     config: PtqConfig,
-) -> Result<QModel, PtqError> {
+) -> Result<QNetwork, PtqError> {
     let float_layers = fuse(net)?;
     if calibration.is_empty() {
         return Err(PtqError::Range { tensor: 0 });
@@ -161,7 +161,7 @@ pub fn quantize(
         layers.push(quantize_layer(index, f, input, output, config.weights)?);
         input = output;
     }
-    QModel::new(layers).map_err(PtqError::Model)
+    QNetwork::new(layers).map_err(PtqError::Model)
 }
 
 fn quantize_layer(
@@ -170,7 +170,7 @@ fn quantize_layer(
     input: QParams,
     output: QParams,
     granularity: WeightGranularity,
-) -> Result<QLayer, PtqError> {
+) -> Result<QLayerParams, PtqError> {
     let (weights, weight_scales) = quantize_weights(f.weights, f.in_features, granularity);
     let bias = f
         .bias
@@ -184,7 +184,7 @@ fn quantize_layer(
             })
         })
         .collect::<Result<Vec<_>, _>>()?;
-    Ok(QLayer {
+    Ok(QLayerParams {
         in_features: f.in_features,
         out_features: f.out_features,
         weights,
@@ -215,7 +215,7 @@ fn fuse(net: &Network<f32>) -> Result<Vec<FloatLayer<'_>>, PtqError> {
                     out_features: *outputs,
                     weights,
                     bias,
-                    activation: Activation::None,
+                    activation: FusedActivation::None,
                     last: index,
                 });
                 width = *outputs;
@@ -223,7 +223,7 @@ fn fuse(net: &Network<f32>) -> Result<Vec<FloatLayer<'_>>, PtqError> {
             LayerSpec::Relu | LayerSpec::Identity => {
                 let fusable = layers
                     .last_mut()
-                    .filter(|l| l.last + 1 == index && l.activation == Activation::None);
+                    .filter(|l| l.last + 1 == index && l.activation == FusedActivation::None);
                 let Some(layer) = fusable else {
                     return Err(PtqError::UnsupportedLayer {
                         layer: index,
@@ -232,7 +232,7 @@ fn fuse(net: &Network<f32>) -> Result<Vec<FloatLayer<'_>>, PtqError> {
                 };
                 layer.last = index;
                 if matches!(spec, LayerSpec::Relu) {
-                    layer.activation = Activation::Relu;
+                    layer.activation = FusedActivation::Relu;
                 }
             }
             other => {

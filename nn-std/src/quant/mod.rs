@@ -5,13 +5,13 @@
 //! with nn-core's slice kernel ([`nn_core::quant::fully_connected`]), the
 //! same code the typed [`QDense`](nn_core::quant::QDense) runs, so both give
 //! the same bits. It is built from [`QLayerParams`]: the plain parameters a
-//! `.tflite` file or a post-training quantization yields (int8 weights,
+//! `.tflite` file ([`tflite::read`](crate::tflite::read)) or a post-training
+//! quantization ([`ptq::quantize`](crate::ptq::quantize)) yields (int8 weights,
 //! i32 bias, scales and zero points, fused activation). The Q31 multipliers,
 //! shifts and clamps are derived from the scales exactly as TFLite does.
 //!
 //! ```
-//! use nn_core::quant::FusedActivation;
-//! use nn_std::quant::{QLayerParams, QNetwork, QParams};
+//! use nn_std::quant::{FusedActivation, QLayerParams, QNetwork, QParams};
 //!
 //! // y = relu(2x − 1): input and output scale 1/8, weight 64 · 1/32, bias −256 · 1/256.
 //! let layer = QLayerParams {
@@ -36,4 +36,5 @@ mod params;
 
 pub use error::QNetworkError;
 pub use network::QNetwork;
+pub use nn_core::quant::FusedActivation;
 pub use params::{QLayerParams, QParams};

@@ -1,6 +1,6 @@
 //! The plain parameters of an int8 fully connected layer.
 
-use nn_core::quant::FusedActivation;
+use super::FusedActivation;
 
 /// How a tensor is quantized: `real = scale · (q − zero_point)`.
 #[derive(Clone, Copy, Debug, PartialEq)]

@@ -3,7 +3,7 @@
 use core::fmt;
 use nn_tflite_schema::planus;
 
-use crate::qmodel::QModelError;
+use crate::quant::QNetworkError;
 
 /// What is wrong with a `.tflite` file. Operator indices count the
 /// subgraph's operators from 0; tensor indices are the subgraph's.
@@ -134,8 +134,8 @@ pub enum TfliteError {
     },
     /// The model has no fully connected layer.
     NoLayer,
-    /// The layers found do not form a valid [`QModel`](crate::qmodel::QModel).
-    Model(QModelError),
+    /// The layers found do not form a valid [`QNetwork`](crate::quant::QNetwork).
+    Model(QNetworkError),
 }
 
 impl From<planus::Error> for TfliteError {
@@ -144,8 +144,8 @@ impl From<planus::Error> for TfliteError {
     }
 }
 
-impl From<QModelError> for TfliteError {
-    fn from(error: QModelError) -> Self {
+impl From<QNetworkError> for TfliteError {
+    fn from(error: QNetworkError) -> Self {
         TfliteError::Model(error)
     }
 }

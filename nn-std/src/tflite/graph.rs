@@ -9,7 +9,7 @@ use super::generated::tflite::{
 };
 use super::names::{operator_name, tensor_type_name};
 use super::{Imported, Softmax, TfliteError};
-use crate::qmodel::{Activation, QLayer, QModel, QParams};
+use crate::quant::{FusedActivation, QLayerParams, QNetwork, QParams};
 
 type Result<T> = core::result::Result<T, TfliteError>;
 type Tables<'a, T> = planus::Vector<'a, planus::Result<T>>;
@@ -90,9 +90,10 @@ pub(super) fn read_model(bytes: &[u8]) -> Result<Imported> {
     if chain.layers.is_empty() {
         return Err(TfliteError::NoLayer);
     }
-    let model = QModel::new(chain.layers)?.with_float_io(chain.float_input, chain.float_output);
     Ok(Imported {
-        model,
+        network: QNetwork::new(chain.layers)?,
+        float_input: chain.float_input,
+        float_output: chain.float_output,
         softmax: chain.softmax,
     })
 }
@@ -101,7 +102,7 @@ pub(super) fn read_model(bytes: &[u8]) -> Result<Imported> {
 /// was found so far.
 struct Chain {
     current: usize,
-    layers: Vec<QLayer>,
+    layers: Vec<QLayerParams>,
     float_input: bool,
     float_output: bool,
     softmax: Option<Softmax>,
@@ -300,7 +301,7 @@ impl<'a> Graph<'a> {
         })
     }
 
-    fn fully_connected(&self, op: &Op<'_>, x: usize) -> Result<QLayer> {
+    fn fully_connected(&self, op: &Op<'_>, x: usize) -> Result<QLayerParams> {
         let options = match op.raw.builtin_options()? {
             Some(BuiltinOptionsRef::FullyConnectedOptions(o)) => o,
             _ => {
@@ -314,9 +315,9 @@ impl<'a> Graph<'a> {
             return Err(unsupported("weights format SHUFFLED4x16INT8"));
         }
         let activation = match options.fused_activation_function()? {
-            ActivationFunctionType::None => Activation::None,
-            ActivationFunctionType::Relu => Activation::Relu,
-            ActivationFunctionType::Relu6 => Activation::Relu6,
+            ActivationFunctionType::None => FusedActivation::None,
+            ActivationFunctionType::Relu => FusedActivation::Relu,
+            ActivationFunctionType::Relu6 => FusedActivation::Relu6,
             ActivationFunctionType::ReluN1To1 => {
                 return Err(unsupported("fused activation RELU_N1_TO_1"));
             }
@@ -356,7 +357,7 @@ impl<'a> Graph<'a> {
             Some(b) => Some(self.bias(b, out_features, input.scale, &weight_scales)?),
             None => None,
         };
-        Ok(QLayer {
+        Ok(QLayerParams {
             in_features,
             out_features,
             weights,

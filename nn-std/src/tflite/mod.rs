@@ -1,5 +1,5 @@
 //! Reads TensorFlow Lite flatbuffers (`.tflite`) holding int8 fully
-//! connected models into a [`QModel`].
+//! connected models into a [`QNetwork`].
 //!
 //! Supported, in one subgraph forming a single chain from the model's input
 //! to its output: FULLY_CONNECTED (int8 input, weights and output, optional
@@ -19,14 +19,12 @@
 //! ```no_run
 //! let bytes = std::fs::read("digits_mlp_int8.tflite")?;
 //! let imported = nn_std::tflite::read(&bytes)?;
-//! for layer in imported.model.layers() {
+//! for layer in imported.network.layers() {
 //!     println!("{} -> {} {:?}", layer.in_features, layer.out_features, layer.activation);
 //! }
 //! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
 
-#[cfg(feature = "cli")]
-mod check;
 mod error;
 use nn_tflite_schema as generated;
 mod graph;
@@ -34,11 +32,9 @@ mod names;
 #[cfg(test)]
 mod tests;
 
-#[cfg(feature = "cli")]
-pub use check::{CasesError, RecordedCase, Tally, recorded_cases};
 pub use error::TfliteError;
 
-use crate::qmodel::{QModel, QParams};
+use crate::quant::{QNetwork, QParams};
 
 /// A SOFTMAX at the end of the model.
 #[derive(Clone, Copy, Debug, PartialEq)]
@@ -53,10 +49,13 @@ pub struct Softmax {
 /// What [`read`] found in a `.tflite` file.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Imported {
-    /// The fully connected layers with their quantization; whether the
-    /// file has float input/output (QUANTIZE/DEQUANTIZE at its edges) is in
-    /// [`QModel::float_input`] and [`QModel::float_output`].
-    pub model: QModel,
+    /// The fully connected layers with their quantization.
+    pub network: QNetwork,
+    /// Whether the file takes float input and quantizes it itself (a
+    /// QUANTIZE first); [`QNetwork::forward_f32`] does the same.
+    pub float_input: bool,
+    /// Whether the file dequantizes its output to float (a DEQUANTIZE last).
+    pub float_output: bool,
     /// The model's final SOFTMAX, if it has one.
     pub softmax: Option<Softmax>,
 }

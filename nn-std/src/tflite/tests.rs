@@ -9,7 +9,7 @@ use super::generated::tflite::{
     OperatorCode, SoftmaxOptions, SubGraph, Tensor, TensorType,
 };
 use super::{Imported, Softmax, TfliteError, read};
-use crate::qmodel::QParams;
+use crate::quant::QParams;
 
 const DIGITS: &str = concat!(
     env!("CARGO_MANIFEST_DIR"),
@@ -300,7 +300,7 @@ fn append_softmax(m: &mut Model) {
 #[test]
 fn a_final_softmax_is_recorded() {
     let imported = read_edited(append_softmax).expect("softmax");
-    assert_eq!(imported.model, original().model);
+    assert_eq!(imported.network, original().network);
     let output = QParams {
         scale: 1.0 / 256.0,
         zero_point: -128,

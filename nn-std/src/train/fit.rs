@@ -129,10 +129,10 @@ impl<'a, M, const B: usize, const K: usize, S: Schedule> Trainer<'a, M, B, K, S>
     /// parameters trains on the main thread's default stack when the model
     /// and the optimizer are boxed ([`nn_core::boxed_zeroed`] builds a
     /// network on the heap).
-    pub fn fit<F, const N: usize, const C: usize, T, L, R, const STATES: usize>(
+    pub fn fit<F, const N: usize, const C: usize, T, L, R>(
         &mut self,
         model: &mut M,
-        optimizer: &mut Optimizer<R, M, STATES>,
+        optimizer: &mut Optimizer<R, M>,
         loss: &L,
         train: &Dataset<F, N, T>,
         val: Option<&Dataset<F, N, T>>,
@@ -148,7 +148,8 @@ impl<'a, M, const B: usize, const K: usize, S: Schedule> Trainer<'a, M, B, K, S>
             + Sync,
         <M as Module<[[F; N]; K]>>::Cache: Send,
         L: Loss<F, [F; C], T> + Loss<F, [[F; C]; K], [T; K]> + Sync,
-        R: Rule<STATES, Float = F> + Send,
+        R: Rule<Float = F>,
+        Optimizer<R, M>: Send,
         S: Sync,
     {
         self.check_config()?;
@@ -319,8 +320,8 @@ impl UpdateError {
 }
 
 /// Clipping, the schedule's rate for step `step` and the optimizer step.
-fn update<F, M, R, S, const STATES: usize>(
-    optimizer: &mut Optimizer<R, M, STATES>,
+fn update<F, M, R, S>(
+    optimizer: &mut Optimizer<R, M>,
     model: &mut M,
     grads: &mut M,
     clip_with: Option<Clip>,
@@ -330,7 +331,7 @@ fn update<F, M, R, S, const STATES: usize>(
 where
     F: Float,
     M: Params<F> + Clone,
-    R: Rule<STATES, Float = F>,
+    R: Rule<Float = F>,
     S: Schedule,
 {
     clip(grads, clip_with).map_err(UpdateError::Clip)?;

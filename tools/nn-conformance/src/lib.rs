@@ -2,7 +2,8 @@
 //! (an unpublished tool; `cargo run --release -p nn-conformance -- [--f32] FILE.json...`).
 //!
 //! Reads files in the schema of `shared/reference/README.md` (activations,
-//! losses, mlp, optimizers, mlp_training), runs every case through the
+//! losses, mlp, optimizers, mlp_training) and the TFLite int8 files of
+//! `shared/reference/int8/` ([`int8`]: bit-for-bit), runs every case through the
 //! library's public API (the runtime [`Network`](nn_std::runtime::Network),
 //! its losses and nn-optim's optimizers; no math of its own, except the test
 //! functions of `optimizers.json` that feed the optimizers their gradients) in
@@ -28,6 +29,7 @@
 //! ```
 
 pub mod families;
+pub mod int8;
 mod json;
 mod tolerance;
 
@@ -185,6 +187,10 @@ pub fn check_str(
         path: label.to_string(),
         message: message.to_string(),
     };
+    let generator = root.get("meta").and_then(|m| m.get("generator"));
+    if generator.and_then(Value::as_str) == Some(int8::GENERATOR) {
+        return Ok(int8::check(&root, label, precision));
+    }
     let cases = root
         .get("cases")
         .and_then(Value::as_array)

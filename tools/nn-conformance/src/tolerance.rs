@@ -113,8 +113,12 @@ impl Deviation {
         (self.got - self.want).abs()
     }
 
-    /// The error as a share of what is allowed (≤ 1 passes; NaN is infinite).
+    /// The error as a share of what is allowed (≤ 1 passes; NaN is
+    /// infinite; no error is 0, also under a zero tolerance).
     pub fn ratio(&self) -> f64 {
+        if self.error() == 0.0 {
+            return 0.0;
+        }
         let r = self.error() / self.tolerance.allowed(self.want);
         if r.is_nan() { f64::INFINITY } else { r }
     }
