@@ -7,7 +7,7 @@
 //! `Box::new(Net::default())` and the trainer's gradient buffers put copies
 //! of them on the stack and overflowed it.
 
-use nn_core::{CrossEntropy, Dense, Params, Relu, Seq, boxed_copy, boxed_zeroed};
+use nn_core::{CrossEntropy, Dense, Params, Relu, Seq, boxed_zeroed};
 use nn_init::{Init, SplitMix64};
 use nn_optim::{Sgd, SgdConfig};
 use nn_std::data::Dataset;
@@ -36,30 +36,16 @@ fn data() -> Dataset<f32, 784, usize> {
     Dataset::classification(features, labels, 10).unwrap()
 }
 
-/// The optimizer, built on a helper thread with a large stack: nn-optim's
-/// `Optimizer` holds its state inline and `Optimizer::new` returns it by
-/// value, so it cannot yet be built on the heap directly (the state's
-/// layout is being reworked in nn-optim, issue 11 item 5). Everything else
-/// below runs on the main thread.
+/// Plain SGD: without momentum it keeps no state (nn-optim sizes the state
+/// by the configuration). An optimizer with state copies (Adam's three) is
+/// still returned by value from `Optimizer::new`, so it cannot yet be built
+/// on the heap directly.
 fn optimizer(net: &Net) -> Box<Sgd<f32, Net>> {
-    let net = boxed_copy(net);
-    std::thread::Builder::new()
-        .stack_size(64 << 20)
-        .spawn(move || {
-            Box::new(
-                Sgd::new(
-                    SgdConfig {
-                        lr: 0.05,
-                        ..Default::default()
-                    },
-                    &*net,
-                )
-                .unwrap(),
-            )
-        })
-        .unwrap()
-        .join()
-        .unwrap()
+    let config = SgdConfig {
+        lr: 0.05,
+        ..Default::default()
+    };
+    Box::new(Sgd::new(config, net).unwrap())
 }
 
 fn main() {
