@@ -121,12 +121,14 @@ impl<'a, M, const B: usize, const K: usize, S: Schedule> Trainer<'a, M, B, K, S>
     /// [`Module::forward_train_into`](nn_core::Module::forward_train_into)),
     /// the weight copy for other threads, the copy of the last finite weights
     /// and early stopping's copy of the best weights live on the heap,
-    /// allocated once per call. The first
-    /// batch's forward pass, the loss gradient and the backward pass's
-    /// intermediate gradients sit on the stack of the thread that runs the
-    /// chunk, and setting up a buffer copies the model through the stack:
-    /// training a 784-128-10 `f32` network needs about 1 MiB of stack (a
-    /// spawned thread gets 2 MiB by default, `rayon`'s workers too).
+    /// allocated once per call; model-sized buffers are copied straight into
+    /// their allocation ([`nn_core::boxed_copy`], hence `M: Copy`), never
+    /// through the stack. The first batch's forward pass, the loss gradient
+    /// and the backward pass's intermediate gradients (activation-sized) sit
+    /// on the stack of the thread that runs the chunk. A network of a million
+    /// parameters trains on the main thread's default stack when the model
+    /// and the optimizer are boxed ([`nn_core::boxed_zeroed`] builds a
+    /// network on the heap).
     pub fn fit<F, const N: usize, const C: usize, T, L, R>(
         &mut self,
         model: &mut M,
@@ -141,7 +143,7 @@ impl<'a, M, const B: usize, const K: usize, S: Schedule> Trainer<'a, M, B, K, S>
         M: Module<[F; N], Output = [F; C]>
             + Module<[[F; N]; K], Output = [[F; C]; K]>
             + Params<F>
-            + Clone
+            + Copy
             + Send
             + Sync,
         <M as Module<[[F; N]; K]>>::Cache: Send,
