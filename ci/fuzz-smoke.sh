@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # A short smoke run of every fuzz target (cargo-fuzz on the nightly toolchain):
-# the model-file targets (nn-format/fuzz) and the CSV and IDX loaders
-# (nn-std/fuzz). Each starts from its committed seeds, if any, on a scratch
+# the model-file targets (nn-format/fuzz) and the CSV, IDX and safetensors
+# readers (nn-std/fuzz). Each starts from its committed seeds, if any, on a scratch
 # corpus and runs FUZZ_SECONDS (default 15) seconds; a crash, panic or timeout
 # fails (and prints the end of libFuzzer's log). Installs cargo-fuzz when it is
 # missing.
@@ -34,3 +34,4 @@ smoke nn-format/fuzz model_file -max_len=512
 smoke nn-format/fuzz model_file_valid_crc -max_len=512
 smoke nn-std/fuzz csv
 smoke nn-std/fuzz idx
+smoke nn-std/fuzz safetensors

@@ -10,10 +10,10 @@ mod common;
 use std::hint::black_box;
 use std::time::Duration;
 
-use common::Lcg;
 use common::clock::Clock;
+use common::{Lcg, tiers};
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
-use nn_core::arch::{Isa, isa, set_isa};
+use nn_core::arch::{isa, set_isa};
 use nn_core::kernels::activation::Elementwise;
 use nn_core::kernels::{
     dense_backward, dense_backward_batch, dense_backward_params, dense_backward_params_batch,
@@ -22,14 +22,6 @@ use nn_core::kernels::{
 use nn_core::{Elu, LeakyRelu, Prelu, Relu, Sigmoid, Tanh};
 
 type C = Criterion<Clock>;
-
-fn tiers() -> Vec<Isa> {
-    let best = isa();
-    [Isa::Portable, Isa::Avx2, Isa::Avx512]
-        .into_iter()
-        .filter(|&t| t <= best)
-        .collect()
-}
 
 /// `(inputs, outputs, batch)`; batch 1 uses the per-sample kernels.
 const SHAPES: [(usize, usize, usize); 6] = [

@@ -33,43 +33,30 @@ use criterion::{Criterion, Throughput};
 use nn_benches::copy::{ADAM_BYTES_PER_PARAM, ADAM_STREAMS, CopyBaseline};
 use nn_optim::{
     AdaMaxConfig, AdaMaxRule, AdadeltaConfig, AdadeltaRule, AdagradConfig, AdagradRule, AdamConfig,
-    AdamRule, AdamWConfig, AdamWRule, NAdamConfig, NAdamRule, RmsPropConfig, RmsPropRule, Rule,
-    SgdConfig, SgdRule,
+    AdamRule, AdamWConfig, AdamWRule, NAdamConfig, NAdamRule, Present, RmsPropConfig, RmsPropRule,
+    Rule, SgdConfig, SgdRule,
 };
 
 const N: usize = 1_000_000;
 
-/// Parameters, gradients and three state buffers.
+/// Parameters and gradients (each case owns its state buffers).
 struct Buffers {
     p: Vec<f32>,
     g: Vec<f32>,
-    s: [Vec<f32>; 3],
 }
 
 impl Buffers {
     fn new() -> Self {
         let p = (0..N).map(|i| ((i % 97) as f32 - 48.0) * 0.01).collect();
         let g = (0..N).map(|i| ((i % 89) as f32 - 44.0) * 0.001).collect();
-        Buffers {
-            p,
-            g,
-            s: [vec![0.0; N], vec![0.0; N], vec![0.0; N]],
-        }
+        Buffers { p, g }
     }
 }
 
-/// One step of `rule` on the buffers (the unused state slots get empty slices).
-fn step<R: Rule<K, Float = f32>, const K: usize>(rule: &mut R, b: &mut Buffers) {
-    let mut slots = b.s.iter_mut();
-    let state: [&mut [f32]; K] = std::array::from_fn(|i| {
-        let s = slots.next().expect("three state buffers");
-        if rule.uses_slot(i) {
-            &mut s[..]
-        } else {
-            &mut []
-        }
-    });
-    rule.step(&mut b.p, black_box(&b.g), state)
+/// One step of `rule` on the buffers with its state (only the buffers its
+/// configuration uses).
+fn step<R: Rule<Float = f32>>(rule: &mut R, state: &mut R::State<Vec<f32>>, b: &mut Buffers) {
+    rule.step(&mut b.p, black_box(&b.g), R::slices(state))
         .expect("finite gradients");
 }
 
@@ -80,15 +67,16 @@ struct Case {
     run: Box<dyn FnMut(&mut Buffers)>,
 }
 
-fn case<R: Rule<K, Float = f32> + 'static, const K: usize>(
+fn case<R: Rule<Float = f32> + 'static>(
     name: &'static str,
     bytes_per_param: usize,
     mut rule: R,
 ) -> Case {
+    let mut state = R::state_with(|| vec![0.0; N]);
     Case {
         name,
         bytes_per_param,
-        run: Box::new(move |b| step(&mut rule, b)),
+        run: Box::new(move |b| step(&mut rule, &mut state, b)),
     }
 }
 
@@ -103,8 +91,16 @@ fn cases() -> Vec<Case> {
         ..AdamConfig::default()
     };
     vec![
-        case("sgd", 12, SgdRule::new(SgdConfig::default()).unwrap()),
-        case("sgd_momentum", 20, SgdRule::new(sgd_momentum).unwrap()),
+        case(
+            "sgd",
+            12,
+            SgdRule::<f32>::new(SgdConfig::default()).unwrap(),
+        ),
+        case(
+            "sgd_momentum",
+            20,
+            SgdRule::<_, Present>::new(sgd_momentum).unwrap(),
+        ),
         case(
             "adagrad",
             20,
@@ -118,15 +114,23 @@ fn cases() -> Vec<Case> {
         case(
             "rmsprop",
             20,
-            RmsPropRule::new(RmsPropConfig::default()).unwrap(),
+            RmsPropRule::<f32>::new(RmsPropConfig::default()).unwrap(),
         ),
         case(
             "adam",
             ADAM_BYTES_PER_PARAM,
-            AdamRule::new(AdamConfig::default()).unwrap(),
+            AdamRule::<f32>::new(AdamConfig::default()).unwrap(),
         ),
-        case("adam_amsgrad", 36, AdamRule::new(ams).unwrap()),
-        case("adamw", 28, AdamWRule::new(AdamWConfig::default()).unwrap()),
+        case(
+            "adam_amsgrad",
+            36,
+            AdamRule::<_, Present>::new(ams).unwrap(),
+        ),
+        case(
+            "adamw",
+            28,
+            AdamWRule::<f32>::new(AdamWConfig::default()).unwrap(),
+        ),
         case(
             "adamax",
             28,

@@ -1,5 +1,9 @@
 //! Issue 7's workloads W1a–W4, nn beside nalgebra, ndarray and the naive
-//! version, plus a 1024×1024 SGEMM of matrixmultiply as the practical ceiling.
+//! version, plus a 1024×1024 SGEMM of matrixmultiply as the practical ceiling
+//! and the core's measured peak per tier (`common::peak`). nn runs once per
+//! kernel tier this CPU supports (rows `nn portable`, `nn avx2`,
+//! `nn avx512`, forced with `set_isa`), so an AVX-512 machine also reports its
+//! AVX2 figures.
 //!
 //! `cargo bench -p nn-benches --bench workloads`
 
@@ -12,14 +16,16 @@ use std::time::Duration;
 
 use common::clock::Clock;
 use common::peers::{NaDyn, NaStatic, Nd, na_data, nd_adam, nd_data};
-use common::{Data, NnTrainer, Opt, Weights, adam_slice, as_rows, naive, nn_net};
+use common::{
+    Data, NnTrainer, Opt, Weights, adam_slice, as_rows, naive, nn_net, nn_row, on_tier, tiers,
+};
 use criterion::{BenchmarkGroup, Criterion, Throughput, criterion_group, criterion_main};
 use nalgebra::SVector;
 use ndarray::Array1;
 use nn_benches::copy::{ADAM_BYTES_PER_PARAM, ADAM_STREAMS, CopyBaseline};
 use nn_core::Module;
-use nn_core::arch::{Isa, isa, set_isa};
-use nn_optim::{AdamConfig, AdamRule, Rule};
+use nn_core::arch::isa;
+use nn_optim::{AdamConfig, AdamRule, AdamState, Rule};
 
 type C = Criterion<Clock>;
 
@@ -31,23 +37,17 @@ fn group<'a>(c: &'a mut C, name: &str, elems: u64) -> BenchmarkGroup<'a, Clock> 
     g
 }
 
-/// Runs `f` with the portable tier of the dense kernels, then restores the best.
-fn portable<R>(f: impl FnOnce() -> R) -> R {
-    let best = isa();
-    set_isa(Isa::Portable);
-    let r = f();
-    set_isa(best);
-    r
-}
-
 fn w1<const I: usize, const H: usize, const O: usize>(c: &mut C, name: &str) {
     let w = Weights::new(I, H, O, 1);
     let d = Data::new(1, I, O, 2);
     let x: [f32; I] = d.x[..].try_into().unwrap();
     let mut g = group(c, name, 1);
     let net = nn_net::<I, H, O>(&w);
-    g.bench_function("nn", |b| b.iter(|| net.forward(black_box(&x))));
-    portable(|| g.bench_function("nn-portable", |b| b.iter(|| net.forward(black_box(&x)))));
+    for tier in tiers() {
+        on_tier(tier, || {
+            g.bench_function(nn_row(tier), |b| b.iter(|| net.forward(black_box(&x))))
+        });
+    }
     let nv = naive::Mlp::<I, H, O>::new(&w);
     g.bench_function("naive", |b| b.iter(|| nv.forward(black_box(&x))));
     let na = NaStatic::<I, H, O>::new(&w);
@@ -81,12 +81,13 @@ fn w2(c: &mut C) {
     let xb: &[[f32; 784]; B] = as_rows::<784>(&d.x).try_into().unwrap();
     let mut g = group(c, "W2 784-128-10 batch 256", B as u64);
     let net = nn_net::<784, 128, 10>(&w);
-    g.bench_function("nn", |b| b.iter(|| net.forward(black_box(xb))[B - 1][0]));
-    portable(|| {
-        g.bench_function("nn-portable", |b| {
-            b.iter(|| net.forward(black_box(xb))[B - 1][0])
-        })
-    });
+    for tier in tiers() {
+        on_tier(tier, || {
+            g.bench_function(nn_row(tier), |b| {
+                b.iter(|| net.forward(black_box(xb))[B - 1][0])
+            })
+        });
+    }
     let nv = naive::Mlp::<784, 128, 10>::new(&w);
     g.bench_function("naive", |b| {
         b.iter(|| black_box(xb).iter().map(|x| nv.forward(x)[0]).sum::<f32>())
@@ -118,7 +119,6 @@ fn w3<const I: usize, const H: usize, const O: usize, const B: usize>(
     name: &str,
     n: usize,
     opt: Opt,
-    with_portable: bool,
 ) {
     let w = Weights::new(I, H, O, 5);
     let d = Data::new(n, I, O, 6);
@@ -127,21 +127,19 @@ fn w3<const I: usize, const H: usize, const O: usize, const B: usize>(
         g.sample_size(10);
         g.measurement_time(Duration::from_secs(6));
     }
-    let mut t = NnTrainer::<I, H, O>::new(&w);
-    g.bench_function("nn", |b| b.iter(|| t.epoch::<B>(black_box(&d), opt)));
+    for tier in tiers() {
+        let mut t = NnTrainer::<I, H, O>::new(&w);
+        on_tier(tier, || {
+            g.bench_function(nn_row(tier), |b| {
+                b.iter(|| t.epoch::<B>(black_box(&d), opt))
+            })
+        });
+    }
     let mut t = NnTrainer::<I, H, O>::new(&w);
     t.bare = true;
     g.bench_function("nn-kernels", |b| {
         b.iter(|| t.epoch::<B>(black_box(&d), opt))
     });
-    if with_portable {
-        let mut t = NnTrainer::<I, H, O>::new(&w);
-        portable(|| {
-            g.bench_function("nn-portable", |b| {
-                b.iter(|| t.epoch::<B>(black_box(&d), opt))
-            })
-        });
-    }
     let mut nv = naive::Trainer::<I, H, O>::new(&w);
     g.bench_function("naive", |b| b.iter(|| nv.epoch(black_box(&d), B, opt)));
     let mut na = NaDyn::new(&w);
@@ -158,23 +156,11 @@ fn w3<const I: usize, const H: usize, const O: usize, const B: usize>(
 }
 
 fn w3a(c: &mut C) {
-    w3::<64, 32, 10, 32>(
-        c,
-        "W3a 64-32-10 epoch 1797 batch 32 SGD",
-        1797,
-        Opt::Sgd,
-        true,
-    );
+    w3::<64, 32, 10, 32>(c, "W3a 64-32-10 epoch 1797 batch 32 SGD", 1797, Opt::Sgd);
 }
 
 fn w3b(c: &mut C) {
-    w3::<64, 32, 10, 32>(
-        c,
-        "W3b 64-32-10 epoch 1797 batch 32 Adam",
-        1797,
-        Opt::Adam,
-        false,
-    );
+    w3::<64, 32, 10, 32>(c, "W3b 64-32-10 epoch 1797 batch 32 Adam", 1797, Opt::Adam);
 }
 
 fn w3c(c: &mut C) {
@@ -183,7 +169,6 @@ fn w3c(c: &mut C) {
         "W3c 784-128-10 epoch 10000 batch 64 Adam",
         10_000,
         Opt::Adam,
-        true,
     );
 }
 
@@ -198,10 +183,14 @@ fn w4(c: &mut C) {
         g.measurement_time(Duration::from_secs(3));
         // Adam reads p, g, m, v and writes p, m, v: 28 bytes per parameter.
         g.throughput(Throughput::Bytes((ADAM_BYTES_PER_PARAM * n) as u64));
-        let mut rule = AdamRule::new(AdamConfig::default()).unwrap();
+        let mut rule = AdamRule::<f32>::new(AdamConfig::default()).unwrap();
         g.bench_function("nn-optim Adam", |b| {
             b.iter(|| {
-                let state: [&mut [f32]; 3] = [&mut m, &mut v, &mut []];
+                let state = AdamState {
+                    m: &mut m[..],
+                    v: &mut v[..],
+                    vmax: (),
+                };
                 rule.step(&mut p, black_box(&grads), state).unwrap();
             })
         });
@@ -263,15 +252,45 @@ fn sgemm(c: &mut C) {
     g.finish();
 }
 
+/// The core's peak per tier (`common::peak`): separate multiplies and adds
+/// (the limit of nn's exact-order kernels) and fused multiply-adds.
+#[cfg(target_arch = "x86_64")]
+fn peak(c: &mut C) {
+    use common::peak::{Peak, flops, run, supported};
+    const ITERS: usize = 100_000;
+    let mut g = c.benchmark_group("peak (flops)");
+    g.warm_up_time(Duration::from_millis(300));
+    g.measurement_time(Duration::from_secs(1));
+    for tier in tiers() {
+        for kind in [Peak::MulAdd, Peak::Fma] {
+            if supported(tier, kind) {
+                let name = format!("{} {kind:?}", nn_row(tier).trim_start_matches("nn "));
+                let per_call = if kind == Peak::Fma { 2 } else { 1 };
+                g.throughput(Throughput::Elements(per_call * flops(tier, ITERS)));
+                g.bench_function(name, |b| b.iter(|| run(tier, kind, black_box(ITERS))));
+            }
+        }
+    }
+    g.finish();
+}
+
+#[cfg(not(target_arch = "x86_64"))]
+fn peak(_: &mut C) {}
+
 fn config() -> C {
     let clock = Clock::default();
-    eprintln!("measuring {}; dense kernels on {:?}", clock.name(), isa());
+    eprintln!(
+        "CPU: {}; measuring {}; dense kernels on {:?} (each tier forced in turn)",
+        common::cpu_model(),
+        clock.name(),
+        isa()
+    );
     Criterion::default().with_measurement(clock)
 }
 
 criterion_group! {
     name = benches;
     config = config();
-    targets = w1a, w1b, w2, w3a, w3b, w3c, w4, sgemm
+    targets = peak, w1a, w1b, w2, w3a, w3b, w3c, w4, sgemm
 }
 criterion_main!(benches);

@@ -5,8 +5,11 @@
 
 Reads target/criterion/*/*/new/{benchmark,estimates}.json (the run that
 `cargo bench` just made; CRITERION_DIR names another copy) and prints, for every group whose name contains
-FILTER, each function's median time and throughput, and its time relative to
-the group's `nn` row when there is one (above 1: nn is faster).
+FILTER, each function's median time and throughput, its time relative to the
+group's nn row of the best tier (`nn avx512`, else `nn avx2`, ...; above 1:
+nn is faster) and, for each nn row, the best peer's time over the row's (above
+1: that tier beats every peer). When the run has the `peak (flops)` group, a
+last table gives W2 per tier as a share of the measured mul+add and FMA peaks.
 """
 
 import glob
@@ -37,6 +40,37 @@ def throughput(bench, ns):
     return fmt_rate(amount / ns * 1e9, "elem")
 
 
+NN_ROWS = ["nn avx512", "nn avx2", "nn portable", "nn"]
+W2_GROUP = "W2 784-128-10 batch 256"
+W2_FLOPS = 2 * (784 * 128 + 128 * 10) * 256
+
+
+def is_nn(function_id):
+    return function_id == "nn" or function_id.startswith("nn ") or function_id.startswith("nn-")
+
+
+def peak_table(groups):
+    """W2's GFLOP/s per tier against the peak group's rows of that tier."""
+    peaks = {b["function_id"]: b["throughput"]["Elements"] / m for b, m in groups.get("peak (flops)", [])}
+    w2 = {b["function_id"]: m for b, m in groups.get(W2_GROUP, [])}
+    if not peaks or not w2:
+        return
+    print("**W2 against the measured peak**\n")
+    print("| tier | W2 GFLOP/s | mul+add peak GFLOP/s | % of mul+add | FMA peak GFLOP/s | % of FMA |")
+    print("| --- | ---: | ---: | ---: | ---: | ---: |")
+    for row in NN_ROWS[:3]:
+        if row not in w2:
+            continue
+        tier = row.removeprefix("nn ")
+        got = W2_FLOPS / w2[row]
+        mul_add, fma = peaks.get(f"{tier} MulAdd"), peaks.get(f"{tier} Fma")
+        cells = [f"{got:.1f}"]
+        for p in (mul_add, fma):
+            cells += [f"{p:.1f}", f"{100 * got / p:.0f} %"] if p else ["", ""]
+        print(f"| {tier} | " + " | ".join(cells) + " |")
+    print()
+
+
 def main():
     wanted = sys.argv[1] if len(sys.argv) > 1 else ""
     default = os.path.join(os.path.dirname(__file__), "..", "..", "target", "criterion")
@@ -52,17 +86,23 @@ def main():
         if wanted not in group:
             continue
         rows = sorted(groups[group], key=lambda r: r[0]["function_id"])
-        nn = next((m for b, m in rows if b["function_id"] == "nn"), None)
+        medians = {b["function_id"]: m for b, m in rows}
+        nn = next((medians[r] for r in NN_ROWS if r in medians), None)
+        peer = min((m for f, m in medians.items() if not is_nn(f)), default=None)
         print(f"**{group}**\n")
-        head = "| system | median time | throughput |" + (" nn speed-up |" if nn else "")
+        head = "| system | median time | throughput |" + (" nn speed-up | best peer / row |" if nn else "")
         print(head)
-        print("| --- | ---: | ---: |" + (" ---: |" if nn else ""))
+        print("| --- | ---: | ---: |" + (" ---: | ---: |" if nn else ""))
         for bench, median in rows:
-            line = f"| {bench['function_id']} | {fmt_time(median)} | {throughput(bench, median)} |"
+            f = bench["function_id"]
+            line = f"| {f} | {fmt_time(median)} | {throughput(bench, median)} |"
             if nn:
-                line += f" {median / nn:.2f}x |"
+                vs_peer = f"{peer / median:.2f}x" if peer and is_nn(f) else ""
+                line += f" {median / nn:.2f}x | {vs_peer} |"
             print(line)
         print()
+    if wanted in W2_GROUP or wanted in "peak (flops)":
+        peak_table(groups)
 
 
 if __name__ == "__main__":

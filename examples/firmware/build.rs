@@ -111,8 +111,11 @@ fn main() {
         println!("cargo:rerun-if-changed={f}");
     }
     // Training the whole network needs it, its gradients and Adam's state in
-    // RAM (about 115 KB of stack as written): not on the microbit's 16 KiB,
+    // RAM (about 90 KB of stack as written): not on the microbit's 16 KiB,
     // which trains the last layer only.
+    if target == "thumbv6m-none-eabi" {
+        println!("cargo::rustc-cfg=fw_small_ram");
+    }
     if std::env::var_os("CARGO_FEATURE_TRAIN").is_some() {
         println!("cargo::rustc-cfg=fw_train");
         if target != "thumbv6m-none-eabi" {

@@ -1,7 +1,8 @@
 #![doc = include_str!("../README.md")]
 #![no_std]
 
-#[cfg(feature = "alloc")]
+// The heap helpers are tested without the feature too.
+#[cfg(any(feature = "alloc", test))]
 extern crate alloc;
 #[cfg(feature = "std")]
 extern crate std;
@@ -9,6 +10,8 @@ extern crate std;
 pub mod arch;
 mod float;
 pub mod gradcheck;
+#[cfg(any(feature = "alloc", test))]
+pub mod heap;
 pub mod kernels;
 pub mod layers;
 pub mod loss;
@@ -19,6 +22,8 @@ pub mod quant;
 pub mod scale;
 
 pub use float::Float;
+#[cfg(any(feature = "alloc", test))]
+pub use heap::{Zeroable, boxed_copy, boxed_zeroed};
 pub use layers::activation::{Elu, LeakyRelu, Sigmoid, Tanh};
 pub use layers::activation::{Identity, Relu};
 pub use layers::dense::Dense;

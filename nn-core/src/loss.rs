@@ -78,6 +78,7 @@ pub trait Loss<F, P, T> {
 
 /// Why a loss could not be computed: the targets are not valid for it.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[cfg_attr(feature = "defmt", derive(defmt::Format))]
 pub enum LossError {
     /// A class index is not below the number of classes.
     ClassOutOfRange {

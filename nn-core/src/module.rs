@@ -4,6 +4,16 @@ use crate::{Float, Param, ParamMut, Params};
 
 /// A layer or network applied to inputs of type `X`.
 ///
+/// Inputs are arrays passed by reference; a reference to a reference is no
+/// input (here `x` is already a `&[f32; 3]`), and the error says so:
+/// ```compile_fail,E0277
+/// use nn_core::{Dense, Module};
+/// let layer = Dense::<f32, 3, 2>::default();
+/// let sample = [1.0f32; 3];
+/// let x = &sample;
+/// let y = layer.forward(&x); // `layer.forward(x)` compiles
+/// ```
+///
 /// `X` is one sample (`[F; N]`) or a batch (`[[F; N]; B]`); the same layer
 /// implements both and computes the same numbers either way. A module is its
 /// own gradient type: [`backward`](Module::backward) accumulates `dL/dθ` into a
@@ -11,7 +21,8 @@ use crate::{Float, Param, ParamMut, Params};
 #[diagnostic::on_unimplemented(
     message = "layer `{Self}` does not take `{X}` as its input",
     label = "this input does not fit `{Self}`",
-    note = "in a chain, each layer's input must be the previous layer's output: compare the sizes of `{Self}` with the layer before it"
+    note = "in a chain, each layer's input must be the previous layer's output: compare the sizes of `{Self}` with the layer before it",
+    note = "if `{X}` is a reference, the input went in by reference once too often: `forward` takes `&[F; N]` (a sample) or `&[[F; N]; B]` (a batch), so pass `x` itself when it is already a reference, `&x` when it is the array"
 )]
 pub trait Module<X> {
     /// What `forward` produces.

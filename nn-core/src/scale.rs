@@ -21,6 +21,7 @@ use crate::Float;
 
 /// Why a scaler could not be fitted or applied.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[cfg_attr(feature = "defmt", derive(defmt::Format))]
 pub enum ScaleError {
     /// No samples to fit on.
     Empty,

@@ -7,6 +7,7 @@ use crate::{LayerDesc, LayerKind, ScalarType, ScalerKind};
 /// An error reading a model file. Every check of the reader has its own
 /// variant; reading never panics.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[cfg_attr(feature = "defmt", derive(defmt::Format))]
 #[non_exhaustive]
 pub enum LoadError {
     /// The file does not start with the magic bytes `NNMF`.

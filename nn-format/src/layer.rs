@@ -23,6 +23,7 @@ macro_rules! layer_kinds {
     )*) => {
         /// The kind of a stored layer, with its code in the file.
         #[derive(Clone, Copy, Debug, PartialEq, Eq)]
+        #[cfg_attr(feature = "defmt", derive(defmt::Format))]
         #[non_exhaustive]
         pub enum LayerKind {
             $($(#[doc = $doc])* $kind,)*
@@ -111,6 +112,9 @@ macro_rules! typed_layer {
     ($kind:ident nothing) => {
         impl<F: crate::FileScalar> crate::Loadable<F> for nn_core::$kind {
             const LAYERS: usize = 1;
+            fn check_layers(layers: &mut crate::Layers<'_>) -> Result<(), crate::LoadError> {
+                crate::read_plain(layers, LayerKind::$kind)
+            }
             fn read_layers(
                 &mut self,
                 layers: &mut crate::Layers<'_>,
@@ -131,6 +135,9 @@ macro_rules! typed_layer {
     ($kind:ident $stores:ident $field:ident) => {
         impl<F: crate::FileScalar> crate::Loadable<F> for nn_core::$kind<F> {
             const LAYERS: usize = 1;
+            fn check_layers(layers: &mut crate::Layers<'_>) -> Result<(), crate::LoadError> {
+                crate::read_scalar::<F>(&crate::next_layer(layers, LayerKind::$kind)?).map(drop)
+            }
             fn read_layers(
                 &mut self,
                 layers: &mut crate::Layers<'_>,
@@ -218,6 +225,7 @@ impl fmt::Display for LayerKind {
 /// assert_eq!(LayerDesc::elementwise(LayerKind::Relu, 32).to_string(), "relu (32)");
 /// ```
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[cfg_attr(feature = "defmt", derive(defmt::Format))]
 pub struct LayerDesc {
     /// What the layer is.
     pub kind: LayerKind,

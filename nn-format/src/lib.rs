@@ -30,7 +30,9 @@ mod write;
 pub use crc32::{Crc32, crc32};
 pub use error::LoadError;
 pub use layer::{LayerDesc, LayerKind};
-pub use load::{Loadable, expect_desc, next_layer, read_params, read_plain, read_scalar};
+pub use load::{
+    Loadable, expect_desc, next_affine, next_layer, read_params, read_plain, read_scalar,
+};
 pub use qfile::{
     QDESC_LEN, QLayerRecord, QLayerView, QModelView, QParams, QSCALAR_CODE, QVERSION,
     q_encoded_len, write_qmodel,

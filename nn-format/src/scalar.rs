@@ -7,6 +7,7 @@ use nn_core::Float;
 
 /// The scalar type of a model file's values.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[cfg_attr(feature = "defmt", derive(defmt::Format))]
 pub enum ScalarType {
     /// IEEE-754 binary32, stored in 4 little-endian bytes.
     F32,

@@ -7,42 +7,59 @@ use nn_core::scale::{MinMax, Standardize};
 pub trait FileScaler<F: FileScalar>: Sized {
     /// The kind stored in the header.
     const KIND: ScalerKind;
+    /// The number of features.
+    const WIDTH: usize;
 
     /// The offset and factor arrays to store.
     fn parts(&self) -> ScalerParts<'_, F>;
 
+    /// The offset and factor arrays to load into.
+    fn parts_mut(&mut self) -> [&mut [F]; 2];
+
     /// The stored scaler as `Self` (checks kind and width).
     fn from_view(view: &ScalerView<'_>) -> Result<Self, LoadError>;
-}
 
-fn read_arrays<F: FileScalar, const N: usize>(
-    view: &ScalerView<'_>,
-    kind: ScalerKind,
-) -> Result<([F; N], [F; N]), LoadError> {
-    if view.kind != kind {
-        return Err(LoadError::ScalerKindMismatch {
-            expected: kind,
-            found: view.kind,
-        });
+    /// Checks, without writing anything, that the stored scaler is a `Self`
+    /// (kind and width).
+    fn check_view(view: &ScalerView<'_>) -> Result<(), LoadError> {
+        if view.kind != Self::KIND {
+            return Err(LoadError::ScalerKindMismatch {
+                expected: Self::KIND,
+                found: view.kind,
+            });
+        }
+        if view.width as usize != Self::WIDTH {
+            return Err(LoadError::ScalerWidth {
+                expected: Self::WIDTH as u32,
+                found: view.width,
+            });
+        }
+        let (o, k) = (view.offset::<F>()?, view.factor::<F>()?);
+        if o.len() == Self::WIDTH && k.len() == Self::WIDTH {
+            Ok(())
+        } else {
+            Err(LoadError::BadScaler)
+        }
     }
-    if view.width as usize != N {
-        return Err(LoadError::ScalerWidth {
-            expected: N as u32,
-            found: view.width,
-        });
-    }
-    let (o, k) = (view.offset::<F>()?, view.factor::<F>()?);
-    let mut offset = [F::ZERO; N];
-    let mut factor = [F::ZERO; N];
-    if o.copy_to(&mut offset) && k.copy_to(&mut factor) {
-        Ok((offset, factor))
-    } else {
-        Err(LoadError::BadScaler)
+
+    /// Fills `self` with the stored scaler, in place; on error `self` is
+    /// unchanged.
+    fn read_view(&mut self, view: &ScalerView<'_>) -> Result<(), LoadError> {
+        Self::check_view(view)?;
+        let (o, k) = (view.offset::<F>()?, view.factor::<F>()?);
+        let [offset, factor] = self.parts_mut();
+        // Both lengths were checked above.
+        if o.copy_to(offset) && k.copy_to(factor) {
+            Ok(())
+        } else {
+            Err(LoadError::BadScaler)
+        }
     }
 }
 
 impl<F: FileScalar, const N: usize> FileScaler<F> for Standardize<F, N> {
     const KIND: ScalerKind = ScalerKind::Standardize;
+    const WIDTH: usize = N;
     fn parts(&self) -> ScalerParts<'_, F> {
         ScalerParts {
             kind: Self::KIND,
@@ -50,14 +67,19 @@ impl<F: FileScalar, const N: usize> FileScaler<F> for Standardize<F, N> {
             factor: &self.inv_std,
         }
     }
+    fn parts_mut(&mut self) -> [&mut [F]; 2] {
+        [&mut self.mean, &mut self.inv_std]
+    }
     fn from_view(view: &ScalerView<'_>) -> Result<Self, LoadError> {
-        let (mean, inv_std) = read_arrays(view, Self::KIND)?;
-        Ok(Standardize::from_parts(mean, inv_std))
+        let mut s = Standardize::from_parts([F::ZERO; N], [F::ZERO; N]);
+        s.read_view(view)?;
+        Ok(s)
     }
 }
 
 impl<F: FileScalar, const N: usize> FileScaler<F> for MinMax<F, N> {
     const KIND: ScalerKind = ScalerKind::MinMax;
+    const WIDTH: usize = N;
     fn parts(&self) -> ScalerParts<'_, F> {
         ScalerParts {
             kind: Self::KIND,
@@ -65,9 +87,13 @@ impl<F: FileScalar, const N: usize> FileScaler<F> for MinMax<F, N> {
             factor: &self.inv_range,
         }
     }
+    fn parts_mut(&mut self) -> [&mut [F]; 2] {
+        [&mut self.min, &mut self.inv_range]
+    }
     fn from_view(view: &ScalerView<'_>) -> Result<Self, LoadError> {
-        let (min, inv_range) = read_arrays(view, Self::KIND)?;
-        Ok(MinMax::from_parts(min, inv_range))
+        let mut s = MinMax::from_parts([F::ZERO; N], [F::ZERO; N]);
+        s.read_view(view)?;
+        Ok(s)
     }
 }
 

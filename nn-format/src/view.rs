@@ -19,6 +19,7 @@ pub const CRC_LEN: usize = 4;
 /// How a fitted input scaler maps a raw input `x` to the network's input:
 /// `(x - offset) * factor`, per feature (as `nn_core::scale::Scaler::apply`).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[cfg_attr(feature = "defmt", derive(defmt::Format))]
 pub enum ScalerKind {
     /// Standardization: `offset` is the mean, `factor` is 1 / standard deviation.
     Standardize,

@@ -22,6 +22,7 @@ pub struct ScalerParts<'a, F> {
 
 /// Why a network could not be written.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[cfg_attr(feature = "defmt", derive(defmt::Format))]
 #[non_exhaustive]
 pub enum WriteError {
     /// The output buffer is too small.

@@ -85,6 +85,74 @@ fn load_into_a_static_sized_network_in_place() {
     assert_eq!(net.second.second.first.bias, [0.125]);
 }
 
+/// A network whose first layers fit the file but whose last does not.
+type LastLayerWrong = Seq![Dense<f64, 2, 2>, Relu, Dense<f64, 2, 1>, Relu];
+
+/// A network of `Net`'s type filled with a marker value everywhere.
+fn marked() -> Net {
+    let mut net = Net::default();
+    net.first.weight = [[7.0; 2]; 2];
+    net.first.bias = [7.0; 2];
+    net
+}
+
+#[test]
+fn load_into_changes_nothing_when_a_later_layer_does_not_fit() {
+    let mut net: LastLayerWrong = Default::default();
+    net.first.bias = [7.0; 2];
+    assert_eq!(
+        net.load_into(&file()).unwrap_err(),
+        LoadError::LayerKindMismatch {
+            layer: 3,
+            expected: LayerKind::Relu,
+            found: LayerKind::Identity
+        }
+    );
+    assert_eq!(net.first.weight, [[0.0; 2]; 2]);
+    assert_eq!(net.first.bias, [7.0; 2]);
+}
+
+#[test]
+fn load_into_with_scaler_fills_both_in_place() {
+    use nn_core::scale::MinMax;
+    let mut net = marked();
+    let mut scaler = MinMax::from_parts([0.0; 2], [0.0; 2]);
+    net.load_into_with_scaler(&mut scaler, &file()).unwrap();
+    assert_eq!(net.first.weight, [[1.0, -1.0], [0.5, 2.0]]);
+    assert_eq!(net.second.second.first.bias, [0.125]);
+    assert_eq!((scaler.min, scaler.inv_range), ([10.0, 20.0], [2.0, 4.0]));
+}
+
+#[test]
+fn load_into_with_scaler_changes_nothing_when_the_scaler_does_not_fit() {
+    use nn_core::scale::{MinMax, Standardize};
+    let mut net = marked();
+    let mut standardize = Standardize::from_parts([3.0; 2], [3.0; 2]);
+    assert_eq!(
+        net.load_into_with_scaler(&mut standardize, &file())
+            .unwrap_err(),
+        LoadError::ScalerKindMismatch {
+            expected: ScalerKind::Standardize,
+            found: ScalerKind::MinMax
+        }
+    );
+    let mut narrow = MinMax::from_parts([3.0; 1], [3.0; 1]);
+    assert_eq!(
+        net.load_into_with_scaler(&mut narrow, &file()).unwrap_err(),
+        LoadError::ScalerWidth {
+            expected: 1,
+            found: 2
+        }
+    );
+    assert_eq!(net.first.weight, [[7.0; 2]; 2]);
+    assert_eq!(net.first.bias, [7.0; 2]);
+    assert_eq!(
+        (standardize.mean, standardize.inv_std),
+        ([3.0; 2], [3.0; 2])
+    );
+    assert_eq!((narrow.min, narrow.inv_range), ([3.0], [3.0]));
+}
+
 #[test]
 fn every_single_bit_flip_is_detected() {
     let bytes = file();

@@ -4,6 +4,7 @@ use core::fmt;
 
 /// Why an initializer could not produce values.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[cfg_attr(feature = "defmt", derive(defmt::Format))]
 pub enum InitError {
     /// A scheme scales by `1/sqrt(fan)` but the fan it needs is zero
     /// (for example He with fan-in mode on a tensor with `fan_in == 0`).

@@ -1,10 +1,10 @@
 //! Adadelta (`torch.optim.Adadelta`).
 //!
 //! ```
-//! use nn_optim::{AdadeltaConfig, AdadeltaRule, Rule};
+//! use nn_optim::{AdadeltaConfig, AdadeltaRule, AdadeltaState, Rule};
 //! let mut opt = AdadeltaRule::<f64>::new(AdadeltaConfig::default())?;
 //! let (mut w, mut v, mut u) = ([0.0], [0.0], [0.0]);
-//! opt.step(&mut w, &[1.0], [&mut v, &mut u])?;
+//! opt.step(&mut w, &[1.0], AdadeltaState { square_avg: &mut v, acc_delta: &mut u })?;
 //! // v = 0.1, Δ = √(1e-6) / √(0.1 + 1e-6) · 1
 //! let delta = (1e-6f64).sqrt() / (0.1f64 + 1e-6).sqrt();
 //! assert!((w[0] + delta).abs() < 1e-15);
@@ -19,8 +19,9 @@ use crate::error::{ConfigError, check_eps, check_lr, check_weight_decay, ensure}
 use crate::macros::multiversion;
 use crate::macros::rule_common;
 use crate::optimizer::Optimizer;
-use crate::rule::{Rule, cut, f};
+use crate::rule::{Rule, Update, cut, f};
 use crate::sqrt::sqrt;
+use crate::state::{state, state_fns};
 
 /// Hyper-parameters of [`AdadeltaRule`]; `Default` is PyTorch's
 /// (`lr = 1`, `rho = 0.9`, `eps = 1e-6`, `weight_decay = 0`).
@@ -57,8 +58,17 @@ impl AdadeltaConfig {
     }
 }
 
-/// The Adadelta update on flat slices; state slots: 0 the mean of squared
-/// gradients `v`, 1 the mean of squared updates `u`.
+state! {
+    /// The state of [`AdadeltaRule`].
+    pub struct AdadeltaState<T> {
+        /// The running mean of squared gradients `v`.
+        square_avg: T,
+        /// The running mean of squared updates `u`.
+        acc_delta: T,
+    }
+}
+
+/// The Adadelta update on flat slices; state [`AdadeltaState`].
 ///
 /// `d = g + weight_decay·w`, `v ← ρv + (1 − ρ)d²`,
 /// `Δ = √(u + eps) / √(v + eps) · d`, `u ← ρu + (1 − ρ)Δ²`, `w ← w − lr·Δ`.
@@ -81,16 +91,17 @@ pub struct AdadeltaCoeffs<F> {
     weight_decay: F,
 }
 
-impl<F: Float> Rule<2> for AdadeltaRule<F> {
-    type Float = F;
+impl<F: Float> Rule for AdadeltaRule<F> {
     type Config = AdadeltaConfig;
-    type Coeffs = AdadeltaCoeffs<F>;
 
     rule_common!([lr, eps]);
+}
 
-    fn uses_slot(&self, slot: usize) -> bool {
-        slot < 2
-    }
+impl<F: Float> Update for AdadeltaRule<F> {
+    type Float = F;
+    type Coeffs = AdadeltaCoeffs<F>;
+
+    state_fns!(AdadeltaState);
 
     fn begin_step(&mut self) -> AdadeltaCoeffs<F> {
         self.t += 1;
@@ -109,11 +120,10 @@ impl<F: Float> Rule<2> for AdadeltaRule<F> {
         decay: bool,
         params: &mut [F],
         grads: &[F],
-        state: [&mut [F]; 2],
+        state: AdadeltaState<&mut [F]>,
     ) {
         let wd = if decay { c.weight_decay } else { F::ZERO };
-        let [v, u] = state;
-        adadelta_loop(c, wd, params, grads, v, u);
+        adadelta_loop(c, wd, params, grads, state.square_avg, state.acc_delta);
     }
 }
 
@@ -141,4 +151,4 @@ multiversion! {
 }
 
 /// Adadelta for a network `M` (state: two copies of `M`).
-pub type Adadelta<F, M> = Optimizer<AdadeltaRule<F>, M, 2>;
+pub type Adadelta<F, M> = Optimizer<AdadeltaRule<F>, M>;

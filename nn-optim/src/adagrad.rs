@@ -2,10 +2,10 @@
 //! (`torch.optim.Adagrad`).
 //!
 //! ```
-//! use nn_optim::{AdagradConfig, AdagradRule, Rule};
+//! use nn_optim::{AdagradConfig, AdagradRule, AdagradState, Rule};
 //! let mut opt = AdagradRule::<f64>::new(AdagradConfig { lr: 0.1, ..AdagradConfig::default() })?;
 //! let (mut w, mut sum) = ([1.0], [0.0]);
-//! opt.step(&mut w, &[4.0], [&mut sum])?;
+//! opt.step(&mut w, &[4.0], AdagradState { sum: &mut sum })?;
 //! // sum = 16, w -= 0.1 * 4 / (4 + 1e-10)
 //! assert!((w[0] - 0.9).abs() < 1e-10);
 //! # Ok::<(), Box<dyn core::error::Error>>(())
@@ -19,8 +19,9 @@ use crate::error::{ConfigError, check_eps, check_lr, check_weight_decay, ensure}
 use crate::macros::multiversion;
 use crate::macros::rule_common;
 use crate::optimizer::Optimizer;
-use crate::rule::{Rule, cut, f};
+use crate::rule::{Rule, Update, cut, f};
 use crate::sqrt::sqrt;
+use crate::state::{state, state_fns};
 
 /// Hyper-parameters of [`AdagradRule`]; `Default` is PyTorch's
 /// (`lr = 0.01`, `eps = 1e-10`, the rest 0).
@@ -69,9 +70,16 @@ impl AdagradConfig {
     }
 }
 
-/// The Adagrad update on flat slices; state slot 0 is the sum of squared
-/// gradients, which must be zero before the first step (the initial
-/// accumulator value is added on the first step).
+state! {
+    /// The state of [`AdagradRule`].
+    pub struct AdagradState<T> {
+        /// The sum of squared gradients (zero before the first step; the
+        /// initial accumulator value is added on the first step).
+        sum: T,
+    }
+}
+
+/// The Adagrad update on flat slices; state [`AdagradState`].
 ///
 /// `d = g + weight_decay·w`, `clr = lr / (1 + (t − 1)·lr_decay)`,
 /// `sum ← sum + d²` (starting at `initial_accumulator_value`),
@@ -93,16 +101,17 @@ pub struct AdagradCoeffs<F> {
     first: bool,
 }
 
-impl<F: Float> Rule<1> for AdagradRule<F> {
-    type Float = F;
+impl<F: Float> Rule for AdagradRule<F> {
     type Config = AdagradConfig;
-    type Coeffs = AdagradCoeffs<F>;
 
     rule_common!([lr, eps]);
+}
 
-    fn uses_slot(&self, slot: usize) -> bool {
-        slot == 0
-    }
+impl<F: Float> Update for AdagradRule<F> {
+    type Float = F;
+    type Coeffs = AdagradCoeffs<F>;
+
+    state_fns!(AdagradState);
 
     fn begin_step(&mut self) -> AdagradCoeffs<F> {
         self.t += 1;
@@ -121,11 +130,10 @@ impl<F: Float> Rule<1> for AdagradRule<F> {
         decay: bool,
         params: &mut [F],
         grads: &[F],
-        state: [&mut [F]; 1],
+        state: AdagradState<&mut [F]>,
     ) {
         let wd = if decay { c.weight_decay } else { F::ZERO };
-        let [sum] = state;
-        adagrad_loop(c, wd, params, grads, sum);
+        adagrad_loop(c, wd, params, grads, state.sum);
     }
 }
 
@@ -145,4 +153,4 @@ multiversion! {
 }
 
 /// Adagrad for a network `M` (state: the sum of squares, one copy of `M`).
-pub type Adagrad<F, M> = Optimizer<AdagradRule<F>, M, 1>;
+pub type Adagrad<F, M> = Optimizer<AdagradRule<F>, M>;

@@ -27,8 +27,9 @@ use crate::error::{ConfigError, check_betas, check_eps, check_lr, check_weight_d
 use crate::macros::multiversion;
 use crate::macros::rule_common;
 use crate::optimizer::Optimizer;
-use crate::rule::{Rule, cut, f, fmax, lerp};
+use crate::rule::{Rule, Update, cut, f, fmax, lerp};
 use crate::sqrt::sqrt;
+use crate::state::{Absent, Present, Slot, check_slot, state, state_fns};
 
 /// Hyper-parameters of [`AdamRule`]; `Default` is PyTorch's
 /// (`lr = 1e-3`, `betas = (0.9, 0.999)`, `eps = 1e-8`, `weight_decay = 0`, no AMSGrad).
@@ -126,8 +127,22 @@ impl AdamWConfig {
     }
 }
 
-/// The Adam update on flat slices; state slots: 0 the first moment `m`,
-/// 1 the second moment `v`, 2 `vmax` (AMSGrad only).
+state! {
+    /// The state of [`AdamRule`] and [`AdamWRule`]: the two moments, and
+    /// AMSGrad's running maximum when `V` is [`Present`].
+    pub struct AdamState<T, V> {
+        /// The first moment `m`.
+        m: T,
+        /// The second moment `v`.
+        v: T,
+        ? /// The running maximum of `v` (AMSGrad only).
+        vmax: V,
+    }
+}
+
+/// The Adam update on flat slices; state [`AdamState`], with `vmax` exactly
+/// when `V` is [`Present`] (then the configuration must set `amsgrad`, and
+/// must not with [`Absent`], the default).
 ///
 /// `d = g + weight_decay·w`, `m ← β1·m + (1 − β1)d`, `v ← β2·v + (1 − β2)d²`,
 /// `bc1 = 1 − β1^t`, `bc2 = 1 − β2^t`; AMSGrad: `vmax ← max(vmax, v)` of the
@@ -137,27 +152,27 @@ impl AdamWConfig {
 /// dividing, which can differ from PyTorch's division in the last bit.
 ///
 /// ```
-/// use nn_optim::{AdamConfig, AdamRule, Rule};
+/// use nn_optim::{AdamConfig, AdamRule, AdamState, Rule};
 /// let mut adam = AdamRule::<f32>::new(AdamConfig { lr: 0.1, ..AdamConfig::default() })?;
 /// let (mut w, mut m, mut v) = ([1.0f32; 4], [0.0; 4], [0.0; 4]);
-/// adam.step(&mut w, &[1.0, -1.0, 2.0, 0.0], [&mut m, &mut v, &mut []])?;
+/// adam.step(&mut w, &[1.0, -1.0, 2.0, 0.0], AdamState { m: &mut m, v: &mut v, vmax: () })?;
 /// assert!((w[0] - 0.9).abs() < 1e-6 && (w[1] - 1.1).abs() < 1e-6 && w[3] == 1.0);
 /// # Ok::<(), Box<dyn core::error::Error>>(())
 /// ```
 #[derive(Clone, Copy, Debug)]
-pub struct AdamRule<F> {
+pub struct AdamRule<F, V: Slot = Absent> {
     config: AdamConfig,
     t: u64,
-    _float: PhantomData<F>,
+    _float: PhantomData<(F, V)>,
 }
 
 /// The AdamW update on flat slices: as [`AdamRule`] with `d = g` and, before
-/// it, `w ← w·(1 − lr·weight_decay)`. Same state slots.
+/// it, `w ← w·(1 − lr·weight_decay)`. Same state.
 #[derive(Clone, Copy, Debug)]
-pub struct AdamWRule<F> {
+pub struct AdamWRule<F, V: Slot = Absent> {
     config: AdamWConfig,
     t: u64,
-    _float: PhantomData<F>,
+    _float: PhantomData<(F, V)>,
 }
 
 /// Per-step scalars of [`AdamRule`] and [`AdamWRule`].
@@ -173,7 +188,6 @@ pub struct AdamCoeffs<F> {
     l2: F,
     /// Decoupled decay factor `1 − lr·wd` (AdamW) or 1.
     shrink: F,
-    amsgrad: bool,
 }
 
 /// The scalars of step `t` (counted from 1); `decoupled` puts the weight decay
@@ -197,7 +211,6 @@ fn adam_coeffs<F: Float>(c: impl Into<AdamConfig>, t: u64, decoupled: bool) -> A
         } else {
             1.0
         }),
-        amsgrad: c.amsgrad,
     }
 }
 
@@ -205,16 +218,17 @@ fn adam_coeffs<F: Float>(c: impl Into<AdamConfig>, t: u64, decoupled: bool) -> A
 /// differ only in where weight decay goes.
 macro_rules! adam_rule {
     ($rule:ident, $config:ty, decoupled = $decoupled:literal) => {
-        impl<F: Float> Rule<3> for $rule<F> {
-            type Float = F;
+        impl<F: Float, V: Slot> Rule for $rule<F, V> {
             type Config = $config;
+
+            rule_common!([lr, eps] => |c: &$config| check_slot::<V>("amsgrad", c.amsgrad););
+        }
+
+        impl<F: Float, V: Slot> Update for $rule<F, V> {
+            type Float = F;
             type Coeffs = AdamCoeffs<F>;
 
-            rule_common!([lr, eps]);
-
-            fn uses_slot(&self, slot: usize) -> bool {
-                slot < 2 || (slot == 2 && self.config.amsgrad)
-            }
+            state_fns!(AdamState, V);
 
             fn begin_step(&mut self) -> AdamCoeffs<F> {
                 self.t += 1;
@@ -226,9 +240,10 @@ macro_rules! adam_rule {
                 decay: bool,
                 params: &mut [F],
                 grads: &[F],
-                state: [&mut [F]; 3],
+                state: AdamState<&mut [F], V>,
             ) {
-                adam_update(c, decay, params, grads, state);
+                let vmax = V::into_option(state.vmax).unwrap_or_default();
+                adam_update(c, decay, params, grads, [state.m, state.v, vmax], V::KEPT);
             }
         }
     };
@@ -237,7 +252,8 @@ macro_rules! adam_rule {
 adam_rule!(AdamRule, AdamConfig, decoupled = false);
 adam_rule!(AdamWRule, AdamWConfig, decoupled = true);
 
-/// The one Adam/AdamW loop, dispatched to a branch-free copy per variant.
+/// The one Adam/AdamW loop, dispatched to a branch-free copy per variant
+/// (`amsgrad`: whether `vmax`, the third state slice, is kept).
 #[inline]
 fn adam_update<F: Float>(
     c: &AdamCoeffs<F>,
@@ -245,6 +261,7 @@ fn adam_update<F: Float>(
     params: &mut [F],
     grads: &[F],
     state: [&mut [F]; 3],
+    amsgrad: bool,
 ) {
     let (l2, shrink) = if decay {
         (c.l2, c.shrink)
@@ -252,7 +269,7 @@ fn adam_update<F: Float>(
         (F::ZERO, F::ONE)
     };
     let [m, v, vmax] = state;
-    adam_loop(c, l2, shrink, params, grads, m, v, vmax);
+    adam_loop(c, l2, shrink, params, grads, m, v, vmax, amsgrad);
 }
 
 multiversion! {
@@ -266,9 +283,10 @@ multiversion! {
         m: &mut [F],
         v: &mut [F],
         vmax: &mut [F],
+        amsgrad: bool,
     ) {
     let state = (m, v, vmax);
-    match (c.amsgrad, l2 != F::ZERO, shrink != F::ONE) {
+    match (amsgrad, l2 != F::ZERO, shrink != F::ONE) {
         (false, false, false) => {
             adam::<F, false, false, false>(c, l2, shrink, params, grads, state)
         }
@@ -321,12 +339,16 @@ fn adam<F: Float, const AMS: bool, const L2: bool, const SHRINK: bool>(
     }
 }
 
-/// Adam for a network `M` (state: `m`, `v` and `vmax`, three copies of `M`;
-/// `vmax` is used only with AMSGrad).
-pub type Adam<F, M> = Optimizer<AdamRule<F>, M, 3>;
+/// Adam for a network `M` (state: `m` and `v`, two copies of `M`).
+pub type Adam<F, M> = Optimizer<AdamRule<F>, M>;
 
-/// AdamW for a network `M` (state as [`Adam`]).
-pub type AdamW<F, M> = Optimizer<AdamWRule<F>, M, 3>;
+/// Adam with AMSGrad for a network `M` (state: `m`, `v` and `vmax`, three
+/// copies of `M`; the configuration must set `amsgrad`).
+pub type AmsGrad<F, M> = Optimizer<AdamRule<F, Present>, M>;
+
+/// AdamW for a network `M` (state as [`Adam`]; with AMSGrad
+/// `Optimizer<AdamWRule<F, Present>, M>`).
+pub type AdamW<F, M> = Optimizer<AdamWRule<F>, M>;
 
 #[cfg(test)]
 mod tests {
@@ -359,11 +381,10 @@ mod tests {
                 weight_decay: wd,
                 ..AdamConfig::default()
             };
-            let mut rule = AdamRule::<f32>::new(cfg).unwrap();
-            let c = rule.begin_step();
+            let c = adam_coeffs::<f32>(cfg, 1, false);
             let (mut pa, mut ma, mut va, mut xa) = (p0, s0, s0, s0);
             let (mut pb, mut mb, mut vb, mut xb) = (p0, s0, s0, s0);
-            adam_update(&c, true, &mut pa, &g, [&mut ma, &mut va, &mut xa]);
+            adam_update(&c, true, &mut pa, &g, [&mut ma, &mut va, &mut xa], amsgrad);
             let l2 = c.l2;
             if amsgrad {
                 adam::<f32, true, true, false>(

@@ -1,10 +1,10 @@
 //! AdaMax, Adam with the infinity norm (`torch.optim.Adamax`).
 //!
 //! ```
-//! use nn_optim::{AdaMaxConfig, AdaMaxRule, Rule};
+//! use nn_optim::{AdaMaxConfig, AdaMaxRule, AdaMaxState, Rule};
 //! let mut opt = AdaMaxRule::<f64>::new(AdaMaxConfig { lr: 0.1, ..AdaMaxConfig::default() })?;
 //! let (mut w, mut m, mut u) = ([1.0], [0.0], [0.0]);
-//! opt.step(&mut w, &[3.0], [&mut m, &mut u])?;
+//! opt.step(&mut w, &[3.0], AdaMaxState { m: &mut m, u: &mut u })?;
 //! // m = 0.3, u = 3 + 1e-8, w -= 0.1 / 0.1 * 0.3 / u
 //! assert!((w[0] - (1.0 - 0.3 / (3.0 + 1e-8))).abs() < 1e-12);
 //! # Ok::<(), Box<dyn core::error::Error>>(())
@@ -18,7 +18,8 @@ use crate::error::{ConfigError, check_betas, check_eps, check_lr, check_weight_d
 use crate::macros::multiversion;
 use crate::macros::rule_common;
 use crate::optimizer::Optimizer;
-use crate::rule::{Rule, cut, f, fmax, lerp};
+use crate::rule::{Rule, Update, cut, f, fmax, lerp};
+use crate::state::{state, state_fns};
 
 /// Hyper-parameters of [`AdaMaxRule`]; `Default` is PyTorch's
 /// (`lr = 2e-3`, `betas = (0.9, 0.999)`, `eps = 1e-8`, `weight_decay = 0`).
@@ -55,8 +56,17 @@ impl AdaMaxConfig {
     }
 }
 
-/// The AdaMax update on flat slices; state slots: 0 the first moment `m`,
-/// 1 the infinity norm `u`.
+state! {
+    /// The state of [`AdaMaxRule`].
+    pub struct AdaMaxState<T> {
+        /// The first moment `m`.
+        m: T,
+        /// The infinity norm `u`.
+        u: T,
+    }
+}
+
+/// The AdaMax update on flat slices; state [`AdaMaxState`].
 ///
 /// `d = g + weight_decay·w`, `m ← β1·m + (1 − β1)d`,
 /// `u ← max(β2·u, |d| + eps)` (eps inside the max),
@@ -78,16 +88,17 @@ pub struct AdaMaxCoeffs<F> {
     weight_decay: F,
 }
 
-impl<F: Float> Rule<2> for AdaMaxRule<F> {
-    type Float = F;
+impl<F: Float> Rule for AdaMaxRule<F> {
     type Config = AdaMaxConfig;
-    type Coeffs = AdaMaxCoeffs<F>;
 
     rule_common!([lr, eps]);
+}
 
-    fn uses_slot(&self, slot: usize) -> bool {
-        slot < 2
-    }
+impl<F: Float> Update for AdaMaxRule<F> {
+    type Float = F;
+    type Coeffs = AdaMaxCoeffs<F>;
+
+    state_fns!(AdaMaxState);
 
     fn begin_step(&mut self) -> AdaMaxCoeffs<F> {
         self.t += 1;
@@ -107,11 +118,10 @@ impl<F: Float> Rule<2> for AdaMaxRule<F> {
         decay: bool,
         params: &mut [F],
         grads: &[F],
-        state: [&mut [F]; 2],
+        state: AdaMaxState<&mut [F]>,
     ) {
         let wd = if decay { c.weight_decay } else { F::ZERO };
-        let [m, u] = state;
-        adamax_loop(c, wd, params, grads, m, u);
+        adamax_loop(c, wd, params, grads, state.m, state.u);
     }
 }
 
@@ -138,4 +148,4 @@ multiversion! {
 }
 
 /// AdaMax for a network `M` (state: two copies of `M`).
-pub type AdaMax<F, M> = Optimizer<AdaMaxRule<F>, M, 2>;
+pub type AdaMax<F, M> = Optimizer<AdaMaxRule<F>, M>;

@@ -5,6 +5,7 @@ use core::fmt;
 
 /// A hyper-parameter that the optimizer refuses, found when it is built.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[cfg_attr(feature = "defmt", derive(defmt::Format))]
 pub enum ConfigError {
     /// `name` is outside its allowed range `allowed` (or NaN).
     OutOfRange {
@@ -17,6 +18,15 @@ pub enum ConfigError {
     NesterovWithoutMomentum,
     /// Nesterov momentum was asked for with a non-zero `dampening`.
     NesterovWithDampening,
+    /// The configuration and the rule's type disagree on an optional state
+    /// buffer (see [`Slot`](crate::Slot)).
+    StateMismatch {
+        /// The hyper-parameter that decides it: `amsgrad`, `momentum` or `centered`.
+        name: &'static str,
+        /// `true`: the configuration needs the buffer but the type does not
+        /// keep it; `false`: the type keeps a buffer the configuration never uses.
+        used: bool,
+    },
 }
 
 impl fmt::Display for ConfigError {
@@ -31,6 +41,16 @@ impl fmt::Display for ConfigError {
             ConfigError::NesterovWithDampening => {
                 f.write_str("Nesterov momentum needs zero dampening")
             }
+            ConfigError::StateMismatch { name, used: true } => write!(
+                f,
+                "`{name}` needs a state buffer that this optimizer type does not keep \
+                 (use the type with `Present` for it)"
+            ),
+            ConfigError::StateMismatch { name, used: false } => write!(
+                f,
+                "this optimizer type keeps a state buffer for `{name}` that the configuration \
+                 does not use (use the type with `Absent` for it)"
+            ),
         }
     }
 }
@@ -40,6 +60,7 @@ impl core::error::Error for ConfigError {}
 /// Why an optimizer step was refused. Nothing was changed when this is
 /// returned: parameters, state and the step count are as before the call.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[cfg_attr(feature = "defmt", derive(defmt::Format))]
 pub enum StepError {
     /// A gradient element is NaN or infinite.
     NonFiniteGradient {

@@ -18,6 +18,7 @@ use nn_core::{Float, Params};
 
 /// Why a gradient utility refused its input. Nothing was changed.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[cfg_attr(feature = "defmt", derive(defmt::Format))]
 pub enum GradError {
     /// The gradients' norm is NaN or infinite.
     NonFiniteNorm,

@@ -16,18 +16,20 @@ mod rule;
 pub mod schedule;
 mod sgd;
 mod sqrt;
+mod state;
 
-pub use adadelta::{Adadelta, AdadeltaCoeffs, AdadeltaConfig, AdadeltaRule};
-pub use adagrad::{Adagrad, AdagradCoeffs, AdagradConfig, AdagradRule};
-pub use adam::{Adam, AdamCoeffs, AdamConfig, AdamRule, AdamW, AdamWConfig, AdamWRule};
-pub use adamax::{AdaMax, AdaMaxCoeffs, AdaMaxConfig, AdaMaxRule};
+pub use adadelta::{Adadelta, AdadeltaConfig, AdadeltaRule, AdadeltaState};
+pub use adagrad::{Adagrad, AdagradConfig, AdagradRule, AdagradState};
+pub use adam::{Adam, AdamConfig, AdamRule, AdamState, AdamW, AdamWConfig, AdamWRule, AmsGrad};
+pub use adamax::{AdaMax, AdaMaxConfig, AdaMaxRule, AdaMaxState};
 pub use error::{ConfigError, StepError};
 pub use grad::GradError;
-pub use nadam::{NAdam, NAdamCoeffs, NAdamConfig, NAdamRule};
+pub use nadam::{NAdam, NAdamConfig, NAdamRule, NAdamState};
 pub use optimizer::{DecayFilter, Optimizer, decay_all, decay_except_biases};
-pub use rmsprop::{RmsProp, RmsPropCoeffs, RmsPropConfig, RmsPropRule};
+pub use rmsprop::{RmsProp, RmsPropConfig, RmsPropRule, RmsPropState};
 pub use rule::{Rule, first_non_finite};
 pub use schedule::{
     Constant, CosineAnnealing, Exponential, LinearWarmup, Schedule, Sequence, StepDecay,
 };
-pub use sgd::{Sgd, SgdConfig, SgdRule};
+pub use sgd::{Sgd, SgdConfig, SgdMomentum, SgdRule, SgdState};
+pub use state::{Absent, Present, Slot};

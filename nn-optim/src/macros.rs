@@ -6,11 +6,14 @@
 /// the fields given as `field: initial value` (NAdam's running product).
 /// The configuration fields in brackets (`[lr, eps]`) are also checked in
 /// the rule's float type, in which they are applied
-/// ([`check_in`](crate::error::check_in)).
+/// ([`check_in`](crate::error::check_in)). `=> |c| ...;` checks the
+/// configuration `c` against the optional state buffers the type keeps
+/// ([`check_slot`](crate::state::check_slot)).
 macro_rules! rule_common {
-    ([$($applied:ident),*] $($field:ident: $init:expr),* $(,)?) => {
+    ([$($applied:ident),*] $(=> $slots:expr;)? $($field:ident: $init:expr),* $(,)?) => {
         fn new(config: Self::Config) -> Result<Self, $crate::ConfigError> {
             config.validate()?;
+            $(($slots)(&config)?;)?
             $($crate::error::check_in::<Self::Float>(stringify!($applied), config.$applied)?;)*
             Ok(Self {
                 config,

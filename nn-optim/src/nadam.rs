@@ -2,11 +2,11 @@
 //! (`torch.optim.NAdam`).
 //!
 //! ```
-//! use nn_optim::{NAdamConfig, NAdamRule, Rule};
+//! use nn_optim::{NAdamConfig, NAdamRule, NAdamState, Rule};
 //! let mut opt = NAdamRule::<f64>::new(NAdamConfig::default())?;
 //! let (mut w, mut m, mut v) = ([1.0; 2], [0.0; 2], [0.0; 2]);
 //! for _ in 0..3 {
-//!     opt.step(&mut w, &[1.0, -1.0], [&mut m, &mut v])?;
+//!     opt.step(&mut w, &[1.0, -1.0], NAdamState { m: &mut m, v: &mut v })?;
 //! }
 //! assert!(w[0] < 1.0 && w[1] > 1.0);
 //! # Ok::<(), Box<dyn core::error::Error>>(())
@@ -20,8 +20,9 @@ use crate::error::{ConfigError, check_betas, check_eps, check_lr, check_weight_d
 use crate::macros::multiversion;
 use crate::macros::rule_common;
 use crate::optimizer::Optimizer;
-use crate::rule::{Rule, cut, f, lerp};
+use crate::rule::{Rule, Update, cut, f, lerp};
 use crate::sqrt::sqrt;
+use crate::state::{state, state_fns};
 
 /// Hyper-parameters of [`NAdamRule`]; `Default` is PyTorch's (`lr = 2e-3`,
 /// `betas = (0.9, 0.999)`, `eps = 1e-8`, `weight_decay = 0`,
@@ -70,8 +71,17 @@ impl NAdamConfig {
     }
 }
 
-/// The NAdam update on flat slices; state slots: 0 the first moment `m`,
-/// 1 the second moment `v`.
+state! {
+    /// The state of [`NAdamRule`].
+    pub struct NAdamState<T> {
+        /// The first moment `m`.
+        m: T,
+        /// The second moment `v`.
+        v: T,
+    }
+}
+
+/// The NAdam update on flat slices; state [`NAdamState`].
 ///
 /// `μ_t = β1·(1 − 0.5·0.96^(t·ψ))`, `Π_t = Π_{t−1}·μ_t` (`Π_0 = 1`);
 /// `m`, `v` as in Adam; `denom = √(v/(1 − β2^t)) + eps`; then
@@ -100,16 +110,17 @@ pub struct NAdamCoeffs<F> {
     shrink: F,
 }
 
-impl<F: Float> Rule<2> for NAdamRule<F> {
-    type Float = F;
+impl<F: Float> Rule for NAdamRule<F> {
     type Config = NAdamConfig;
-    type Coeffs = NAdamCoeffs<F>;
 
     rule_common!([lr, eps] mu_product: 1.0);
+}
 
-    fn uses_slot(&self, slot: usize) -> bool {
-        slot < 2
-    }
+impl<F: Float> Update for NAdamRule<F> {
+    type Float = F;
+    type Coeffs = NAdamCoeffs<F>;
+
+    state_fns!(NAdamState);
 
     fn begin_step(&mut self) -> NAdamCoeffs<F> {
         self.t += 1;
@@ -143,15 +154,14 @@ impl<F: Float> Rule<2> for NAdamRule<F> {
         decay: bool,
         params: &mut [F],
         grads: &[F],
-        state: [&mut [F]; 2],
+        state: NAdamState<&mut [F]>,
     ) {
         let (l2, shrink) = if decay {
             (c.l2, c.shrink)
         } else {
             (F::ZERO, F::ONE)
         };
-        let [m, v] = state;
-        nadam_loop(c, l2, shrink, params, grads, m, v);
+        nadam_loop(c, l2, shrink, params, grads, state.m, state.v);
     }
 }
 
@@ -184,4 +194,4 @@ multiversion! {
 }
 
 /// NAdam for a network `M` (state: two copies of `M`).
-pub type NAdam<F, M> = Optimizer<NAdamRule<F>, M, 2>;
+pub type NAdam<F, M> = Optimizer<NAdamRule<F>, M>;

@@ -3,7 +3,7 @@
 use nn_core::{ParamKind, Params};
 
 use crate::error::{ConfigError, StepError};
-use crate::rule::Rule;
+use crate::rule::{Rule, check};
 
 /// Which parameter tensors weight decay applies to: a plain function of the
 /// tensor's [`ParamKind`].
@@ -19,30 +19,31 @@ pub fn decay_except_biases(kind: ParamKind) -> bool {
     !kind.is_bias()
 }
 
-/// An optimizer for a network `M`: the algorithm `R` plus `K` copies of the
-/// model as its state (velocities, moments), so the state is sized at compile
-/// time and needs no heap.
+/// An optimizer for a network `M`: the algorithm `R` plus its state
+/// `R::State<M>` (for example [`AdamState<M>`](crate::AdamState): `m` and
+/// `v`), whose buffers are copies of the model, so the state is sized at
+/// compile time and needs no heap. Only the buffers the rule's type keeps
+/// exist: Adam without AMSGrad holds two copies, plain SGD none.
 ///
 /// Use it through the aliases [`Sgd`](crate::Sgd), [`Adam`](crate::Adam),
-/// [`AdamW`](crate::AdamW), ... A state copy the configuration does not use
-/// (for example Adam's `vmax` without AMSGrad) stays zero and is never read.
+/// [`AdamW`](crate::AdamW), ...
 #[derive(Clone, Debug)]
-pub struct Optimizer<R, M, const K: usize> {
+pub struct Optimizer<R: Rule, M> {
     rule: R,
-    state: [M; K],
+    state: R::State<M>,
     decay: DecayFilter,
 }
 
-impl<R, M, const K: usize> Optimizer<R, M, K>
+impl<R, M> Optimizer<R, M>
 where
-    R: Rule<K>,
+    R: Rule,
     M: Params<R::Float> + Clone,
 {
     /// Validates `config` and makes zero state shaped like `model`.
     pub fn new(config: R::Config, model: &M) -> Result<Self, ConfigError> {
         Ok(Optimizer {
             rule: R::new(config)?,
-            state: core::array::from_fn(|_| model.zeroed()),
+            state: R::state_from_fn(|| model.zeroed()),
             decay: decay_all,
         })
     }
@@ -63,15 +64,15 @@ where
     /// [`StepError::LengthMismatch`].
     pub fn step(&mut self, model: &mut M, grads: &M) -> Result<(), StepError> {
         {
-            let mut states = self.state.each_ref().map(|s| s.params());
+            let mut states = R::state_map(R::state_ref(&self.state), |s| s.params());
             let mut grad_tensors = grads.params();
             let mut tensors = 0;
             for (tensor, p) in model.params().enumerate() {
                 let g = grad_tensors.next().map_or(&[][..], |g| g.values);
-                let lens = states
-                    .each_mut()
-                    .map(|it| it.next().map_or(0, |s| s.values.len()));
-                self.rule.check(tensor, p.values.len(), g, lens)?;
+                let lens = R::state_map(R::state_mut(&mut states), |it| {
+                    it.next().map_or(0, |s| s.values.len())
+                });
+                check(tensor, p.values.len(), g, R::state_iter(lens))?;
                 tensors = tensor + 1;
             }
             if let Some(extra) = grad_tensors.next() {
@@ -83,12 +84,12 @@ where
             }
         }
         let coeffs = self.rule.begin_step();
-        let mut states = self.state.each_mut().map(|s| s.params_mut());
+        let mut states = R::state_map(R::state_mut(&mut self.state), |s| s.params_mut());
         for (p, g) in model.params_mut().zip(grads.params()) {
-            let slots = states
-                .each_mut()
-                .map(|it| it.next().map(|s| s.values).unwrap_or_default());
-            R::update(&coeffs, (self.decay)(p.kind), p.values, g.values, slots);
+            let slices = R::state_map(R::state_mut(&mut states), |it| {
+                it.next().map(|s| s.values).unwrap_or_default()
+            });
+            R::update(&coeffs, (self.decay)(p.kind), p.values, g.values, slices);
         }
         Ok(())
     }
@@ -113,8 +114,8 @@ where
         self.rule.steps()
     }
 
-    /// The state copies (for example `[m, v, vmax]` for Adam).
-    pub fn state(&self) -> &[M; K] {
+    /// The state (for example an [`AdamState`](crate::AdamState) with `m` and `v`).
+    pub fn state(&self) -> &R::State<M> {
         &self.state
     }
 }
@@ -123,7 +124,7 @@ where
 mod tests {
     use nn_core::{Param, ParamKind, ParamMut, Params};
 
-    use crate::{SgdConfig, SgdRule, StepError};
+    use crate::{Present, SgdConfig, SgdRule, StepError};
 
     use super::Optimizer;
 
@@ -149,13 +150,22 @@ mod tests {
         }
     }
 
+    /// SGD with a momentum buffer, so that the state has tensors too.
+    const MOMENTUM: SgdConfig = SgdConfig {
+        lr: 1e-3,
+        momentum: 0.9,
+        dampening: 0.0,
+        weight_decay: 0.0,
+        nesterov: false,
+    };
+
     #[test]
     fn missing_or_extra_gradient_tensors_are_errors() {
         let mut model = Ragged {
             tensors: [[1.0; 2]; 2],
             count: 2,
         };
-        let mut sgd = Optimizer::<SgdRule<f64>, _, 1>::new(SgdConfig::default(), &model).unwrap();
+        let mut sgd = Optimizer::<SgdRule<f64, Present>, _>::new(MOMENTUM, &model).unwrap();
         let short = Ragged {
             count: 1,
             ..model.clone()
@@ -172,7 +182,7 @@ mod tests {
             count: 1,
             ..model.clone()
         };
-        let mut sgd = Optimizer::<SgdRule<f64>, _, 1>::new(SgdConfig::default(), &small).unwrap();
+        let mut sgd = Optimizer::<SgdRule<f64, Present>, _>::new(MOMENTUM, &small).unwrap();
         assert_eq!(
             sgd.step(&mut small, &model),
             Err(StepError::LengthMismatch {

@@ -1,10 +1,10 @@
 //! RMSprop, plain, centered and with momentum (`torch.optim.RMSprop`).
 //!
 //! ```
-//! use nn_optim::{RmsPropConfig, RmsPropRule, Rule};
+//! use nn_optim::{RmsPropConfig, RmsPropRule, RmsPropState, Rule};
 //! let mut opt = RmsPropRule::<f64>::new(RmsPropConfig { lr: 0.1, ..RmsPropConfig::default() })?;
 //! let (mut w, mut v) = ([1.0], [0.0]);
-//! opt.step(&mut w, &[2.0], [&mut v, &mut [], &mut []])?;
+//! opt.step(&mut w, &[2.0], RmsPropState { square_avg: &mut v, grad_avg: (), momentum_buffer: () })?;
 //! // v = 0.01 * 4, w -= 0.1 * 2 / (0.2 + 1e-8)
 //! assert!((w[0] - (1.0 - 0.1 * 2.0 / (0.04f64.sqrt() + 1e-8))).abs() < 1e-12);
 //! # Ok::<(), Box<dyn core::error::Error>>(())
@@ -18,8 +18,9 @@ use crate::error::{ConfigError, check_eps, check_lr, check_weight_decay, ensure}
 use crate::macros::multiversion;
 use crate::macros::rule_common;
 use crate::optimizer::Optimizer;
-use crate::rule::{Rule, cut, f, lerp};
+use crate::rule::{Rule, Update, cut, f, lerp};
 use crate::sqrt::sqrt;
+use crate::state::{Absent, Slot, check_slot, state, state_fns};
 
 /// Hyper-parameters of [`RmsPropRule`]; `Default` is PyTorch's
 /// (`lr = 0.01`, `alpha = 0.99`, `eps = 1e-8`, the rest 0 / false).
@@ -67,18 +68,32 @@ impl RmsPropConfig {
     }
 }
 
-/// The RMSprop update on flat slices; state slots: 0 the mean square `v`,
-/// 1 the mean gradient `ḡ` (centered only), 2 the momentum buffer (momentum only).
+state! {
+    /// The state of [`RmsPropRule`]: the mean square, and the optional
+    /// buffers that `G` (centered) and `B` (momentum) keep.
+    pub struct RmsPropState<T, G, B> {
+        /// The running mean square `v`.
+        square_avg: T,
+        ? /// The running mean gradient `ḡ` (centered only).
+        grad_avg: G,
+        ? /// The momentum buffer (momentum only).
+        momentum_buffer: B,
+    }
+}
+
+/// The RMSprop update on flat slices; state [`RmsPropState`], whose
+/// optional buffers the type chooses: `G` is [`Present`](crate::Present) exactly when the
+/// configuration is centered, `B` exactly when `momentum > 0`.
 ///
 /// `d = g + weight_decay·w`, `v ← αv + (1 − α)d²`. Centered:
 /// `ḡ ← ḡ + (1 − α)(d − ḡ)` and `avg = √(v − ḡ²) + eps`; otherwise
 /// `avg = √v + eps`. With momentum `buf ← μ·buf + d/avg` and `w ← w − lr·buf`,
 /// otherwise `w ← w − lr·d/avg`.
 #[derive(Clone, Copy, Debug)]
-pub struct RmsPropRule<F> {
+pub struct RmsPropRule<F, G: Slot = Absent, B: Slot = Absent> {
     config: RmsPropConfig,
     t: u64,
-    _float: PhantomData<F>,
+    _float: PhantomData<(F, G, B)>,
 }
 
 /// Per-step scalars of [`RmsPropRule`].
@@ -90,25 +105,22 @@ pub struct RmsPropCoeffs<F> {
     eps: F,
     weight_decay: F,
     momentum: F,
-    centered: bool,
-    use_momentum: bool,
 }
 
-impl<F: Float> Rule<3> for RmsPropRule<F> {
-    type Float = F;
+impl<F: Float, G: Slot, B: Slot> Rule for RmsPropRule<F, G, B> {
     type Config = RmsPropConfig;
+
+    rule_common!([lr, eps] => |c: &RmsPropConfig| {
+        check_slot::<G>("centered", c.centered)?;
+        check_slot::<B>("momentum", c.momentum > 0.0)
+    };);
+}
+
+impl<F: Float, G: Slot, B: Slot> Update for RmsPropRule<F, G, B> {
+    type Float = F;
     type Coeffs = RmsPropCoeffs<F>;
 
-    rule_common!([lr, eps]);
-
-    fn uses_slot(&self, slot: usize) -> bool {
-        match slot {
-            0 => true,
-            1 => self.config.centered,
-            2 => self.config.momentum > 0.0,
-            _ => false,
-        }
-    }
+    state_fns!(RmsPropState, G, B);
 
     fn begin_step(&mut self) -> RmsPropCoeffs<F> {
         self.t += 1;
@@ -120,8 +132,6 @@ impl<F: Float> Rule<3> for RmsPropRule<F> {
             eps: f(c.eps),
             weight_decay: f(c.weight_decay),
             momentum: f(c.momentum),
-            centered: c.centered,
-            use_momentum: c.momentum > 0.0,
         }
     }
 
@@ -130,11 +140,22 @@ impl<F: Float> Rule<3> for RmsPropRule<F> {
         decay: bool,
         params: &mut [F],
         grads: &[F],
-        state: [&mut [F]; 3],
+        state: RmsPropState<&mut [F], G, B>,
     ) {
         let wd = if decay { c.weight_decay } else { F::ZERO };
-        let [v, gbar, buf] = state;
-        rmsprop_loop(c, wd, params, grads, v, gbar, buf);
+        let gbar = G::into_option(state.grad_avg).unwrap_or_default();
+        let buf = B::into_option(state.momentum_buffer).unwrap_or_default();
+        rmsprop_loop(
+            c,
+            wd,
+            params,
+            grads,
+            state.square_avg,
+            gbar,
+            buf,
+            G::KEPT,
+            B::KEPT,
+        );
     }
 }
 
@@ -148,9 +169,11 @@ multiversion! {
         v: &mut [F],
         gbar: &mut [F],
         buf: &mut [F],
+        centered: bool,
+        momentum: bool,
     ) {
         let state = (v, gbar, buf);
-        match (c.centered, c.use_momentum) {
+        match (centered, momentum) {
             (false, false) => rmsprop::<F, false, false>(c, wd, params, grads, state),
             (false, true) => rmsprop::<F, false, true>(c, wd, params, grads, state),
             (true, false) => rmsprop::<F, true, false>(c, wd, params, grads, state),
@@ -201,6 +224,8 @@ fn rmsprop<F: Float, const CENTERED: bool, const MOMENTUM: bool>(
     }
 }
 
-/// RMSprop for a network `M` (state: three copies of `M`; the second is used
-/// only when centered, the third only with momentum).
-pub type RmsProp<F, M> = Optimizer<RmsPropRule<F>, M, 3>;
+/// RMSprop for a network `M`, neither centered nor with momentum (state: the
+/// mean square, one copy of `M`). The other variants are
+/// `Optimizer<RmsPropRule<F, G, B>, M>` with [`Present`](crate::Present) for the centered
+/// (`G`) and momentum (`B`) buffers they keep.
+pub type RmsProp<F, M> = Optimizer<RmsPropRule<F>, M>;

@@ -3,13 +3,13 @@
 //!
 //! ```
 //! use nn_core::{Dense, Params};
-//! use nn_optim::{Sgd, SgdConfig};
+//! use nn_optim::{SgdConfig, SgdMomentum};
 //!
 //! let mut layer = Dense::<f64, 2, 1>::from_parts([[1.0, -1.0]], [0.5]);
 //! let mut grads = layer.zeroed();
 //! grads.fill(1.0);
 //! let config = SgdConfig { lr: 0.1, momentum: 0.9, ..SgdConfig::default() };
-//! let mut sgd = Sgd::new(config, &layer)?;
+//! let mut sgd = SgdMomentum::new(config, &layer)?;
 //! sgd.step(&mut layer, &grads)?; // first step: buf = g, w -= 0.1 * g
 //! sgd.step(&mut layer, &grads)?; // buf = 0.9 * 1 + 1 = 1.9, w -= 0.19
 //! assert!((layer.bias[0] - (0.5 - 0.1 - 0.19)).abs() < 1e-12);
@@ -24,7 +24,8 @@ use crate::error::{ConfigError, check_lr, check_weight_decay, ensure};
 use crate::macros::multiversion;
 use crate::macros::rule_common;
 use crate::optimizer::Optimizer;
-use crate::rule::{Rule, cut, f};
+use crate::rule::{Rule, Update, cut, f};
+use crate::state::{Absent, Present, Slot, check_slot, state, state_fns};
 
 /// Hyper-parameters of [`SgdRule`]; `Default` is PyTorch's
 /// (`lr = 1e-3`, everything else 0 / false).
@@ -75,8 +76,18 @@ impl SgdConfig {
     }
 }
 
-/// The SGD update on flat slices; state slot 0 is the momentum buffer (unused
-/// without momentum).
+state! {
+    /// The state of [`SgdRule`]: the momentum buffer, kept only by
+    /// `SgdRule<F, Present>` (momentum `> 0`).
+    pub struct SgdState<T, B> {
+        ? /// The momentum buffer.
+        momentum_buffer: B,
+    }
+}
+
+/// The SGD update on flat slices; state [`SgdState`]: the momentum buffer when
+/// `B` is [`Present`] (the configuration must then have `momentum > 0`, and
+/// `momentum == 0` with [`Absent`], the default).
 ///
 /// With `d = g + weight_decay·w`: without momentum `w ← w − lr·d`. With
 /// momentum μ the buffer is `buf = d` on the first step (no dampening then) and
@@ -85,17 +96,18 @@ impl SgdConfig {
 ///
 /// ```
 /// use nn_optim::{Rule, SgdConfig, SgdRule};
+/// use nn_optim::SgdState;
 /// let mut sgd = SgdRule::<f32>::new(SgdConfig { lr: 0.5, ..SgdConfig::default() })?;
 /// let mut w = [1.0f32, 2.0];
-/// sgd.step(&mut w, &[2.0, -2.0], [&mut []])?;
+/// sgd.step(&mut w, &[2.0, -2.0], SgdState { momentum_buffer: () })?;
 /// assert_eq!(w, [0.0, 3.0]);
 /// # Ok::<(), Box<dyn core::error::Error>>(())
 /// ```
 #[derive(Clone, Copy, Debug)]
-pub struct SgdRule<F> {
+pub struct SgdRule<F, B: Slot = Absent> {
     config: SgdConfig,
     t: u64,
-    _float: PhantomData<F>,
+    _float: PhantomData<(F, B)>,
 }
 
 /// Per-step scalars of [`SgdRule`].
@@ -105,21 +117,21 @@ pub struct SgdCoeffs<F> {
     momentum: F,
     one_minus_dampening: F,
     weight_decay: F,
-    use_momentum: bool,
     nesterov: bool,
     first: bool,
 }
 
-impl<F: Float> Rule<1> for SgdRule<F> {
-    type Float = F;
+impl<F: Float, B: Slot> Rule for SgdRule<F, B> {
     type Config = SgdConfig;
+
+    rule_common!([lr] => |c: &SgdConfig| check_slot::<B>("momentum", c.momentum != 0.0););
+}
+
+impl<F: Float, B: Slot> Update for SgdRule<F, B> {
+    type Float = F;
     type Coeffs = SgdCoeffs<F>;
 
-    rule_common!([lr]);
-
-    fn uses_slot(&self, slot: usize) -> bool {
-        slot == 0 && self.config.momentum != 0.0
-    }
+    state_fns!(SgdState, B);
 
     fn begin_step(&mut self) -> SgdCoeffs<F> {
         self.t += 1;
@@ -129,31 +141,42 @@ impl<F: Float> Rule<1> for SgdRule<F> {
             momentum: f(c.momentum),
             one_minus_dampening: f(1.0 - c.dampening),
             weight_decay: f(c.weight_decay),
-            use_momentum: c.momentum != 0.0,
             nesterov: c.nesterov,
             first: self.t == 1,
         }
     }
 
-    fn update(c: &SgdCoeffs<F>, decay: bool, params: &mut [F], grads: &[F], state: [&mut [F]; 1]) {
+    fn update(
+        c: &SgdCoeffs<F>,
+        decay: bool,
+        params: &mut [F],
+        grads: &[F],
+        state: SgdState<&mut [F], B>,
+    ) {
         let wd = if decay { c.weight_decay } else { F::ZERO };
-        let [buf] = state;
-        sgd_loop(c, wd, params, grads, buf);
+        match B::into_option(state.momentum_buffer) {
+            Some(buf) => sgd_momentum_loop(c, wd, params, grads, buf),
+            None => sgd_loop(c, wd, params, grads),
+        }
     }
 }
 
 multiversion! {
-    /// The SGD loop over one tensor.
-    fn sgd_loop<F: Float>(c: &SgdCoeffs<F>, wd: F, params: &mut [F], grads: &[F], buf: &mut [F]) {
+    /// The SGD loop over one tensor, without momentum.
+    fn sgd_loop<F: Float>(c: &SgdCoeffs<F>, wd: F, params: &mut [F], grads: &[F]) {
+        let has_wd = wd != F::ZERO;
+        for (w, &g) in params.iter_mut().zip(grads) {
+            let d = if has_wd { g + wd * *w } else { g };
+            *w -= c.lr * d;
+        }
+    }
+}
+
+multiversion! {
+    /// The SGD loop over one tensor, with a momentum buffer.
+    fn sgd_momentum_loop<F: Float>(c: &SgdCoeffs<F>, wd: F, params: &mut [F], grads: &[F], buf: &mut [F]) {
         let has_wd = wd != F::ZERO;
         let (lr, mu, damp1) = (c.lr, c.momentum, c.one_minus_dampening);
-        if !c.use_momentum {
-            for (w, &g) in params.iter_mut().zip(grads) {
-                let d = if has_wd { g + wd * *w } else { g };
-                *w -= lr * d;
-            }
-            return;
-        }
         let n = params.len().min(grads.len()).min(buf.len());
         let buf = cut(buf, n);
         for ((w, &g), b) in params.iter_mut().zip(grads).zip(buf) {
@@ -166,5 +189,8 @@ multiversion! {
     }
 }
 
-/// SGD for a network `M` (state: the momentum buffer, one copy of `M`).
-pub type Sgd<F, M> = Optimizer<SgdRule<F>, M, 1>;
+/// SGD without momentum for a network `M` (no state).
+pub type Sgd<F, M> = Optimizer<SgdRule<F>, M>;
+
+/// SGD with momentum for a network `M` (state: the momentum buffer, one copy of `M`).
+pub type SgdMomentum<F, M> = Optimizer<SgdRule<F, Present>, M>;

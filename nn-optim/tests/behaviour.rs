@@ -3,10 +3,11 @@
 
 use nn_core::{Dense, Params};
 use nn_optim::{
-    AdaMaxConfig, AdaMaxRule, AdadeltaConfig, AdadeltaRule, AdagradConfig, AdagradRule, Adam,
-    AdamConfig, AdamRule, AdamW, AdamWConfig, AdamWRule, ConfigError, NAdamConfig, NAdamRule,
-    Optimizer, RmsPropConfig, RmsPropRule, Rule, Sgd, SgdConfig, SgdRule, StepError,
-    decay_except_biases, first_non_finite,
+    AdaMaxConfig, AdaMaxRule, AdaMaxState, AdadeltaConfig, AdadeltaRule, AdadeltaState,
+    AdagradConfig, AdagradRule, AdagradState, Adam, AdamConfig, AdamRule, AdamState, AdamW,
+    AdamWConfig, AdamWRule, AmsGrad, ConfigError, NAdamConfig, NAdamRule, NAdamState, Optimizer,
+    Present, RmsPropConfig, RmsPropRule, RmsPropState, Rule, Sgd, SgdConfig, SgdMomentum, SgdRule,
+    SgdState, StepError, decay_except_biases, first_non_finite,
 };
 
 fn out_of_range(name: &'static str) -> Result<(), ConfigError> {
@@ -347,8 +348,9 @@ fn network_step_refuses_non_finite_gradients_and_changes_nothing() {
     );
     assert_eq!(layer, before);
     assert_eq!(adam.steps(), 0);
+    let state = adam.state();
     assert!(
-        adam.state()
+        [&state.m, &state.v]
             .iter()
             .all(|s| s.params().all(|p| p.values.iter().all(|&v| v == 0.0)))
     );
@@ -361,7 +363,7 @@ fn network_step_refuses_non_finite_gradients_and_changes_nothing() {
 
 #[test]
 fn slice_step_refuses_non_finite_gradients_at_any_position() {
-    let mut sgd = SgdRule::<f32>::new(SgdConfig {
+    let mut sgd = SgdRule::<f32, Present>::new(SgdConfig {
         lr: 0.1,
         momentum: 0.9,
         ..SgdConfig::default()
@@ -373,7 +375,13 @@ fn slice_step_refuses_non_finite_gradients_at_any_position() {
         let mut g = [1.0f32; 17];
         g[bad] = if bad == 9 { f32::INFINITY } else { f32::NAN };
         assert_eq!(
-            sgd.step(&mut w, &g, [&mut buf]),
+            sgd.step(
+                &mut w,
+                &g,
+                SgdState {
+                    momentum_buffer: &mut buf
+                }
+            ),
             Err(StepError::NonFiniteGradient {
                 tensor: 0,
                 index: bad
@@ -406,11 +414,14 @@ fn first_non_finite_finds_the_first_bad_element_in_blocks_and_tails() {
 }
 
 #[test]
-fn slice_step_checks_lengths_of_used_state_only() {
+fn slice_step_checks_the_length_of_every_buffer() {
     let mut adam = AdamRule::<f64>::new(AdamConfig::default()).unwrap();
     let (mut w, mut m, mut v) = ([0.0; 3], [0.0; 3], [0.0; 2]);
+    fn state<'a>(m: &'a mut [f64], v: &'a mut [f64]) -> AdamState<&'a mut [f64]> {
+        AdamState { m, v, vmax: () }
+    }
     assert_eq!(
-        adam.step(&mut w, &[1.0; 3], [&mut m, &mut v, &mut []]),
+        adam.step(&mut w, &[1.0; 3], state(&mut m, &mut v)),
         Err(StepError::LengthMismatch {
             tensor: 0,
             expected: 3,
@@ -418,49 +429,141 @@ fn slice_step_checks_lengths_of_used_state_only() {
         })
     );
     assert_eq!(
-        adam.step(&mut w, &[1.0; 4], [&mut m, &mut [0.0; 3], &mut []]),
+        adam.step(&mut w, &[1.0; 4], state(&mut m, &mut [0.0; 3])),
         Err(StepError::LengthMismatch {
             tensor: 0,
             expected: 3,
             found: 4
         })
     );
-    let mut ams = AdamRule::<f64>::new(AdamConfig {
+    let mut ams = AdamRule::<f64, Present>::new(AdamConfig {
         amsgrad: true,
         ..AdamConfig::default()
     })
     .unwrap();
+    let (mut v, mut vmax) = ([0.0; 3], [0.0; 1]);
     assert_eq!(
-        ams.step(&mut w, &[1.0; 3], [&mut m, &mut [0.0; 3], &mut []]),
+        ams.step(
+            &mut w,
+            &[1.0; 3],
+            AdamState {
+                m: &mut m,
+                v: &mut v,
+                vmax: &mut vmax
+            }
+        ),
         Err(StepError::LengthMismatch {
             tensor: 0,
             expected: 3,
-            found: 0
+            found: 1
         })
     );
-    assert_eq!(w, [0.0; 3]);
-    // Sgd without momentum needs no buffer.
+    assert_eq!((w, ams.steps(), adam.steps()), ([0.0; 3], 0, 0));
+    // Sgd without momentum has no buffer at all.
     let mut sgd = SgdRule::<f64>::new(SgdConfig {
         lr: 1.0,
         ..SgdConfig::default()
     })
     .unwrap();
-    sgd.step(&mut w, &[1.0, 2.0, 3.0], [&mut []]).unwrap();
+    sgd.step(
+        &mut w,
+        &[1.0, 2.0, 3.0],
+        SgdState {
+            momentum_buffer: (),
+        },
+    )
+    .unwrap();
     assert_eq!(w, [-1.0, -2.0, -3.0]);
+}
+
+#[test]
+fn a_configuration_must_match_the_buffers_its_type_keeps() {
+    let mismatch = |name, used| Err(ConfigError::StateMismatch { name, used });
+    let ams = AdamConfig {
+        amsgrad: true,
+        ..AdamConfig::default()
+    };
+    assert_eq!(
+        AdamRule::<f32>::new(ams).map(|_| ()),
+        mismatch("amsgrad", true)
+    );
+    assert_eq!(
+        AdamRule::<f32, Present>::new(AdamConfig::default()).map(|_| ()),
+        mismatch("amsgrad", false)
+    );
+    assert_eq!(
+        AdamWRule::<f32>::new(AdamWConfig::from(ams)).map(|_| ()),
+        mismatch("amsgrad", true)
+    );
+    let momentum = SgdConfig {
+        momentum: 0.9,
+        ..SgdConfig::default()
+    };
+    assert_eq!(
+        SgdRule::<f32>::new(momentum).map(|_| ()),
+        mismatch("momentum", true)
+    );
+    assert_eq!(
+        SgdRule::<f32, Present>::new(SgdConfig::default()).map(|_| ()),
+        mismatch("momentum", false)
+    );
+    let centered = RmsPropConfig {
+        centered: true,
+        ..RmsPropConfig::default()
+    };
+    assert_eq!(
+        RmsPropRule::<f32>::new(centered).map(|_| ()),
+        mismatch("centered", true)
+    );
+    assert_eq!(
+        RmsPropRule::<f32, Present, Present>::new(centered).map(|_| ()),
+        mismatch("momentum", false)
+    );
+    // The network API refuses the same way, before it makes any state.
+    let layer = Dense::<f32, 2, 1>::zeros();
+    assert!(matches!(
+        Adam::new(ams, &layer),
+        Err(ConfigError::StateMismatch {
+            name: "amsgrad",
+            used: true
+        })
+    ));
+    assert!(AmsGrad::new(ams, &layer).is_ok());
+    assert!(SgdMomentum::new(momentum, &layer).is_ok());
+}
+
+#[test]
+fn absent_buffers_take_no_memory() {
+    type Net = Dense<f32, 64, 32>;
+    let copy = core::mem::size_of::<Net>();
+    let state = |n: usize| n * copy;
+    assert_eq!(size_of::<AdamState<Net>>(), state(2));
+    assert_eq!(size_of::<AdamState<Net, Present>>(), state(3));
+    assert_eq!(size_of::<SgdState<Net>>(), 0);
+    assert_eq!(size_of::<SgdState<Net, Present>>(), state(1));
+    assert_eq!(size_of::<RmsPropState<Net>>(), state(1));
+    assert_eq!(size_of::<RmsPropState<Net, Present, Present>>(), state(3));
+    assert_eq!(size_of::<AdagradState<Net>>(), state(1));
+    assert_eq!(size_of::<AdadeltaState<Net>>(), state(2));
+    assert_eq!(size_of::<AdaMaxState<Net>>(), state(2));
+    assert_eq!(size_of::<NAdamState<Net>>(), state(2));
+    // The network optimizer is its state plus a few words.
+    let words = size_of::<Adam<f32, Net>>() - state(2);
+    assert!(words <= 64, "{words} bytes besides the state");
 }
 
 type Layer = Dense<f64, 3, 2>;
 
-/// Five steps through the network API and through the slice API (check every
-/// tensor, one `begin_step`, `update` per tensor) give the same bits.
-fn apis_agree<R: Rule<K, Float = f64>, const K: usize>(config: R::Config) {
+/// Five steps through the network API and through the slice API (one rule
+/// per tensor, so both count the same steps) give the same bits.
+fn apis_agree<R: Rule<Float = f64>>(config: R::Config) {
     let mut net = Layer::from_parts([[0.1, -0.2, 0.3], [0.4, 0.5, -0.6]], [0.7, -0.8]);
-    let mut opt = Optimizer::<R, Layer, K>::new(config, &net).unwrap();
-    let mut rule = R::new(config).unwrap();
+    let mut opt = Optimizer::<R, Layer>::new(config, &net).unwrap();
+    let (mut rule_w, mut rule_b) = (R::new(config).unwrap(), R::new(config).unwrap());
     let mut w = net.weight.as_flattened().to_vec();
     let mut b = net.bias.to_vec();
-    let mut sw: [Vec<f64>; K] = core::array::from_fn(|_| vec![0.0; 6]);
-    let mut sb: [Vec<f64>; K] = core::array::from_fn(|_| vec![0.0; 2]);
+    let mut sw = R::state_with(|| vec![0.0; 6]);
+    let mut sb = R::state_with(|| vec![0.0; 2]);
     for step in 0..5 {
         let k = step as f64;
         let grads = Layer::from_parts(
@@ -468,24 +571,12 @@ fn apis_agree<R: Rule<K, Float = f64>, const K: usize>(config: R::Config) {
             [0.3 * k, -0.7],
         );
         opt.step(&mut net, &grads).unwrap();
-        rule.check(0, 6, grads.weight.as_flattened(), [6; K])
+        rule_w
+            .step(&mut w, grads.weight.as_flattened(), R::slices(&mut sw))
             .unwrap();
-        rule.check(1, 2, &grads.bias, [2; K]).unwrap();
-        let c = rule.begin_step();
-        R::update(
-            &c,
-            true,
-            &mut w,
-            grads.weight.as_flattened(),
-            sw.each_mut().map(|s| &mut s[..]),
-        );
-        R::update(
-            &c,
-            true,
-            &mut b,
-            &grads.bias,
-            sb.each_mut().map(|s| &mut s[..]),
-        );
+        rule_b
+            .step(&mut b, &grads.bias, R::slices(&mut sb))
+            .unwrap();
     }
     assert_eq!(net.weight.as_flattened(), &w[..]);
     assert_eq!(&net.bias[..], &b[..]);
@@ -494,39 +585,49 @@ fn apis_agree<R: Rule<K, Float = f64>, const K: usize>(config: R::Config) {
 
 #[test]
 fn network_and_slice_apis_agree_bit_for_bit() {
-    apis_agree::<SgdRule<f64>, 1>(SgdConfig {
+    apis_agree::<SgdRule<f64, Present>>(SgdConfig {
         lr: 0.1,
         momentum: 0.9,
         nesterov: true,
         weight_decay: 0.01,
         ..SgdConfig::default()
     });
-    apis_agree::<AdagradRule<f64>, 1>(AdagradConfig {
+    apis_agree::<SgdRule<f64>>(SgdConfig {
+        lr: 0.1,
+        weight_decay: 0.01,
+        ..SgdConfig::default()
+    });
+    apis_agree::<AdagradRule<f64>>(AdagradConfig {
         lr_decay: 0.1,
         initial_accumulator_value: 0.5,
         ..AdagradConfig::default()
     });
-    apis_agree::<AdadeltaRule<f64>, 2>(AdadeltaConfig {
+    apis_agree::<AdadeltaRule<f64>>(AdadeltaConfig {
         weight_decay: 0.01,
         ..AdadeltaConfig::default()
     });
-    apis_agree::<RmsPropRule<f64>, 3>(RmsPropConfig {
+    apis_agree::<RmsPropRule<f64, Present, Present>>(RmsPropConfig {
         centered: true,
         momentum: 0.5,
         ..RmsPropConfig::default()
     });
-    apis_agree::<AdamRule<f64>, 3>(AdamConfig {
+    apis_agree::<RmsPropRule<f64>>(RmsPropConfig::default());
+    apis_agree::<AdamRule<f64, Present>>(AdamConfig {
         lr: 0.05,
         weight_decay: 0.01,
         amsgrad: true,
         ..AdamConfig::default()
     });
-    apis_agree::<AdamWRule<f64>, 3>(AdamWConfig {
+    apis_agree::<AdamRule<f64>>(AdamConfig {
+        lr: 0.05,
+        ..AdamConfig::default()
+    });
+    apis_agree::<AdamWRule<f64>>(AdamWConfig {
         lr: 0.05,
         ..AdamWConfig::default()
     });
-    apis_agree::<AdaMaxRule<f64>, 2>(AdaMaxConfig::default());
-    apis_agree::<NAdamRule<f64>, 2>(NAdamConfig {
+    apis_agree::<AdaMaxRule<f64>>(AdaMaxConfig::default());
+    apis_agree::<NAdamRule<f64>>(NAdamConfig {
         weight_decay: 0.1,
         decoupled_weight_decay: true,
         ..NAdamConfig::default()

@@ -1,11 +1,11 @@
 //! `mlp_training.json`: typed networks (nn-core's `Dense`, `Tanh`, `Sigmoid`,
 //! `Mse`, `CrossEntropy`) trained for 10 full-batch steps with the network API
-//! ([`Sgd`] and [`Adam`]), compared with PyTorch in f64 and f32 (trajectory
+//! ([`Sgd`](nn_optim::Sgd) and [`Adam`](nn_optim::Adam), with or without their optional buffers), compared with PyTorch in f64 and f32 (trajectory
 //! tolerances). A case whose shape, activation, loss or optimizer is not
 //! mapped fails.
 
 use nn_core::{CrossEntropy, Dense, Float, Loss, Module, Mse, Params, Seq, Sigmoid, Tanh};
-use nn_optim::{Adam, AdamConfig, Sgd, SgdConfig};
+use nn_optim::{AdamConfig, AdamRule, Optimizer, Present, Rule, SgdConfig, SgdRule};
 use serde_json::Value;
 
 const PATH: &str = concat!(
@@ -72,6 +72,18 @@ fn inputs<F: Float>(case: &Value) -> Result<[[F; 2]; B], String> {
 /// One optimizer step on a network and its gradients.
 type StepFn<'a, N> = dyn FnMut(&mut N, &N) -> Result<(), String> + 'a;
 
+/// The network API's step of the optimizer `R` for `net`, boxed.
+fn stepper<'a, R, N>(config: R::Config, net: &N) -> Result<Box<StepFn<'a, N>>, String>
+where
+    R: Rule + 'a,
+    N: Params<R::Float> + Clone + 'a,
+{
+    let mut opt = Optimizer::<R, N>::new(config, net).map_err(|e| e.to_string())?;
+    Ok(Box::new(move |n, g| {
+        opt.step(n, g).map_err(|e| e.to_string())
+    }))
+}
+
 struct Run {
     losses: Vec<f64>,
     final_loss: f64,
@@ -114,8 +126,11 @@ where
                 weight_decay: num("weight_decay")?,
                 nesterov: flag("nesterov")?,
             };
-            let mut opt = Sgd::new(c, &net).map_err(|e| e.to_string())?;
-            Box::new(move |n, g| opt.step(n, g).map_err(|e| e.to_string()))
+            if c.momentum != 0.0 {
+                stepper::<SgdRule<F, Present>, N>(c, &net)?
+            } else {
+                stepper::<SgdRule<F>, N>(c, &net)?
+            }
         }
         Some("Adam") => {
             if flag("decoupled_weight_decay")? {
@@ -129,8 +144,11 @@ where
                 weight_decay: num("weight_decay")?,
                 amsgrad: flag("amsgrad")?,
             };
-            let mut opt = Adam::new(c, &net).map_err(|e| e.to_string())?;
-            Box::new(move |n, g| opt.step(n, g).map_err(|e| e.to_string()))
+            if c.amsgrad {
+                stepper::<AdamRule<F, Present>, N>(c, &net)?
+            } else {
+                stepper::<AdamRule<F>, N>(c, &net)?
+            }
         }
         other => return Err(format!("optimizer {other:?} cannot be mapped")),
     };

@@ -4,9 +4,9 @@
 
 use nn_core::Float;
 use nn_optim::{
-    AdaMaxConfig, AdaMaxRule, AdadeltaConfig, AdadeltaRule, AdagradConfig, AdagradRule, AdamConfig,
-    AdamRule, AdamWConfig, AdamWRule, NAdamConfig, NAdamRule, RmsPropConfig, RmsPropRule, Rule,
-    SgdConfig, SgdRule,
+    Absent, AdaMaxConfig, AdaMaxRule, AdadeltaConfig, AdadeltaRule, AdagradConfig, AdagradRule,
+    AdamConfig, AdamRule, AdamWConfig, AdamWRule, NAdamConfig, NAdamRule, Present, RmsPropConfig,
+    RmsPropRule, Rule, SgdConfig, SgdRule,
 };
 use serde_json::Value;
 
@@ -143,14 +143,14 @@ struct Trajectory {
 }
 
 /// Runs `steps` steps of `rule` through the public slice API.
-fn run<R: Rule<K>, const K: usize>(
+fn run<R: Rule>(
     mut rule: R,
     obj: &Objective,
     x0: &[f64],
     steps: usize,
 ) -> Result<Trajectory, String> {
     let mut w: Vec<R::Float> = x0.iter().map(|&x| R::Float::from_f64(x)).collect();
-    let mut state: [Vec<R::Float>; K] = core::array::from_fn(|_| vec![R::Float::ZERO; w.len()]);
+    let mut state = R::state_with(|| vec![R::Float::ZERO; w.len()]);
     let mut t = Trajectory {
         f: vec![],
         grads: vec![],
@@ -161,8 +161,8 @@ fn run<R: Rule<K>, const K: usize>(
         let (f, g) = obj.eval(&w);
         t.f.push(f.to_f64());
         t.grads.push(g.iter().map(|x| x.to_f64()).collect());
-        let slots = state.each_mut().map(|s| &mut s[..]);
-        rule.step(&mut w, &g, slots).map_err(|e| e.to_string())?;
+        rule.step(&mut w, &g, R::slices(&mut state))
+            .map_err(|e| e.to_string())?;
         t.params.push(w.iter().map(|x| x.to_f64()).collect());
     }
     t.final_f = obj.eval(&w).0.to_f64();
@@ -196,7 +196,16 @@ fn run_case<F: Float>(case: &Value) -> Result<Trajectory, String> {
                 weight_decay: hp.num("weight_decay")?,
                 nesterov: hp.flag("nesterov")?,
             };
-            run(SgdRule::<F>::new(c).map_err(err)?, &obj, &x0, steps)
+            if c.momentum != 0.0 {
+                run(
+                    SgdRule::<F, Present>::new(c).map_err(err)?,
+                    &obj,
+                    &x0,
+                    steps,
+                )
+            } else {
+                run(SgdRule::<F>::new(c).map_err(err)?, &obj, &x0, steps)
+            }
         }
         "Adagrad" => {
             hp.expect_keys(&[
@@ -244,7 +253,27 @@ fn run_case<F: Float>(case: &Value) -> Result<Trajectory, String> {
                 momentum: hp.num("momentum")?,
                 centered: hp.flag("centered")?,
             };
-            run(RmsPropRule::<F>::new(c).map_err(err)?, &obj, &x0, steps)
+            match (c.centered, c.momentum > 0.0) {
+                (false, false) => run(RmsPropRule::<F>::new(c).map_err(err)?, &obj, &x0, steps),
+                (true, false) => run(
+                    RmsPropRule::<F, Present>::new(c).map_err(err)?,
+                    &obj,
+                    &x0,
+                    steps,
+                ),
+                (false, true) => run(
+                    RmsPropRule::<F, Absent, Present>::new(c).map_err(err)?,
+                    &obj,
+                    &x0,
+                    steps,
+                ),
+                (true, true) => run(
+                    RmsPropRule::<F, Present, Present>::new(c).map_err(err)?,
+                    &obj,
+                    &x0,
+                    steps,
+                ),
+            }
         }
         name @ ("Adam" | "AdamW") => {
             hp.expect_keys(&[
@@ -263,10 +292,20 @@ fn run_case<F: Float>(case: &Value) -> Result<Trajectory, String> {
                 weight_decay: hp.num("weight_decay")?,
                 amsgrad: hp.flag("amsgrad")?,
             };
-            match (name, hp.flag("decoupled_weight_decay")?) {
-                ("Adam", false) => run(AdamRule::<F>::new(c).map_err(err)?, &obj, &x0, steps),
-                (_, true) => run(
-                    AdamWRule::<F>::new(AdamWConfig::from(c)).map_err(err)?,
+            let w = AdamWConfig::from(c);
+            match (name, hp.flag("decoupled_weight_decay")?, c.amsgrad) {
+                ("Adam", false, false) => {
+                    run(AdamRule::<F>::new(c).map_err(err)?, &obj, &x0, steps)
+                }
+                ("Adam", false, true) => run(
+                    AdamRule::<F, Present>::new(c).map_err(err)?,
+                    &obj,
+                    &x0,
+                    steps,
+                ),
+                (_, true, false) => run(AdamWRule::<F>::new(w).map_err(err)?, &obj, &x0, steps),
+                (_, true, true) => run(
+                    AdamWRule::<F, Present>::new(w).map_err(err)?,
                     &obj,
                     &x0,
                     steps,

@@ -1,6 +1,9 @@
 //! Loads a PyTorch `Sequential(Linear(64, 32), ReLU(), Linear(32, 10))` saved
 //! as a safetensors `state_dict`, and prints, for each row of `inputs` in a
-//! JSON file, one line with the 10 logits separated by spaces.
+//! JSON file, one line with the 10 logits separated by spaces; when the file
+//! also holds PyTorch's `logits`, a last line `VERDICT MATCH` (or
+//! `VERDICT MISMATCH` with exit status 1) gives the largest difference from
+//! them as a share of the reference checker's f32 tolerance.
 //!
 //! ```text
 //! cargo run --release -p nn-std --example import_torch -- \
@@ -15,6 +18,16 @@ use nn_std::io::safetensors::{Mapping, import_safetensors};
 
 type Net = Seq![Dense<f32, 64, 32>, Relu, Dense<f32, 32, 10>];
 
+/// What `--help` prints.
+const USAGE: &str = "usage: import_torch --weights FILE.safetensors --inputs FILE.json
+  --weights FILE   the state_dict of Sequential(Linear(64, 32), ReLU(), Linear(32, 10))
+  --inputs FILE    JSON with an \"inputs\" array of 64-value rows, and optionally
+                   PyTorch's \"logits\" for them (then a verdict line ends the output)
+  -h, --help       print this and exit";
+
+/// The logits of every input row and, when the JSON holds PyTorch's
+/// `logits`, the verdict: the largest difference from them, as a share of
+/// the tolerance.
 fn run(weights: &str, inputs: &str) -> Result<String, String> {
     let bytes = std::fs::read(weights).map_err(|e| format!("{weights}: {e}"))?;
     let net: Net =
@@ -26,29 +39,53 @@ fn run(weights: &str, inputs: &str) -> Result<String, String> {
         .get("inputs")
         .and_then(|v| v.as_array())
         .ok_or(format!("{inputs}: no \"inputs\" array"))?;
+    let reference = json.get("logits").and_then(|v| v.as_array());
     let mut out = String::new();
+    let mut worst = 0f64;
     for (r, row) in rows.iter().enumerate() {
-        let values = row
-            .as_array()
-            .ok_or(format!("{inputs}: row {r} is not an array"))?;
-        if values.len() != 64 {
-            return Err(format!(
-                "{inputs}: row {r} has {} values, expected 64",
-                values.len()
-            ));
-        }
-        let mut x = [0f32; 64];
-        for (xi, v) in x.iter_mut().zip(values) {
-            *xi = v
-                .as_f64()
-                .ok_or(format!("{inputs}: row {r} has a non-number"))? as f32;
-        }
+        let x: [f32; 64] = floats(row, &format!("{inputs}: row {r}"))?;
         let logits = net.forward(&x);
         let line: Vec<String> = logits.iter().map(|v| v.to_string()).collect();
         out.push_str(&line.join(" "));
         out.push('\n');
+        if let Some(reference) = reference {
+            let want: [f32; 10] = floats(
+                reference.get(r).unwrap_or(&serde_json::Value::Null),
+                &format!("{inputs}: logits {r}"),
+            )?;
+            // The reference checker's f32 tolerance: |got - want| <= 1e-6 +
+            // 1e-4 |want|; `worst` is the largest share of it used.
+            for (g, w) in logits.iter().zip(want) {
+                let (g, w) = (f64::from(*g), f64::from(w));
+                worst = worst.max((g - w).abs() / (1e-6 + 1e-4 * w.abs()));
+            }
+        }
+    }
+    if reference.is_some() {
+        let ok = worst <= 1.0;
+        out.push_str(&format!(
+            "VERDICT {} rows={} worst_diff={worst:.3} of the tolerance (1e-6 + 1e-4 |want|) against PyTorch's logits\n",
+            if ok { "MATCH" } else { "MISMATCH" },
+            rows.len()
+        ));
+        if !ok {
+            return Err(out);
+        }
     }
     Ok(out)
+}
+
+/// A JSON array of exactly `K` numbers.
+fn floats<const K: usize>(v: &serde_json::Value, what: &str) -> Result<[f32; K], String> {
+    let values = v.as_array().ok_or(format!("{what} is not an array"))?;
+    if values.len() != K {
+        return Err(format!("{what} has {} values, expected {K}", values.len()));
+    }
+    let mut x = [0f32; K];
+    for (xi, v) in x.iter_mut().zip(values) {
+        *xi = v.as_f64().ok_or(format!("{what} has a non-number"))? as f32;
+    }
+    Ok(x)
 }
 
 fn main() -> ExitCode {
@@ -58,16 +95,20 @@ fn main() -> ExitCode {
     let mut it = args.iter();
     while let Some(a) = it.next() {
         match a.as_str() {
+            "-h" | "--help" => {
+                println!("{USAGE}");
+                return ExitCode::SUCCESS;
+            }
             "--weights" => weights = it.next(),
             "--inputs" => inputs = it.next(),
             other => {
-                eprintln!("import_torch: unknown argument {other}");
+                eprintln!("import_torch: unknown argument {other}\n{USAGE}");
                 return ExitCode::from(2);
             }
         }
     }
     let (Some(w), Some(i)) = (weights, inputs) else {
-        eprintln!("usage: import_torch --weights FILE.safetensors --inputs FILE.json");
+        eprintln!("{USAGE}");
         return ExitCode::from(2);
     };
     match run(w, i) {

@@ -126,26 +126,10 @@ impl RunningMean {
     }
 }
 
-/// The index of the largest score (the first one on ties), ignoring NaN;
-/// `None` if there is no non-NaN score.
-///
-/// ```
-/// assert_eq!(nn_std::metrics::argmax(&[0.1f32, 3.0, -1.0, 3.0]), Some(1));
-/// assert_eq!(nn_std::metrics::argmax::<f64>(&[f64::NAN]), None);
-/// ```
-pub fn argmax<F: Float>(scores: &[F]) -> Option<usize> {
-    let mut best: Option<(usize, F)> = None;
-    for (i, &v) in scores.iter().enumerate() {
-        if v.is_nan() {
-            continue;
-        }
-        match best {
-            Some((_, b)) if v <= b => {}
-            _ => best = Some((i, v)),
-        }
-    }
-    best.map(|(i, _)| i)
-}
+/// nn-core's prediction rules, re-exported: [`argmax`] (the first largest
+/// score; `None` for an empty row or one with a NaN) and [`class_of`] (the
+/// same, and `score > 0` for a binary classifier's single logit).
+pub use nn_core::{argmax, class_of};
 
 /// The fraction of predictions equal to their targets.
 ///
@@ -269,20 +253,31 @@ impl ConfusionMatrix {
     }
 
     /// Counts one sample of class `target` whose scores (logits or
-    /// probabilities, one per class) are `scores`; the prediction is their
-    /// [`argmax`].
+    /// probabilities, one per class, or a binary classifier's single logit
+    /// in a 2-class matrix) are `scores`; the prediction is their
+    /// [`class_of`] (a NaN score is [`MetricsError::NonFinite`]).
+    ///
+    /// ```
+    /// use nn_std::metrics::ConfusionMatrix;
+    /// let mut cm = ConfusionMatrix::new(2)?;
+    /// cm.add_logits(1, &[2.5f32])?; // one logit > 0: class 1
+    /// cm.add_logits(1, &[-0.5f32])?; // class 0
+    /// assert_eq!((cm.count(1, 1), cm.count(1, 0)), (1, 1));
+    /// # Ok::<(), nn_std::metrics::MetricsError>(())
+    /// ```
     pub fn add_logits<F: Float>(
         &mut self,
         target: usize,
         scores: &[F],
     ) -> Result<(), MetricsError> {
-        if scores.len() != self.classes {
+        let binary = self.classes == 2 && scores.len() == 1;
+        if scores.len() != self.classes && !binary {
             return Err(MetricsError::ShapeMismatch {
                 expected: self.classes,
                 found: scores.len(),
             });
         }
-        let predicted = argmax(scores).ok_or(MetricsError::NonFinite)?;
+        let predicted = class_of(scores).ok_or(MetricsError::NonFinite)?;
         self.add(target, predicted)
     }
 

@@ -128,6 +128,11 @@ fn usage_errors_exit_with_status_2() {
         assert!(text(&out.stderr).contains("usage:"));
     }
     assert!(nn(&["--help"]).status.success());
+    for command in ["inspect", "export-rs", "to-safetensors"] {
+        let out = nn(&[command, "--help"]);
+        assert!(out.status.success(), "{command} --help");
+        assert!(text(&out.stdout).contains("nn export-rs FILE"));
+    }
 }
 
 #[test]

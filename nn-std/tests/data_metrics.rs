@@ -92,8 +92,17 @@ fn confusion_matrix_prints_as_a_table() {
 fn logits_merge_and_errors() {
     let mut cm = ConfusionMatrix::new(2).unwrap();
     cm.add_logits(1, &[0.2f32, 0.9]).unwrap();
-    cm.add_logits(0, &[f64::NAN, 0.9]).unwrap(); // NaN scores are skipped: predicts 1
+    cm.add_logits(0, &[0.1f64, 0.9]).unwrap();
     assert_eq!((cm.count(1, 1), cm.count(0, 1)), (1, 1));
+    // A NaN score is no prediction, not a confident one.
+    assert_eq!(
+        cm.add_logits(0, &[f64::NAN, 0.9]),
+        Err(MetricsError::NonFinite)
+    );
+    // One logit in a 2-class matrix: class 1 iff it is > 0.
+    cm.add_logits(0, &[0.0f32]).unwrap();
+    cm.add_logits(1, &[0.5f32]).unwrap();
+    assert_eq!((cm.count(0, 0), cm.count(1, 1)), (1, 2));
     assert_eq!(
         cm.add_logits(0, &[0.1f32, 0.2, 0.3]),
         Err(MetricsError::ShapeMismatch {
@@ -122,7 +131,7 @@ fn logits_merge_and_errors() {
     let mut other = ConfusionMatrix::new(2).unwrap();
     other.add(0, 0).unwrap();
     cm.merge(&other).unwrap();
-    assert_eq!((cm.total(), cm.correct()), (3, 2));
+    assert_eq!((cm.total(), cm.correct()), (5, 4));
     assert!(cm.merge(&ConfusionMatrix::new(3).unwrap()).is_err());
     assert_eq!(ConfusionMatrix::new(0), Err(MetricsError::NoClasses));
     assert_eq!(
@@ -149,7 +158,8 @@ fn logits_merge_and_errors() {
 #[test]
 fn argmax_ties_and_nan() {
     assert_eq!(argmax(&[1.0f32, 5.0, 5.0]), Some(1));
-    assert_eq!(argmax(&[f32::NAN, -1.0, -2.0]), Some(1));
+    // nn-core's rule: a NaN anywhere means no class.
+    assert_eq!(argmax(&[f32::NAN, -1.0, -2.0]), None);
     assert_eq!(argmax(&[f32::NEG_INFINITY]), Some(0));
     assert_eq!(argmax::<f32>(&[]), None);
 }

@@ -135,12 +135,25 @@ fn import_torch_example_prints_pytorchs_logits() {
         "{}",
         String::from_utf8_lossy(&out.stderr)
     );
-    let got: Vec<Vec<f64>> = String::from_utf8(out.stdout)
-        .unwrap()
+    let text = String::from_utf8(out.stdout).unwrap();
+    let (logits, verdict) = text.trim_end().rsplit_once('\n').unwrap();
+    // The JSON holds PyTorch's logits: the last line judges against them.
+    assert!(verdict.starts_with("VERDICT MATCH rows=40 "), "{verdict}");
+    let got: Vec<Vec<f64>> = logits
         .lines()
         .map(|l| l.split(' ').map(|v| v.parse().unwrap()).collect())
         .collect();
     check_logits(&got, &fixture());
+}
+
+#[test]
+fn import_torch_example_help_exits_0() {
+    let out = std::process::Command::new(example_binary())
+        .arg("--help")
+        .output()
+        .expect("cargo test builds the import_torch example");
+    assert!(out.status.success());
+    assert!(String::from_utf8_lossy(&out.stdout).starts_with("usage: import_torch"));
 }
 
 #[test]

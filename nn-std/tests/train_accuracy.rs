@@ -69,16 +69,20 @@ fn same_seed_same_trained_weights() {
 #[test]
 fn trained_iris_model_file_loads_back_bit_for_bit() {
     use nn_core::Module;
-    use nn_format::FileScaler;
-    use nn_std::io::model_file::load_file;
+    use nn_std::io::model_file::{FileScaler, Scaled, load_file, load_scaled_file};
     use nn_std::io::write_model_files;
     let job = job::iris(&args(3, "iris-file")).unwrap();
     let files = write_model_files(&job.out, &job.model, Some(job.scaler.parts())).unwrap();
     let loaded: job::IrisNet = load_file(&files.bin).unwrap();
-    for x in [[5.1f32, 3.5, 1.4, 0.2], [6.7, 3.0, 5.2, 2.3]] {
-        let x = nn_core::scale::Scaler::apply(&job.scaler, &x);
+    // The model file keeps the scaler: the loaded model takes raw inputs.
+    let model: Scaled<job::IrisNet, nn_core::Standardize<f32, 4>> =
+        load_scaled_file(&files.bin).unwrap();
+    assert_eq!(model.scaler, job.scaler);
+    for raw in [[5.1f32, 3.5, 1.4, 0.2], [6.7, 3.0, 5.2, 2.3]] {
+        let x = nn_core::scale::Scaler::apply(&job.scaler, &raw);
         let (a, b): ([f32; 3], [f32; 3]) = (job.model.forward(&x), loaded.forward(&x));
         assert_eq!(a.map(f32::to_bits), b.map(f32::to_bits));
+        assert_eq!(model.forward(&raw).map(f32::to_bits), a.map(f32::to_bits));
     }
 }
 
@@ -89,4 +93,11 @@ fn job_options_parse_and_refuse_bad_values() {
     assert!(JobArgs::parse(["--seed", "x"].map(String::from)).is_err());
     assert!(JobArgs::parse(["--epochs"].map(String::from)).is_err());
     assert!(JobArgs::parse(["--fast"].map(String::from)).is_err());
+    // `--help` anywhere asks for the usage (main prints it and exits 0).
+    for help in [&["--help"][..], &["--seed", "3", "-h"]] {
+        let help: Vec<String> = help.iter().map(|s| s.to_string()).collect();
+        assert!(JobArgs::wants_help(&help));
+    }
+    assert!(!JobArgs::wants_help(&["--quiet"].map(String::from)));
+    assert!(job::USAGE.contains("--epochs E"));
 }

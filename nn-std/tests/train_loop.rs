@@ -648,3 +648,56 @@ fn evaluation_sizes_the_confusion_matrix_by_the_model_outputs() {
     assert_eq!(cm.classes(), 2);
     assert_eq!((cm.count(0, 1), cm.count(1, 0)), (1, 1));
 }
+
+/// A binary classifier (one logit, `BceWithLogits`) on class labels 0/1 gets
+/// a stratified split, per-epoch train and validation accuracy, and a
+/// confusion matrix; every figure is recounted here from the logits.
+#[test]
+fn one_logit_binary_classifier_has_accuracy_and_a_confusion_matrix() {
+    use nn_core::BceWithLogits;
+    use nn_std::train::evaluate;
+    let data = moons();
+    let (train, val) = data.train_test_split(0.3, 1).unwrap();
+    // Stratified: each part keeps the 0/1 proportions (within one sample).
+    let share = |d: &Dataset<f64, 2, usize>| d.class_counts()[1] as f64 / d.len() as f64;
+    assert!((share(&train) - share(&data)).abs() * train.len() as f64 <= 1.0);
+    assert!((share(&val) - share(&data)).abs() * val.len() as f64 <= 1.0);
+
+    type Binary = Seq![Dense<f64, 2, 8>, Relu, Dense<f64, 8, 1>];
+    let mut model: Binary = seq![Dense::zeros(), Relu, Dense::zeros()];
+    Init::he_uniform()
+        .apply(&mut model, &mut SplitMix64::new(2))
+        .unwrap();
+    let mut opt = Adam::new(
+        AdamConfig {
+            lr: 0.02,
+            ..Default::default()
+        },
+        &model,
+    )
+    .unwrap();
+    let history = Trainer::new(quiet::<8>(40, 0))
+        .fit(&mut model, &mut opt, &BceWithLogits, &train, Some(&val))
+        .unwrap();
+    let last = history.records.last().unwrap();
+    assert!(history.records.iter().all(|r| r.train_accuracy.is_some()));
+    let eval = evaluate(&model, &BceWithLogits, &val).unwrap();
+    assert_eq!(last.val_accuracy, eval.accuracy());
+    // Recount: class 1 iff the logit is > 0.
+    let cm = eval.confusion.as_ref().unwrap();
+    let mut counts = [[0u64; 2]; 2];
+    for (x, &y) in val.iter() {
+        let logit = nn_core::Module::forward(&model, x)[0];
+        counts[y][usize::from(logit > 0.0)] += 1;
+    }
+    for (t, row) in counts.iter().enumerate() {
+        for (p, &n) in row.iter().enumerate() {
+            assert_eq!(cm.count(t, p), n, "target {t} predicted {p}");
+        }
+    }
+    let correct = (counts[0][0] + counts[1][1]) as f64;
+    assert_eq!(eval.accuracy(), Some(correct / val.len() as f64));
+    let precision = counts[1][1] as f64 / (counts[1][1] + counts[0][1]) as f64;
+    assert_eq!(cm.precision(1), precision);
+    assert!(eval.accuracy().unwrap() > 0.85, "{eval:?}");
+}

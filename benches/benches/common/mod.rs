@@ -5,11 +5,55 @@
 
 pub mod clock;
 pub mod naive;
+#[cfg(target_arch = "x86_64")]
+pub mod peak;
 pub mod peers;
 
+use nn_core::arch::{Isa, isa, set_isa};
 use nn_core::{
     Chain, CrossEntropy, Dense, Loss, Module, Params, Pass, Relu, forward_train_reusing,
 };
+
+/// The kernel tiers this CPU runs, lowest first (call before any
+/// [`set_isa`], which lowers [`isa`]).
+pub fn tiers() -> Vec<Isa> {
+    let best = isa();
+    [Isa::Portable, Isa::Avx2, Isa::Avx512]
+        .into_iter()
+        .filter(|&t| t <= best)
+        .collect()
+}
+
+/// The row name of nn on `tier`: `nn avx2`, ...
+pub fn nn_row(tier: Isa) -> String {
+    format!("nn {}", format!("{tier:?}").to_lowercase())
+}
+
+/// Runs `f` with the kernels on `tier`, then restores the tier before.
+pub fn on_tier<R>(tier: Isa, f: impl FnOnce() -> R) -> R {
+    let before = isa();
+    set_isa(tier);
+    let r = f();
+    set_isa(before);
+    r
+}
+
+/// The CPU's model name from `/proc/cpuinfo` (with family and model
+/// numbers), or "unknown CPU".
+pub fn cpu_model() -> String {
+    let info = std::fs::read_to_string("/proc/cpuinfo").unwrap_or_default();
+    let field = |key: &str| {
+        info.lines()
+            .find(|l| l.split(':').next().is_some_and(|k| k.trim() == key))
+            .and_then(|l| l.split_once(':'))
+            .map(|(_, v)| v.trim().to_string())
+    };
+    match (field("model name"), field("cpu family"), field("model")) {
+        (Some(name), Some(fam), Some(model)) => format!("{name} (family {fam}, model {model})"),
+        (Some(name), _, _) => name,
+        _ => "unknown CPU".to_string(),
+    }
+}
 
 /// Deterministic uniform numbers in `[lo, hi)` (no rand dependency).
 pub struct Lcg(u64);

@@ -36,7 +36,7 @@ use nn_core::{
 use nn_format::{LoadError, Loadable, ModelView, write_model};
 use nn_init::{Distribution, Init, InitError, Initializer, SplitMix64};
 use nn_optim::{
-    AdamConfig, AdamRule, ConfigError, Optimizer, Rule, Sgd, SgdConfig, SgdRule, StepError,
+    AdamConfig, AdamRule, ConfigError, Optimizer, Present, Rule, Sgd, SgdConfig, SgdRule, StepError,
 };
 
 mod sys {
@@ -157,7 +157,7 @@ fn he_normal_net<F: Float, const O: usize>(seed: u64) -> Result<Net<F, O>, InitE
 
 /// Trains `Net<F, O>` on XOR against `target` with `loss` and the optimizer
 /// `R` (nn-optim) for `steps` full-batch steps.
-fn train_xor<F, const O: usize, T, L, R, const K: usize>(
+fn train_xor<F, const O: usize, T, L, R>(
     loss: &L,
     target: &T,
     config: R::Config,
@@ -167,10 +167,10 @@ fn train_xor<F, const O: usize, T, L, R, const K: usize>(
 where
     F: Float,
     L: Loss<F, [[F; O]; BATCH], T>,
-    R: Rule<K, Float = F>,
+    R: Rule<Float = F>,
 {
     let mut net = he_normal_net::<F, O>(seed).map_err(Failure::Init)?;
-    let mut opt = Optimizer::<R, _, K>::new(config, &net).map_err(Failure::Config)?;
+    let mut opt = Optimizer::<R, _>::new(config, &net).map_err(Failure::Config)?;
     let x = XOR_X.map(|r| r.map(F::from_f64));
     let mut out = Outcome {
         first_loss: F::NAN,
@@ -503,35 +503,35 @@ pub extern "C" fn main(_argc: c_int, _argv: *const *const c_char) -> c_int {
         check_init::<f64>(),
         report(
             "Mse, Adam",
-            train_xor::<_, 1, _, _, AdamRule<f32>, 3>(mse, &y32, adam, 7, 300),
+            train_xor::<_, 1, _, _, AdamRule<f32>>(mse, &y32, adam, 7, 300),
         ),
         report(
             "Mse, Adam",
-            train_xor::<_, 1, _, _, AdamRule<f64>, 3>(mse, &XOR_Y, adam, 7, 300),
+            train_xor::<_, 1, _, _, AdamRule<f64>>(mse, &XOR_Y, adam, 7, 300),
         ),
         report(
             "CrossEntropy, Adam",
-            train_xor::<_, 2, _, _, AdamRule<f32>, 3>(ce, c, adam, 7, 300),
+            train_xor::<_, 2, _, _, AdamRule<f32>>(ce, c, adam, 7, 300),
         ),
         report(
             "CrossEntropy, Adam",
-            train_xor::<_, 2, _, _, AdamRule<f64>, 3>(ce, c, adam, 7, 300),
+            train_xor::<_, 2, _, _, AdamRule<f64>>(ce, c, adam, 7, 300),
         ),
         report(
             "Mse, SGD Nesterov",
-            train_xor::<_, 1, _, _, SgdRule<f32>, 1>(mse, &y32, sgd, 7, 300),
+            train_xor::<_, 1, _, _, SgdRule<f32, Present>>(mse, &y32, sgd, 7, 300),
         ),
         report(
             "Mse, SGD Nesterov",
-            train_xor::<_, 1, _, _, SgdRule<f64>, 1>(mse, &XOR_Y, sgd, 7, 300),
+            train_xor::<_, 1, _, _, SgdRule<f64, Present>>(mse, &XOR_Y, sgd, 7, 300),
         ),
         report(
             "CrossEntropy, SGD Nesterov",
-            train_xor::<_, 2, _, _, SgdRule<f32>, 1>(ce, c, sgd, 7, 300),
+            train_xor::<_, 2, _, _, SgdRule<f32, Present>>(ce, c, sgd, 7, 300),
         ),
         report(
             "CrossEntropy, SGD Nesterov",
-            train_xor::<_, 2, _, _, SgdRule<f64>, 1>(ce, c, sgd, 7, 300),
+            train_xor::<_, 2, _, _, SgdRule<f64, Present>>(ce, c, sgd, 7, 300),
         ),
         check_loss_error(),
         check_optimizer_errors(),

@@ -54,8 +54,15 @@ CORE = {
 }
 OPTS = ["s", "3"]
 # Symbols of the models' weights (demangled names end with these).
-WEIGHTS = {"digits": "digits_net::model::MODEL", "sine": "sine_net::SINE"}
-# Allowed growth of the Digits count over the committed baseline.
+WEIGHTS = {
+    "digits": "digits_net::model::MODEL",
+    "sine": "sine_net::SINE",
+    "digits_int8": "digits_int8::MODEL",
+    "sine_int8": "sine_int8::MODEL",
+}
+# The workloads CI guards against regressions.
+CHECKED = ("digits", "digits_int8")
+# Allowed growth of a checked count over the committed baseline.
 TOLERANCE = 0.02
 # Iterations of the validation loop (src/bin/cost.rs, LOOPS): two instructions each.
 LOOP_SHORT, LOOP_LONG = 100, 1100
@@ -269,8 +276,9 @@ def main():
     ap.add_argument("--target", action="append", choices=list(QEMU), help="default: every target")
     ap.add_argument("--opt", action="append", choices=["s", "z", "1", "2", "3"], help="default: s and 3")
     ap.add_argument("--cpu", help="-C target-cpu for the build (default: the target's)")
-    ap.add_argument("--check", metavar="BASELINE", help="fail if a Digits count grew more than 2%%")
-    ap.add_argument("--write", metavar="BASELINE", help="write the Digits and sine counts")
+    ap.add_argument("--check", metavar="BASELINE",
+                    help="fail if a Digits count (f32 or int8) grew more than 2%%")
+    ap.add_argument("--write", metavar="BASELINE", help="write every workload's counts")
     args = ap.parse_args()
     so = plugin()
     rows, ok = [], True
@@ -287,18 +295,18 @@ def main():
         print(f"| {r['workload']} | {CORE[r['target']]} | {r['opt']} | {r['insns']:,} | {r['min']:,}-{r['max']:,} "
               f"| {cycles} | {r['code']:,} | {r['weights']:,} | {r['stack']:,} |")
     if args.write:
-        lines = ["# workload target opt-level instructions (cost/cost.py --write; CI checks digits)"]
+        lines = ["# workload target opt-level instructions (cost/cost.py --write; CI checks digits, digits_int8)"]
         lines += [f"{r['workload']} {r['target']} {r['opt']} {r['insns']}" for r in rows]
         Path(args.write).write_text("\n".join(lines) + "\n")
     if args.check:
         base = read_baseline(args.check)
         for r in rows:
             key = (r["workload"], r["target"], r["opt"])
-            if r["workload"] != "digits" or key not in base:
+            if r["workload"] not in CHECKED or key not in base:
                 continue
             limit = base[key] * (1 + TOLERANCE)
             verdict = "ok" if r["insns"] <= limit else "REGRESSION"
-            print(f"check digits {CORE[r['target']]} opt-level {r['opt']}: {r['insns']:,} "
+            print(f"check {r['workload']} {CORE[r['target']]} opt-level {r['opt']}: {r['insns']:,} "
                   f"(baseline {base[key]:,}, limit {limit:,.0f}): {verdict}")
             ok &= r["insns"] <= limit
     sys.exit(0 if ok else 1)

@@ -126,8 +126,8 @@ fn batch<const IN: usize>(
 }
 
 /// Fine-tunes a RAM copy of the whole exported model on the device (about
-/// 115 KB of stack: the model, its gradients and Adam's state; the M4F
-/// board only). See [`fine_tune`].
+/// 90 KB of stack: the model, its gradients and Adam's state `m`, `v`; the
+/// M4F board only). See [`fine_tune`].
 ///
 /// # Errors
 /// The library refused the data or settings.

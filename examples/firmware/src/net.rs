@@ -8,7 +8,9 @@ use nn_core::{
     Module, Mse, Params, Prelu, Relu, Seq, Sigmoid, Softmax, Tanh, seq,
 };
 use nn_init::{Init, InitError, Initializer, SplitMix64};
-use nn_optim::{AdamConfig, AdamRule, ConfigError, Optimizer, Rule, SgdConfig, SgdRule, StepError};
+use nn_optim::{
+    AdamConfig, AdamRule, ConfigError, Optimizer, Present, Rule, SgdConfig, SgdRule, StepError,
+};
 
 /// Inputs per sample.
 pub const IN: usize = 4;
@@ -172,17 +174,17 @@ const TRAIN_STEPS: usize = 3;
 /// cross-entropy and the optimizer `R` (nn-optim); checks the loss before each
 /// step and every parameter after the last.
 #[inline(never)]
-fn train<F, R, const K: usize>(
+fn train<F, R>(
     group: &str,
     config: R::Config,
     check: &mut dyn FnMut(&str, &str, &[F]),
 ) -> Result<(), RunError>
 where
     F: Float,
-    R: Rule<K, Float = F>,
+    R: Rule<Float = F>,
 {
     let mut net = net::<F>();
-    let mut opt = Optimizer::<R, _, K>::new(config, &net)?;
+    let mut opt = Optimizer::<R, _>::new(config, &net)?;
     let x: [[F; IN]; BATCH] = X.map(cast);
     let mut losses = [F::ZERO; TRAIN_STEPS];
     for loss in losses.iter_mut() {
@@ -218,13 +220,13 @@ pub fn run<F: Float>(check: &mut dyn FnMut(&str, &str, &[F])) -> Result<(), RunE
         lr: 0.01,
         ..AdamConfig::default()
     };
-    train::<F, AdamRule<F>, 3>("adam", adam, check)?;
+    train::<F, AdamRule<F>>("adam", adam, check)?;
     let sgd = SgdConfig {
         lr: 0.1,
         momentum: 0.9,
         ..SgdConfig::default()
     };
-    train::<F, SgdRule<F>, 1>("sgd momentum", sgd, check)?;
+    train::<F, SgdRule<F, Present>>("sgd momentum", sgd, check)?;
     init::<F>("init he-normal", Initializer::new(Init::he_normal()), check)?;
     init::<F>("init pytorch-linear", Initializer::pytorch_linear(), check)
 }

@@ -2,8 +2,8 @@
 //! same shape (`[F; N]` or `[[F; N]; B]`).
 
 use super::flat::flat;
-use crate::Float;
 use crate::kernels::loss::{bce_with_logits, hinge, huber, mse};
+use crate::{Float, Loss, LossError};
 
 /// Mean squared error `mean((pred − target)²)` over all elements.
 ///
@@ -59,6 +59,59 @@ pub struct BceWithLogits;
 typed_loss!(BceWithLogits, [F; N], [[F; N]; B], |_l, p, _n, t, g| {
     bce_with_logits(p, t, g)
 });
+
+/// A binary classifier's class labels as `BceWithLogits` targets: class 1 is
+/// target 1, class 0 target 0 (the same bits as the float targets), and a
+/// label above 1 is [`LossError::ClassOutOfRange`].
+fn binary_targets<F: Float, const B: usize>(labels: &[usize; B]) -> Result<[F; B], LossError> {
+    let mut t = [F::ZERO; B];
+    for (t, &label) in t.iter_mut().zip(labels) {
+        *t = match label {
+            0 => F::ZERO,
+            1 => F::ONE,
+            index => return Err(LossError::ClassOutOfRange { index, classes: 2 }),
+        };
+    }
+    Ok(t)
+}
+
+/// One logit against a class label (0 or 1): a binary classifier trained on
+/// a class data set (stratified splits, accuracy and confusion matrix in
+/// nn-std), with the loss of the float target `[0.0]` or `[1.0]`.
+///
+/// ```
+/// use nn_core::{BceWithLogits, Loss, LossError};
+/// assert_eq!(BceWithLogits.loss(&[0.5f64], &1), BceWithLogits.loss(&[0.5f64], &[1.0]));
+/// assert_eq!(
+///     BceWithLogits.loss(&[0.5f64], &2),
+///     Err(LossError::ClassOutOfRange { index: 2, classes: 2 })
+/// );
+/// ```
+impl<F: Float> Loss<F, [F; 1], usize> for BceWithLogits {
+    fn loss(&self, pred: &[F; 1], target: &usize) -> Result<F, LossError> {
+        self.loss(pred, &binary_targets(&[*target])?)
+    }
+    fn loss_and_grad(&self, pred: &[F; 1], target: &usize) -> Result<(F, [F; 1]), LossError> {
+        self.loss_and_grad(pred, &binary_targets(&[*target])?)
+    }
+}
+
+/// A batch of one-logit rows against class labels (0 or 1).
+impl<F: Float, const B: usize> Loss<F, [[F; 1]; B], [usize; B]> for BceWithLogits {
+    fn loss(&self, pred: &[[F; 1]; B], target: &[usize; B]) -> Result<F, LossError> {
+        bce_with_logits(pred.as_flattened(), &binary_targets(target)?, None)
+    }
+    fn loss_and_grad(
+        &self,
+        pred: &[[F; 1]; B],
+        target: &[usize; B],
+    ) -> Result<(F, [[F; 1]; B]), LossError> {
+        let mut grad = [[F::ZERO; 1]; B];
+        let t = binary_targets(target)?;
+        let value = bce_with_logits(pred.as_flattened(), &t, Some(grad.as_flattened_mut()))?;
+        Ok((value, grad))
+    }
+}
 
 /// Binary hinge loss `mean(max(0, margin − y·f))` with labels `y ∈ {−1, 1}`.
 /// [`Default`] has `margin = 1`; a margin that is NaN or infinite is refused
@@ -145,6 +198,31 @@ mod tests {
         check(Huber::new(0.5), &pred, &target);
         check(BceWithLogits, &pred, &target);
         check(Hinge::default(), &pred, &label);
+    }
+
+    #[test]
+    fn bce_class_labels_equal_float_targets() {
+        let pred = [[0.3f32], [-2.0], [7.0]];
+        let (labels, floats) = ([1usize, 0, 1], [[1.0f32], [0.0], [1.0]]);
+        assert_eq!(
+            BceWithLogits.loss_and_grad(&pred, &labels),
+            BceWithLogits.loss_and_grad(&pred, &floats)
+        );
+        assert_eq!(
+            BceWithLogits.loss(&pred, &labels),
+            BceWithLogits.loss(&pred, &floats)
+        );
+        assert_eq!(
+            BceWithLogits.loss_and_grad(&pred[1], &0),
+            BceWithLogits.loss_and_grad(&pred[1], &[0.0])
+        );
+        assert_eq!(
+            BceWithLogits.loss_and_grad(&pred, &[1, 3, 0]).map(|_| ()),
+            Err(LossError::ClassOutOfRange {
+                index: 3,
+                classes: 2
+            })
+        );
     }
 
     #[test]

@@ -26,7 +26,44 @@ pub const fn saturating_rounding_doubling_high_mul(a: i32, b: i32) -> i32 {
     // `nudge = ab >= 0 ? 2^30 : 1 - 2^30`. For `ab < 0` that is
     // `ceil((ab + 1 - 2^30) / 2^31) = floor((ab + 2^30) / 2^31)`, the same
     // as for `ab >= 0`: one arithmetic shift, no branch.
-    ((a as i64 * b as i64 + (1 << 30)) >> 31) as i32
+    if NO_WIDE_MULTIPLY {
+        rounded_high_from_halves(a, b)
+    } else {
+        ((a as i64 * b as i64 + (1 << 30)) >> 31) as i32
+    }
+}
+
+/// Cores without a 32×32→64 multiply instruction (Armv6-M: Cortex-M0/M0+/
+/// M1), where an `i64` product is a call to `__aeabi_lmul`; there the
+/// product is built from 16-bit halves ([`rounded_high_from_halves`]), which
+/// is cheaper and gives the same integer.
+const NO_WIDE_MULTIPLY: bool = cfg!(all(target_arch = "arm", not(target_feature = "thumb2")));
+
+/// The 64-bit product `a · b` as its high (signed) and low (unsigned) 32-bit
+/// words, from four products of 16-bit halves (Hacker's Delight's `mulhs`),
+/// each of which fits in 32 bits; the low word is the wrapping product.
+#[inline]
+const fn wide_product(a: i32, b: i32) -> (i32, u32) {
+    let (a_lo, a_hi) = (a & 0xffff, a >> 16);
+    let (b_lo, b_hi) = (b & 0xffff, b >> 16);
+    let lo_lo = (a_lo as u32).wrapping_mul(b_lo as u32);
+    let t = a_hi.wrapping_mul(b_lo).wrapping_add((lo_lo >> 16) as i32);
+    let u = (t & 0xffff).wrapping_add(a_lo.wrapping_mul(b_hi));
+    let high = a_hi
+        .wrapping_mul(b_hi)
+        .wrapping_add(t >> 16)
+        .wrapping_add(u >> 16);
+    (high, a.wrapping_mul(b) as u32)
+}
+
+/// `(a · b + 2^30) >> 31` (the low 32 bits) from [`wide_product`]: the
+/// 64-bit addition as a carry, the shift as a funnel of the two words.
+#[inline]
+const fn rounded_high_from_halves(a: i32, b: i32) -> i32 {
+    let (high, low) = wide_product(a, b);
+    let nudged = low.wrapping_add(1 << 30);
+    let high = high.wrapping_add((nudged < low) as i32);
+    ((high as u32) << 1 | nudged >> 31) as i32
 }
 
 /// `x / 2^exponent` rounded to nearest, ties away from zero: gemmlowp's
@@ -42,7 +79,7 @@ pub const fn saturating_rounding_doubling_high_mul(a: i32, b: i32) -> i32 {
 #[inline]
 pub const fn rounding_divide_by_pot(x: i32, exponent: i32) -> i32 {
     let exponent = (exponent & 31) as u32;
-    let mask = ((1i64 << exponent) - 1) as i32;
+    let mask = ((1u32 << exponent) - 1) as i32;
     let remainder = x & mask;
     let threshold = (mask >> 1) + (x < 0) as i32;
     (x >> exponent) + (remainder > threshold) as i32
@@ -184,6 +221,55 @@ mod tests {
                 assert_eq!(got, srdhm_exact(a, b), "{a} {b}");
                 assert_eq!(got, srdhm_gemmlowp(a, b), "{a} {b}");
             }
+        }
+    }
+
+    /// Edge values of 32-bit multiplication: around 0, the 16-bit halves'
+    /// boundaries, the powers of two and the extremes.
+    fn edges() -> impl Iterator<Item = i32> {
+        let powers = (0..31).flat_map(|k| {
+            let p = 1i32 << k;
+            [p - 1, p, p + 1, -p - 1, -p, -p + 1]
+        });
+        let halves = [
+            0xffff,
+            0x1_0000,
+            0x7fff,
+            0x8000,
+            -0x8000,
+            -0x8001,
+            0x7fff_0000,
+            -0x7fff_0000,
+        ];
+        let ends = [0, i32::MAX, i32::MAX - 1, i32::MIN, i32::MIN + 1];
+        powers.chain(halves).chain(ends)
+    }
+
+    #[test]
+    fn wide_product_from_halves_is_exact() {
+        let check = |a: i32, b: i32| {
+            let p = a as i64 * b as i64;
+            assert_eq!(wide_product(a, b), ((p >> 32) as i32, p as u32), "{a} {b}");
+            if a != i32::MIN || b != i32::MIN {
+                let want = ((p + (1 << 30)) >> 31) as i32;
+                assert_eq!(rounded_high_from_halves(a, b), want, "{a} {b}");
+            }
+        };
+        for a in edges() {
+            for b in edges() {
+                check(a, b);
+            }
+        }
+        let mut s = 0x2545_f491_u32;
+        for _ in 0..1_000_000 {
+            s ^= s << 13;
+            s ^= s >> 17;
+            s ^= s << 5;
+            let a = s as i32;
+            s ^= s << 13;
+            s ^= s >> 17;
+            s ^= s << 5;
+            check(a, s as i32 >> (s % 32));
         }
     }
 

@@ -64,11 +64,55 @@ pub const fn fold_input_zero_point(row: &[i8], bias: i32, input_zero_point: i32)
 /// are exact modulo 2^32 in any order, so both give the same bits (tested).
 #[inline]
 fn dot(x: &[i8], w: &[i8]) -> i32 {
-    if cfg!(any(target_arch = "x86_64", target_arch = "aarch64")) {
+    if VECTOR_REGISTERS {
         dot_lanes(x, w)
     } else {
         dot_unrolled(x, w)
     }
+}
+
+/// Targets whose compiler vectorizes [`dot_lanes`]; the others compute two
+/// outputs per pass over the input ([`dot_pair`]).
+const VECTOR_REGISTERS: bool = cfg!(any(target_arch = "x86_64", target_arch = "aarch64"));
+
+/// `[Σ x·w0, Σ x·w1]` over the common length, each input loaded once for
+/// both rows: with `SXTB16`/`SMLAD` on Arm's DSP extension
+/// (`crate::arch::dsp`), in Thumb-1 assembly on Armv6-M
+/// (`crate::arch::armv6m`), as plain multiply-adds elsewhere. The same
+/// integers as [`dot`] (tested).
+#[inline]
+fn dot_pair(x: &[i8], w0: &[i8], w1: &[i8]) -> [i32; 2] {
+    #[cfg(all(target_arch = "arm", target_feature = "dsp"))]
+    {
+        crate::arch::dsp::dot_pair(x, w0, w1)
+    }
+    #[cfg(all(target_arch = "arm", not(target_feature = "thumb2")))]
+    {
+        crate::arch::armv6m::dot_pair(x, w0, w1)
+    }
+    #[cfg(not(all(
+        target_arch = "arm",
+        any(target_feature = "dsp", not(target_feature = "thumb2"))
+    )))]
+    {
+        dot_pair_plain(x, w0, w1)
+    }
+}
+
+/// [`dot_pair`] without SIMD instructions (the definition the Arm routines
+/// of `crate::arch` follow).
+#[cfg_attr(target_arch = "arm", allow(dead_code))]
+#[inline]
+fn dot_pair_plain(x: &[i8], w0: &[i8], w1: &[i8]) -> [i32; 2] {
+    let n = x.len().min(w0.len()).min(w1.len());
+    let (x, w0, w1) = (&x[..n], &w0[..n], &w1[..n]);
+    let (mut s0, mut s1) = (0i32, 0i32);
+    for i in 0..n {
+        let xi = x[i] as i32;
+        s0 = s0.wrapping_add(xi * w0[i] as i32);
+        s1 = s1.wrapping_add(xi * w1[i] as i32);
+    }
+    [s0, s1]
 }
 
 /// The dot product in four i32 lanes, four independent sums per step.
@@ -140,15 +184,29 @@ pub fn fully_connected(
     y: &mut [i8],
 ) {
     let n = x.len();
-    let channels = y
-        .iter_mut()
-        .zip(bias)
-        .zip(stage.multiplier.iter().zip(stage.shift));
-    for (o, ((y, &b), (&m, &s))) in channels.enumerate() {
-        let Some(row) = weights.get(o * n..o * n + n) else {
-            return;
-        };
-        *y = stage.apply(dot(x, row).wrapping_add(b), m, s);
+    let rows = weights.len().checked_div(n).unwrap_or(usize::MAX);
+    let outputs = y
+        .len()
+        .min(bias.len())
+        .min(stage.multiplier.len())
+        .min(stage.shift.len())
+        .min(rows);
+    let (y, bias) = (&mut y[..outputs], &bias[..outputs]);
+    let (multiplier, shift) = (&stage.multiplier[..outputs], &stage.shift[..outputs]);
+    let row = |o: usize| &weights[o * n..o * n + n];
+    let requantize =
+        |c: usize, sum: i32| stage.apply(sum.wrapping_add(bias[c]), multiplier[c], shift[c]);
+    let mut o = 0;
+    if !VECTOR_REGISTERS {
+        while o + 1 < outputs {
+            let [s0, s1] = dot_pair(x, row(o), row(o + 1));
+            y[o] = requantize(o, s0);
+            y[o + 1] = requantize(o + 1, s1);
+            o += 2;
+        }
+    }
+    for (c, y) in y.iter_mut().enumerate().skip(o) {
+        *y = requantize(c, dot(x, row(c)));
     }
 }
 
@@ -180,6 +238,25 @@ mod tests {
             dot_lanes(&extreme, &extreme),
             dot_unrolled(&extreme, &extreme)
         );
+    }
+
+    #[test]
+    fn dot_pair_equals_dot() {
+        let mut s = 0x2545_f491_u32;
+        let mut next = || {
+            s ^= s << 13;
+            s ^= s >> 17;
+            s ^= s << 5;
+            s as i8
+        };
+        let v: [[i8; 67]; 3] = core::array::from_fn(|_| core::array::from_fn(|_| next()));
+        for len in [0, 1, 3, 4, 5, 64, 67] {
+            let (x, a, b) = (&v[0][..len], &v[1][..len], &v[2][..len]);
+            let want = [dot(x, a), dot(x, b)];
+            assert_eq!(dot_pair_plain(x, a, b), want, "{len}");
+            assert_eq!(dot_pair(x, a, b), want, "{len}");
+            assert_eq!(crate::arch::dsp::dot_pair(x, a, b), want, "{len}");
+        }
     }
 
     #[test]

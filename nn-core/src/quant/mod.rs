@@ -46,6 +46,7 @@ pub use layers::{Dequantize, Infer, QDense, Quantize, Requant};
 
 /// Why int8 parameters were rejected.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[cfg_attr(feature = "defmt", derive(defmt::Format))]
 pub enum QuantError {
     /// A zero point outside `[-128, 127]`.
     ZeroPoint,

@@ -32,9 +32,21 @@ pub struct JobArgs {
     pub quiet: bool,
 }
 
+/// What `--help` prints.
+pub const USAGE: &str = "usage: [--seed S] [--epochs E] [--out DIR] [--quiet]
+  --seed S     seed of the split, the initial weights and the shuffles (default 0)
+  --epochs E   epochs (default: the job's own)
+  --out DIR    output directory (default target/<dataset>)
+  --quiet      no progress bar and no tables (the RESULT line is still printed)
+  -h, --help   print this and exit";
+
 impl JobArgs {
+    /// Whether the options ask for the usage (`-h` or `--help` anywhere).
+    pub fn wants_help(args: &[String]) -> bool {
+        args.iter().any(|a| a == "-h" || a == "--help")
+    }
+
     /// Parses the options (without the program name).
-    ///
     pub fn parse(args: impl IntoIterator<Item = String>) -> Result<Self, String> {
         let mut out = JobArgs {
             seed: 0,
@@ -52,11 +64,7 @@ impl JobArgs {
                 }
                 "--out" => out.out = Some(PathBuf::from(value()?)),
                 "--quiet" => out.quiet = true,
-                _ => {
-                    return Err(format!(
-                        "unknown option {flag}; usage: [--seed S] [--epochs E] [--out DIR] [--quiet]"
-                    ));
-                }
+                _ => return Err(format!("unknown option {flag}\n{USAGE}")),
             }
         }
         Ok(out)
@@ -138,7 +146,7 @@ where
     M: Module<[f32; N], Output = [f32; C]>
         + Module<[[f32; N]; B], Output = [[f32; C]; B]>
         + Params<f32>
-        + Clone
+        + Copy
         + Send
         + Sync,
     <M as Module<[[f32; N]; B]>>::Cache: Send,
@@ -238,7 +246,12 @@ pub fn main<M: Saveable<f32>, const N: usize>(
     settings: JobSettings,
     job: fn(&JobArgs) -> JobResult<M, N>,
 ) -> Result<(), Box<dyn Error>> {
-    let args = JobArgs::parse(std::env::args().skip(1))?;
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    if JobArgs::wants_help(&args) {
+        println!("{USAGE}");
+        return Ok(());
+    }
+    let args = JobArgs::parse(args)?;
     let job = job(&args)?;
     job.print_tables(&args);
     let files = write_model_files(&job.out, &job.model, Some(job.scaler.parts()))?;

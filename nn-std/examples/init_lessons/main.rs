@@ -24,10 +24,15 @@ const SYMMETRY_STEPS: usize = 300;
 const SAMPLES: usize = 100_000;
 
 fn main() -> ExitCode {
-    let seed = match parse_seed(std::env::args().skip(1)) {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    if args.iter().any(|a| a == "-h" || a == "--help") {
+        println!("{USAGE}");
+        return ExitCode::SUCCESS;
+    }
+    let seed = match parse_seed(args.into_iter()) {
         Ok(s) => s,
         Err(msg) => {
-            eprintln!("init_lessons: {msg}\nusage: init_lessons [--seed S]");
+            eprintln!("init_lessons: {msg}");
             return ExitCode::from(2);
         }
     };
@@ -40,6 +45,11 @@ fn main() -> ExitCode {
     }
 }
 
+/// What `--help` prints.
+const USAGE: &str = "usage: init_lessons [--seed S]
+  --seed S     seed of the weights and inputs (default 0)
+  -h, --help   print this and exit";
+
 fn parse_seed(mut args: impl Iterator<Item = String>) -> Result<u64, String> {
     let mut seed = 0;
     while let Some(a) = args.next() {
@@ -48,7 +58,7 @@ fn parse_seed(mut args: impl Iterator<Item = String>) -> Result<u64, String> {
                 let v = args.next().ok_or("--seed needs a value")?;
                 seed = v.parse().map_err(|_| format!("bad seed `{v}`"))?;
             }
-            other => return Err(format!("unknown argument `{other}`")),
+            other => return Err(format!("unknown argument `{other}`\n{USAGE}")),
         }
     }
     Ok(seed)

@@ -151,6 +151,11 @@ fn cmd_to_safetensors(args: &[String]) -> ExitCode {
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
+    // `--help` after a command too (`nn export-rs --help`).
+    if args.iter().any(|a| a == "-h" || a == "--help") {
+        println!("{USAGE}");
+        return ExitCode::SUCCESS;
+    }
     match args.first().map(String::as_str) {
         Some("inspect") => cmd_inspect(&args[1..]),
         Some("export-rs") => cmd_export_rs(&args[1..]),

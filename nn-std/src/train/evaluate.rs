@@ -4,7 +4,7 @@ use nn_core::{Float, Loss, Module};
 
 use super::TrainError;
 use crate::data::{Dataset, Target};
-use crate::metrics::{ConfusionMatrix, RunningMean, argmax};
+use crate::metrics::{ConfusionMatrix, RunningMean, class_of};
 
 /// A model's figures on a data set.
 #[derive(Clone, Debug, PartialEq)]
@@ -13,7 +13,8 @@ pub struct Evaluation {
     pub loss: f64,
     /// Number of samples.
     pub samples: usize,
-    /// Targets against predictions (the argmax of the outputs), for class
+    /// Targets against predictions ([`class_of`] the outputs: their argmax,
+    /// or `logit > 0` for a binary classifier's single output), for class
     /// targets; `None` for numeric targets.
     pub confusion: Option<ConfusionMatrix>,
 }
@@ -40,6 +41,14 @@ impl Evaluation {
 /// let eval = evaluate(&model, &CrossEntropy, &data)?;
 /// assert_eq!(eval.accuracy(), Some(2.0 / 3.0));
 /// assert_eq!(eval.confusion.unwrap().count(0, 1), 1);
+///
+/// // A binary classifier: one logit against class labels 0 and 1.
+/// use nn_core::BceWithLogits;
+/// let logit = Dense::<f64, 1, 1>::from_parts([[1.0]], [0.0]);
+/// let eval = evaluate(&logit, &BceWithLogits, &data)?;
+/// let cm = eval.confusion.unwrap();
+/// assert_eq!((cm.count(1, 1), cm.count(0, 1), cm.count(0, 0)), (1, 1, 1));
+/// assert_eq!((cm.precision(1), cm.recall(1)), (0.5, 1.0));
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
 pub fn evaluate<F, const N: usize, const C: usize, T, M, L>(
@@ -54,10 +63,11 @@ where
     L: Loss<F, [F; C], T>,
 {
     let mut mean = RunningMean::default();
-    // The model predicts one of its `C` outputs: a matrix of more classes
-    // than that would only hold empty rows (and a data set of many classes
-    // with a small model would size it by the square of its classes).
-    let classes = data.classes().min(C);
+    // The model predicts one of its `C` outputs (or one of two classes from
+    // a single logit): a matrix of more classes than that would only hold
+    // empty rows (and a data set of many classes with a small model would
+    // size it by the square of its classes).
+    let classes = data.classes().min(if C == 1 { 2 } else { C });
     let mut confusion = (classes > 0)
         .then(|| ConfusionMatrix::new(classes).ok())
         .flatten()
@@ -72,7 +82,7 @@ where
         mean.add_one(l);
         if let (Some(cm), Some(class)) = (confusion.as_mut(), y.class()) {
             let predicted =
-                argmax(&out).ok_or(TrainError::NonFiniteOutput { sample: sample + 1 })?;
+                class_of(&out).ok_or(TrainError::NonFiniteOutput { sample: sample + 1 })?;
             cm.add(class, predicted)
                 .map_err(|_| TrainError::InvalidConfig {
                     name: "C",

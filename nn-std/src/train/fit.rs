@@ -121,16 +121,18 @@ impl<'a, M, const B: usize, const K: usize, S: Schedule> Trainer<'a, M, B, K, S>
     /// [`Module::forward_train_into`](nn_core::Module::forward_train_into)),
     /// the weight copy for other threads, the copy of the last finite weights
     /// and early stopping's copy of the best weights live on the heap,
-    /// allocated once per call. The first
-    /// batch's forward pass, the loss gradient and the backward pass's
-    /// intermediate gradients sit on the stack of the thread that runs the
-    /// chunk, and setting up a buffer copies the model through the stack:
-    /// training a 784-128-10 `f32` network needs about 1 MiB of stack (a
-    /// spawned thread gets 2 MiB by default, `rayon`'s workers too).
-    pub fn fit<F, const N: usize, const C: usize, T, L, R, const STATES: usize>(
+    /// allocated once per call; model-sized buffers are copied straight into
+    /// their allocation ([`nn_core::boxed_copy`], hence `M: Copy`), never
+    /// through the stack. The first batch's forward pass, the loss gradient
+    /// and the backward pass's intermediate gradients (activation-sized) sit
+    /// on the stack of the thread that runs the chunk. A network of a million
+    /// parameters trains on the main thread's default stack when the model
+    /// and the optimizer are boxed ([`nn_core::boxed_zeroed`] builds a
+    /// network on the heap).
+    pub fn fit<F, const N: usize, const C: usize, T, L, R>(
         &mut self,
         model: &mut M,
-        optimizer: &mut Optimizer<R, M, STATES>,
+        optimizer: &mut Optimizer<R, M>,
         loss: &L,
         train: &Dataset<F, N, T>,
         val: Option<&Dataset<F, N, T>>,
@@ -141,12 +143,13 @@ impl<'a, M, const B: usize, const K: usize, S: Schedule> Trainer<'a, M, B, K, S>
         M: Module<[F; N], Output = [F; C]>
             + Module<[[F; N]; K], Output = [[F; C]; K]>
             + Params<F>
-            + Clone
+            + Copy
             + Send
             + Sync,
         <M as Module<[[F; N]; K]>>::Cache: Send,
         L: Loss<F, [F; C], T> + Loss<F, [[F; C]; K], [T; K]> + Sync,
-        R: Rule<STATES, Float = F> + Send,
+        R: Rule<Float = F>,
+        Optimizer<R, M>: Send,
         S: Sync,
     {
         self.check_config()?;
@@ -317,8 +320,8 @@ impl UpdateError {
 }
 
 /// Clipping, the schedule's rate for step `step` and the optimizer step.
-fn update<F, M, R, S, const STATES: usize>(
-    optimizer: &mut Optimizer<R, M, STATES>,
+fn update<F, M, R, S>(
+    optimizer: &mut Optimizer<R, M>,
     model: &mut M,
     grads: &mut M,
     clip_with: Option<Clip>,
@@ -328,7 +331,7 @@ fn update<F, M, R, S, const STATES: usize>(
 where
     F: Float,
     M: Params<F> + Clone,
-    R: Rule<STATES, Float = F>,
+    R: Rule<Float = F>,
     S: Schedule,
 {
     clip(grads, clip_with).map_err(UpdateError::Clip)?;

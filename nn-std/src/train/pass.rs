@@ -2,13 +2,13 @@
 //! `rayon` threads when a batch has several and the `parallel` feature is
 //! on), the rows of a partial batch left over through the per-sample path.
 
-use nn_core::{Float, Loss, LossError, Module, Params, Pass, forward_train_reusing};
+use nn_core::{Float, Loss, LossError, Module, Params, Pass, boxed_copy, forward_train_reusing};
 #[cfg(feature = "parallel")]
 use rayon::prelude::*;
 
 use super::threads;
 use crate::data::{Batch, Target};
-use crate::metrics::argmax;
+use crate::metrics::class_of;
 
 /// The summed loss and the number of correct predictions of some samples.
 #[derive(Clone, Copy, Debug)]
@@ -17,10 +17,11 @@ pub(crate) struct Tally<F> {
     pub correct: usize,
 }
 
-/// Whether `out` predicts `target`'s class (never for numeric targets).
+/// Whether `out` predicts `target`'s class (never for numeric targets or a
+/// NaN output); one output is a binary classifier's logit ([`class_of`]).
 #[inline]
 pub(crate) fn is_correct<F: Float, T: Target<F>>(out: &[F], target: &T) -> bool {
-    target.class().is_some() && argmax(out) == target.class()
+    target.class().is_some() && class_of(out) == target.class()
 }
 
 /// One chunk's gradient buffer, its last forward pass (whose output and
@@ -46,12 +47,12 @@ pub(crate) struct Workspace<M: Module<X>, F, X> {
     replica: Option<Box<M>>,
 }
 
-impl<M: Module<X> + Params<F> + Clone, F: Float, X> Workspace<M, F, X> {
+impl<M: Module<X> + Params<F> + Copy, F: Float, X> Workspace<M, F, X> {
     /// Buffers for `chunks` chunks (at least one) shaped like `model`.
     pub fn new(model: &M, chunks: usize) -> Self {
         let slots = (0..chunks.max(1))
             .map(|_| {
-                let mut grads = Box::new(model.clone());
+                let mut grads = boxed_copy(model);
                 grads.fill(F::ZERO);
                 grads
             })
@@ -102,7 +103,7 @@ where
     M: Module<[F; N], Output = [F; C]>
         + Module<[[F; N]; K], Output = [[F; C]; K]>
         + Params<F>
-        + Clone
+        + Copy
         + Send
         + Sync,
     <M as Module<[[F; N]; K]>>::Cache: Send,
@@ -133,7 +134,7 @@ where
         {
             // Other threads read an exact copy of the weights (see
             // `Workspace`): the same values, so the same results.
-            let replica = work.replica.get_or_insert_with(|| Box::new(model.clone()));
+            let replica = work.replica.get_or_insert_with(|| boxed_copy(model));
             copy_into(&mut **replica, model);
             let replica = &**replica;
             let caller = rayon::current_thread_index();

@@ -57,20 +57,59 @@ impl EpochBar {
         }
     }
 
-    /// After the epoch: the epoch's figures, left on screen.
+    /// After the epoch: the epoch's figures, left on screen without the bar
+    /// (so that the line fits 80 columns with the validation accuracy).
     pub(crate) fn finish(&self, r: &EpochRecord) {
         if let Some(bar) = &self.0 {
-            let mut msg = format!("loss {:.4}", r.train_loss);
-            if let Some(a) = r.train_accuracy {
-                msg += &format!(" acc {a:.4}");
+            if let Ok(style) = ProgressStyle::with_template(FINISHED) {
+                bar.set_style(style);
             }
-            if let Some(l) = r.val_loss {
-                msg += &format!(" | val loss {l:.4}");
-            }
-            if let Some(a) = r.val_accuracy {
-                msg += &format!(" acc {a:.4}");
-            }
-            bar.finish_with_message(msg);
+            bar.finish_with_message(summary(r));
         }
+    }
+}
+
+/// The template of a finished epoch's line: no bar, the figures.
+#[cfg(feature = "progress")]
+const FINISHED: &str = "epoch {prefix} {pos}/{len} {msg}";
+
+/// An epoch's figures: `loss 0.0123 acc 0.9985 | val loss 0.0712 acc 0.9800`.
+#[cfg_attr(not(feature = "progress"), allow(dead_code))]
+fn summary(r: &EpochRecord) -> String {
+    let mut msg = format!("loss {:.4}", r.train_loss);
+    if let Some(a) = r.train_accuracy {
+        msg += &format!(" acc {a:.4}");
+    }
+    if let Some(l) = r.val_loss {
+        msg += &format!(" | val loss {l:.4}");
+    }
+    if let Some(a) = r.val_accuracy {
+        msg += &format!(" acc {a:.4}");
+    }
+    msg
+}
+
+#[cfg(all(test, feature = "progress"))]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_finished_epoch_fits_80_columns() {
+        // Three-digit epochs and batches, losses up to 99.
+        let r = EpochRecord {
+            epoch: 100,
+            train_loss: 12.3456,
+            train_accuracy: Some(0.9985),
+            val_loss: Some(10.0712),
+            val_accuracy: Some(0.98),
+            lr: 0.01,
+            seconds: 1.0,
+        };
+        let line = FINISHED
+            .replace("{prefix}", "100/100")
+            .replace("{pos}/{len}", "999/999")
+            .replace("{msg}", &summary(&r));
+        assert!(line.len() <= 80, "{} columns: {line}", line.len());
+        assert!(line.ends_with("val loss 10.0712 acc 0.9800"), "{line}");
     }
 }

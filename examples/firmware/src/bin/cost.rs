@@ -12,24 +12,35 @@
 //!   figure the anchors report); the logits are compared bit for
 //!   bit with the host's;
 //! - `sine`: the TFLite-Micro "hello world" sine shape, 1-16-16-1 f32 with
-//!   ReLU, fixed weights (`src/sine_net.rs`), on 8 inputs.
+//!   ReLU, fixed weights (`src/sine_net.rs`), on 8 inputs;
+//! - `digits_int8`: TensorFlow Lite's int8 Digits model
+//!   (`model/digits_int8.rs`, 64-32-10) on its 100 int8 test samples, every
+//!   output compared with TensorFlow Lite Micro's;
+//! - `sine_int8`: TensorFlow Lite's int8 "hello world" sine model
+//!   (`model/sine_int8.rs`, 1-16-16-1) on its 100 samples, compared likewise.
 //!
 //! Also prints each workload's peak stack (painted stack below the caller)
-//! and exits 0 only when every logit agreed and the stack fit.
+//! and exits 0 only when every output agreed and the stack fit.
 #![no_std]
 #![no_main]
 
 use core::hint::black_box;
 
 use nn_core::Module;
+use nn_core::quant::Infer;
 
 // The training half is the digits program's (digits_net.rs allows the
 // dead code itself in builds without whole-network training).
+#[allow(dead_code)] // the labels are the digits_int8 program's
+#[path = "../../model/digits_int8.rs"]
+mod digits_int8;
 #[cfg_attr(fw_train_full, allow(dead_code))]
 #[path = "../digits_net.rs"]
 mod digits_net;
 #[path = "../platform.rs"]
 mod platform;
+#[path = "../../model/sine_int8.rs"]
+mod sine_int8;
 #[path = "../sine_net.rs"]
 mod sine_net;
 #[path = "../support.rs"]
@@ -89,6 +100,34 @@ fn spin(n: u32) {
     }
 }
 
+/// Runs `model` on every input in its own window named `name`; the number
+/// of outputs that differ from `expected`, each printed.
+fn int8_windows<M, const IN: usize, const OUT: usize>(
+    name: &str,
+    model: &M,
+    inputs: &[[i8; IN]],
+    expected: &[[i8; OUT]],
+) -> u32
+where
+    M: Infer<[i8; IN], Output = [i8; OUT]>,
+{
+    let mut failed = 0;
+    windows(name, inputs.len(), |i| {
+        let y = model.infer(black_box(&inputs[i]));
+        if y != expected[i] {
+            hprintln!(
+                "FAIL {} sample {}: got {:?}, host {:?}",
+                name,
+                i,
+                y,
+                expected[i]
+            );
+            failed += 1;
+        }
+    });
+    failed
+}
+
 /// Bytes of stack that `f` uses below the caller's frame, measured by
 /// painting (approximate within a few words).
 #[inline(never)]
@@ -115,14 +154,30 @@ fn main() -> ! {
     windows("sine", sine_net::INPUTS.len(), |i| {
         sine_net::SINE.forward(black_box(&[sine_net::INPUTS[i]]))
     });
+    let int8_failed = int8_windows(
+        "digits_int8",
+        &digits_int8::MODEL,
+        &digits_int8::INPUTS,
+        &digits_int8::EXPECTED,
+    ) + int8_windows(
+        "sine_int8",
+        &sine_int8::MODEL,
+        &sine_int8::INPUTS,
+        &sine_int8::EXPECTED,
+    );
     let x = digits_net::scaled(&eval[0].0);
     let digits_stack = stack_of(|| MODEL.forward(black_box(&x)));
     let sine_stack = stack_of(|| sine_net::SINE.forward(black_box(&[0.5])));
+    let digits_int8_stack =
+        stack_of(|| digits_int8::MODEL.infer(black_box(&digits_int8::INPUTS[0])));
+    let sine_int8_stack = stack_of(|| sine_int8::MODEL.infer(black_box(&sine_int8::INPUTS[0])));
     hprintln!("cost stack digits {}", digits_stack);
     hprintln!("cost stack sine {}", sine_stack);
+    hprintln!("cost stack digits_int8 {}", digits_int8_stack);
+    hprintln!("cost stack sine_int8 {}", sine_int8_stack);
     let mut c = Checker::new();
     c.start(&expected::LOGITS);
     c.check("digits", "logits", y[..eval.len()].as_flattened());
     c.finish("digits");
-    c.exit(stack::report())
+    c.exit(stack::report() && int8_failed == 0)
 }

@@ -8,12 +8,12 @@
 #![no_std]
 #![no_main]
 
-use cortex_m_rt::entry;
-use cortex_m_semihosting::hprintln;
 use nn_core::quant::Infer;
 
 #[path = "../../model/digits_int8.rs"]
 mod model;
+#[path = "../platform.rs"]
+mod platform;
 // Only the exit status and the stack measurement are used here, not the
 // float checker.
 #[allow(dead_code)]
@@ -21,6 +21,7 @@ mod model;
 mod support;
 
 use model::{EXPECTED, INPUTS, LABELS, MODEL};
+use platform::{exit_with, hprintln};
 use support::stack;
 
 /// First index of the largest value.
@@ -35,7 +36,8 @@ fn classify(x: &[i8; 64]) -> [i8; 10] {
     MODEL.infer(x)
 }
 
-#[entry]
+#[cfg_attr(target_arch = "arm", cortex_m_rt::entry)]
+#[cfg_attr(target_arch = "riscv32", unsafe(export_name = "main"))]
 fn main() -> ! {
     hprintln!("nn-firmware digits_int8 on {}", env!("FW_TARGET"));
     stack::paint();
@@ -52,9 +54,16 @@ fn main() -> ! {
         host_correct += u32::from(argmax(want) == usize::from(label));
     }
     let n = INPUTS.len();
-    hprintln!("accuracy on {} samples: {}/{} (host: {}/{})", n, correct, n, host_correct, n);
+    hprintln!(
+        "accuracy on {} samples: {}/{} (host: {}/{})",
+        n,
+        correct,
+        n,
+        host_correct,
+        n
+    );
     failed += u32::from(correct != host_correct);
     failed += u32::from(!stack::report());
     hprintln!("{} passed, {} failed", passed, failed);
-    support::exit_with(u32::from(failed != 0 || passed == 0))
+    exit_with(u32::from(failed != 0 || passed == 0))
 }

@@ -127,7 +127,8 @@ pub(super) struct BackPtrs {
 #[target_feature(enable = "avx2")]
 unsafe fn forward_avx2(d: Dims, w: *const f32, b: *const f32, x: *const f32, y: *mut f32) {
     // 2 rows × 4 outputs, or 4 rows × 2 outputs when the outputs do not come
-    // in fours; 16 registers allow no more (docs/BENCHMARKS.md, tile sizes).
+    // in fours; 16 registers allow no more (3 × 4 spills and measured 1.5×
+    // slower on 784->128; docs/BENCHMARKS.md, tile sizes).
     // SAFETY: the contract of this function is the contract of `forward`.
     unsafe {
         if d.n_out.is_multiple_of(4) {
@@ -166,8 +167,19 @@ pub(super) fn tail_mask(rem: usize) -> __m256i {
     )
 }
 
-/// Register-blocked driver: strips of `R` rows (at the bottom edge, one of 2
-/// rows when `R > 2`, then single rows), see [`strip`].
+/// Weights of one output panel, at most (bytes): a panel stays in L1 while
+/// a chunk's rows stream past it.
+const PANEL_BYTES: usize = 16 * 1024;
+/// Inputs of one row chunk, at most (bytes): a chunk stays in L2 while the
+/// output panels pass over it.
+const CHUNK_BYTES: usize = 128 * 1024;
+
+/// Cache-blocked driver: the rows in chunks of about [`CHUNK_BYTES`] of
+/// inputs, each chunk's outputs in panels of about [`PANEL_BYTES`] of
+/// weights, and each panel over the chunk's rows in strips of `R` rows (at
+/// the bottom edge, one of 2 rows when `R > 2`, then single rows), see
+/// [`strip`]. Which `(row, output)` sum is computed when changes nothing in
+/// the operations of a sum.
 ///
 /// # Safety
 /// AVX2 available; `w`: `n_out·n_in`, `b`: `n_out`, `x`: `rows·n_in` floats
@@ -182,59 +194,110 @@ unsafe fn forward<const R: usize, const O: usize>(
     y: *mut f32,
 ) {
     let Dims { rows, n_in, n_out } = d;
-    let mut r = 0;
-    // SAFETY: (whole body) each strip covers rows r..r+R' <= rows of `x` and
-    // `y`, in bounds by this function's contract.
+    let row_bytes = n_in * size_of::<f32>();
+    let panel = (PANEL_BYTES / row_bytes / O).max(1) * O;
+    let chunk = (CHUNK_BYTES / row_bytes / R).max(1) * R;
+    let mut r0 = 0;
+    // SAFETY: (whole body) chunks cover rows r0..r1 <= rows of `x` and `y`,
+    // panels outputs o0..o1 <= n_out of `w`, `b` and `y`, in bounds by this
+    // function's contract.
     unsafe {
-        while r + R <= rows {
-            strip::<R, O>(d, w, b, x.add(r * n_in), y.add(r * n_out));
-            r += R;
-        }
-        if R > 2 && r + 2 <= rows {
-            strip::<2, O>(d, w, b, x.add(r * n_in), y.add(r * n_out));
-            r += 2;
-        }
-        while r < rows {
-            strip::<1, 8>(d, w, b, x.add(r * n_in), y.add(r * n_out));
-            r += 1;
+        while r0 < rows {
+            let r1 = (r0 + chunk).min(rows);
+            let mut o0 = 0;
+            while o0 < n_out {
+                let o1 = (o0 + panel).min(n_out);
+                strips::<R, O>(
+                    d,
+                    r1 - r0,
+                    o1 - o0,
+                    w.add(o0 * n_in),
+                    b.add(o0),
+                    x.add(r0 * n_in),
+                    y.add(r0 * n_out + o0),
+                );
+                o0 = o1;
+            }
+            r0 = r1;
         }
     }
 }
 
-/// All outputs of `R` rows: blocks of `O` outputs, then (at the right edge)
-/// one block of 4, one of 2 and one of 1 output as needed.
+/// Outputs `0..cols` of rows `0..rows` (of the strides in `d`) in strips of
+/// `R` rows, then (at the bottom edge) one of 2 rows when `R > 2`, then
+/// single rows.
 ///
 /// # Safety
-/// AVX2 available; `w`: `n_out·n_in`, `b`: `n_out` floats readable, `x`: `R`
-/// rows of `n_in` floats readable, `y`: `R` rows of `n_out` floats writable.
+/// AVX2 available; `w`: `cols` rows of `d.n_in` floats, `b`: `cols` floats,
+/// `x`: `rows` rows of `d.n_in` floats readable; `y`: `rows` rows of `cols`
+/// floats writable (row stride `d.n_out`).
 #[target_feature(enable = "avx2")]
 #[inline]
-unsafe fn strip<const R: usize, const O: usize>(
+unsafe fn strips<const R: usize, const O: usize>(
     d: Dims,
+    rows: usize,
+    cols: usize,
     w: *const f32,
     b: *const f32,
     x: *const f32,
     y: *mut f32,
 ) {
     let (n_in, n_out) = (d.n_in, d.n_out);
+    let mut r = 0;
+    // SAFETY: (whole body) each strip covers rows r..r+R' <= rows of `x` and
+    // `y`, in bounds by this function's contract.
+    unsafe {
+        while r + R <= rows {
+            strip::<R, O>(d, cols, w, b, x.add(r * n_in), y.add(r * n_out));
+            r += R;
+        }
+        if R > 2 && r + 2 <= rows {
+            strip::<2, O>(d, cols, w, b, x.add(r * n_in), y.add(r * n_out));
+            r += 2;
+        }
+        while r < rows {
+            strip::<1, 8>(d, cols, w, b, x.add(r * n_in), y.add(r * n_out));
+            r += 1;
+        }
+    }
+}
+
+/// Outputs `0..cols` of `R` rows: blocks of `O` outputs, then (at the right
+/// edge) one block of 4, one of 2 and one of 1 output as needed.
+///
+/// # Safety
+/// AVX2 available; `w`: `cols` rows of `d.n_in` floats, `b`: `cols` floats
+/// readable, `x`: `R` rows of `d.n_in` floats readable, `y`: `R` rows of
+/// `cols` floats writable (row stride `d.n_out`).
+#[target_feature(enable = "avx2")]
+#[inline]
+unsafe fn strip<const R: usize, const O: usize>(
+    d: Dims,
+    cols: usize,
+    w: *const f32,
+    b: *const f32,
+    x: *const f32,
+    y: *mut f32,
+) {
+    let n_in = d.n_in;
     let mut o = 0;
-    // SAFETY: (whole body) each block covers outputs o..o+O' <= n_out of `w`,
+    // SAFETY: (whole body) each block covers outputs o..o+O' <= cols of `w`,
     // `b` and `y`, in bounds by this function's contract.
     unsafe {
-        while o + O <= n_out {
+        while o + O <= cols {
             block::<R, O>(d, w.add(o * n_in), b.add(o), x, y.add(o));
             o += O;
         }
-        if O > 4 && o + 4 <= n_out {
+        if O > 4 && o + 4 <= cols {
             block::<R, 4>(d, w.add(o * n_in), b.add(o), x, y.add(o));
             o += 4;
         }
-        if O > 2 && o + 2 <= n_out {
+        if O > 2 && o + 2 <= cols {
             block::<R, 2>(d, w.add(o * n_in), b.add(o), x, y.add(o));
             o += 2;
         }
         // At most one output is left now.
-        if O > 1 && o < n_out {
+        if O > 1 && o < cols {
             block::<R, 1>(d, w.add(o * n_in), b.add(o), x, y.add(o));
         }
     }
@@ -264,7 +327,8 @@ unsafe fn block<const R: usize, const O: usize>(
     // SAFETY: (whole body) offsets j·8 + lane < n_in within each row; the
     // tail uses masked loads that touch only the `rem` lanes in bounds.
     unsafe {
-        for j in 0..nb {
+        // One step: inputs j·8..j·8+8 into every accumulator.
+        let step = |acc: &mut [[__m256; O]; R], j: usize| {
             let mut xv = [_mm256_setzero_ps(); R];
             for (r, v) in xv.iter_mut().enumerate() {
                 *v = _mm256_loadu_ps(x.add(r * n_in + j * LANES));
@@ -275,6 +339,16 @@ unsafe fn block<const R: usize, const O: usize>(
                     acc[r][o] = _mm256_add_ps(acc[r][o], _mm256_mul_ps(wv, xv[r]));
                 }
             }
+        };
+        // Two steps per iteration (half the loop overhead), in order.
+        let mut j = 0;
+        while j + 2 <= nb {
+            step(&mut acc, j);
+            step(&mut acc, j + 1);
+            j += 2;
+        }
+        if j < nb {
+            step(&mut acc, j);
         }
         if rem != 0 {
             let m = tail_mask(rem);

@@ -342,6 +342,11 @@ fn long_rows_are_bit_identical_to_portable() {
         (203, 24, 7),
         (256, 16, 5),
         (257, 16, 5),
+        // Several row chunks of the x86 forward's cache blocking (about
+        // 128 KiB of inputs each) with edge strips in the last one.
+        (784, 12, 87),
+        (784, 10, 87),
+        (1500, 8, 45),
     ] {
         let mut v = |n: usize| (0..n).map(|_| g.next()).collect::<std::vec::Vec<f32>>();
         let (w, b, x, dy, dw0) = (

@@ -4,23 +4,45 @@
 //! allocation); this module sizes the buffer, adds file-system helpers and
 //! converts runtime networks.
 //!
+//! A network trained on scaled inputs is saved with its scaler and loaded
+//! back with it as a [`Scaled`] model, which scales raw inputs itself.
+//! `scaler.parts()` is [`FileScaler::parts`] (re-exported here):
 //! ```
-//! use nn_core::{seq, Dense, Relu, Seq};
-//! use nn_format::Loadable;
-//! use nn_std::io::model_file::save;
+//! use nn_core::{seq, Dense, Module, Relu, Scaler, Seq, Standardize};
+//! use nn_std::io::model_file::{FileScaler, Scaled, load_scaled_file, save_file};
 //! type Net = Seq![Dense<f32, 2, 3>, Relu, Dense<f32, 3, 1>];
 //! let net: Net = seq![
 //!     Dense::from_parts([[1.0, 0.5], [-1.0, 2.0], [0.25, 0.0]], [0.0, 0.1, -0.2]),
 //!     Relu,
 //!     Dense::from_parts([[1.0, -1.0, 3.0]], [0.5]),
 //! ];
+//! let scaler = Standardize::from_parts([5.0, -1.0], [0.5, 2.0]);
+//! let path = std::env::temp_dir().join(format!("nn-doc-{}.bin", std::process::id()));
+//! save_file(&net, Some(scaler.parts()), &path)?;
+//!
+//! let model: Scaled<Net, Standardize<f32, 2>> = load_scaled_file(&path)?;
+//! let raw = [6.0, 0.5]; // as measured, unscaled
+//! assert_eq!(model.forward(&raw), net.forward(&scaler.apply(&raw)));
+//! # std::fs::remove_file(&path)?;
+//! # Ok::<(), Box<dyn std::error::Error>>(())
+//! ```
+//! A network alone (no scaler) saves with [`save`] and loads with
+//! [`Loadable::load`] or [`load_file`]:
+//! ```
+//! use nn_core::{Dense, Seq};
+//! use nn_format::Loadable;
+//! use nn_std::io::model_file::save;
+//! type Net = Seq![Dense<f32, 2, 1>];
+//! let net: Net = Dense::from_parts([[1.0, 0.5]], [0.0]);
 //! let bytes = save(&net).unwrap();
 //! assert_eq!(Net::load(&bytes).unwrap(), net);
 //! ```
 
 mod runtime;
+mod scaled;
 
 pub use runtime::{RuntimeLoadError, load_runtime, runtime_from_view, save_runtime};
+pub use scaled::{Scaled, load_scaled_file};
 
 use std::fmt;
 use std::io::Read;
@@ -31,7 +53,9 @@ use nn_format::{
     write_model,
 };
 
-pub use nn_format::ScalerParts;
+/// The one scaler description the writers take; a fitted scaler gives its
+/// own with [`FileScaler::parts`].
+pub use nn_format::{FileScaler, ScalerParts};
 
 /// Why a network could not be saved.
 #[derive(Debug)]
@@ -112,7 +136,8 @@ pub fn save<F: FileScalar, N: Saveable<F>>(net: &N) -> Result<Vec<u8>, SaveError
     save_with_scaler(net, None)
 }
 
-/// Serializes `net` and an optional fitted input scaler into a model file.
+/// Serializes `net` and an optional fitted input scaler into a model file
+/// (`Some(scaler.parts())`, with [`FileScaler`] in scope).
 ///
 /// Uses nn-format's allocation-free [`write_model`]; the result is parsed back
 /// before it is returned, so a file this function returns always loads.
@@ -138,7 +163,9 @@ pub fn save_file<F: FileScalar, N: Saveable<F>>(
 }
 
 /// Loads a network of type `N` from the file at `path` (read with
-/// [`read_model`]).
+/// [`read_model`]), without the input scaler the file may store: a network
+/// trained on scaled inputs loads with [`load_scaled_file`], which keeps the
+/// scaler and applies it.
 pub fn load_file<F: FileScalar, N: Loadable<F> + Default>(
     path: impl AsRef<Path>,
 ) -> Result<N, ReadError> {

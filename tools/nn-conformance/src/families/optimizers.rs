@@ -7,9 +7,9 @@
 
 use nn_core::Float;
 use nn_optim::{
-    AdaMaxConfig, AdaMaxRule, AdadeltaConfig, AdadeltaRule, AdagradConfig, AdagradRule, AdamConfig,
-    AdamRule, AdamWConfig, AdamWRule, NAdamConfig, NAdamRule, RmsPropConfig, RmsPropRule, Rule,
-    SgdConfig, SgdRule,
+    Absent, AdaMaxConfig, AdaMaxRule, AdadeltaConfig, AdadeltaRule, AdagradConfig, AdagradRule,
+    AdamConfig, AdamRule, AdamWConfig, AdamWRule, NAdamConfig, NAdamRule, Present, RmsPropConfig,
+    RmsPropRule, Rule, SgdConfig, SgdRule,
 };
 
 use super::{Family, cast, has_all, widen};
@@ -28,8 +28,9 @@ pub(super) const FAMILY: Family = Family {
 pub(crate) trait RuleUser<F: Float> {
     /// What it produces.
     type Output;
-    /// Runs with rule `R` (with `K` state slots) and its configuration.
-    fn run<R: Rule<K, Float = F>, const K: usize>(self, config: R::Config) -> Self::Output;
+    /// Runs with rule `R` (whose type keeps the state buffers `config`
+    /// uses) and its configuration.
+    fn run<R: Rule<Float = F>>(self, config: R::Config) -> Self::Output;
 }
 
 /// Reads a PyTorch parameter group into the nn-optim configuration of the
@@ -50,7 +51,11 @@ pub(crate) fn with_rule<F: Float, U: RuleUser<F>>(
             h.number("weight_decay", &mut c.weight_decay)?;
             h.flag("nesterov", &mut c.nesterov)?;
             h.finish(optimizer)?;
-            user.run::<SgdRule<F>, 1>(c)
+            if c.momentum != 0.0 {
+                user.run::<SgdRule<F, Present>>(c)
+            } else {
+                user.run::<SgdRule<F>>(c)
+            }
         }
         "Adagrad" => {
             let mut c = AdagradConfig::default();
@@ -63,7 +68,7 @@ pub(crate) fn with_rule<F: Float, U: RuleUser<F>>(
                 &mut c.initial_accumulator_value,
             )?;
             h.finish(optimizer)?;
-            user.run::<AdagradRule<F>, 1>(c)
+            user.run::<AdagradRule<F>>(c)
         }
         "Adadelta" => {
             let mut c = AdadeltaConfig::default();
@@ -72,7 +77,7 @@ pub(crate) fn with_rule<F: Float, U: RuleUser<F>>(
             h.number("eps", &mut c.eps)?;
             h.number("weight_decay", &mut c.weight_decay)?;
             h.finish(optimizer)?;
-            user.run::<AdadeltaRule<F>, 2>(c)
+            user.run::<AdadeltaRule<F>>(c)
         }
         "RMSprop" => {
             let mut c = RmsPropConfig::default();
@@ -83,7 +88,12 @@ pub(crate) fn with_rule<F: Float, U: RuleUser<F>>(
             h.flag("centered", &mut c.centered)?;
             h.number("weight_decay", &mut c.weight_decay)?;
             h.finish(optimizer)?;
-            user.run::<RmsPropRule<F>, 3>(c)
+            match (c.centered, c.momentum > 0.0) {
+                (false, false) => user.run::<RmsPropRule<F>>(c),
+                (true, false) => user.run::<RmsPropRule<F, Present>>(c),
+                (false, true) => user.run::<RmsPropRule<F, Absent, Present>>(c),
+                (true, true) => user.run::<RmsPropRule<F, Present, Present>>(c),
+            }
         }
         "Adam" | "AdamW" => {
             // PyTorch's AdamW is Adam with decoupled weight decay.
@@ -100,10 +110,11 @@ pub(crate) fn with_rule<F: Float, U: RuleUser<F>>(
             h.number("weight_decay", &mut c.weight_decay)?;
             h.flag("amsgrad", &mut c.amsgrad)?;
             h.finish(optimizer)?;
-            if decoupled {
-                user.run::<AdamWRule<F>, 3>(AdamWConfig::from(c))
-            } else {
-                user.run::<AdamRule<F>, 3>(c)
+            match (decoupled, c.amsgrad) {
+                (true, false) => user.run::<AdamWRule<F>>(AdamWConfig::from(c)),
+                (true, true) => user.run::<AdamWRule<F, Present>>(AdamWConfig::from(c)),
+                (false, false) => user.run::<AdamRule<F>>(c),
+                (false, true) => user.run::<AdamRule<F, Present>>(c),
             }
         }
         "Adamax" => {
@@ -113,7 +124,7 @@ pub(crate) fn with_rule<F: Float, U: RuleUser<F>>(
             h.number("eps", &mut c.eps)?;
             h.number("weight_decay", &mut c.weight_decay)?;
             h.finish(optimizer)?;
-            user.run::<AdaMaxRule<F>, 2>(c)
+            user.run::<AdaMaxRule<F>>(c)
         }
         "NAdam" => {
             let mut c = NAdamConfig::default();
@@ -124,7 +135,7 @@ pub(crate) fn with_rule<F: Float, U: RuleUser<F>>(
             h.number("momentum_decay", &mut c.momentum_decay)?;
             h.flag("decoupled_weight_decay", &mut c.decoupled_weight_decay)?;
             h.finish(optimizer)?;
-            user.run::<NAdamRule<F>, 2>(c)
+            user.run::<NAdamRule<F>>(c)
         }
         other => return Err(format!("unknown optimizer `{other}`")),
     })
@@ -268,7 +279,7 @@ struct Trajectory<'a> {
 impl<F: Float> RuleUser<F> for Trajectory<'_> {
     type Output = Result<Comparison, CaseError>;
 
-    fn run<R: Rule<K, Float = F>, const K: usize>(self, config: R::Config) -> Self::Output {
+    fn run<R: Rule<Float = F>>(self, config: R::Config) -> Self::Output {
         let case = self.case;
         let mut rule = R::new(config).map_err(|e| e.to_string())?;
         let x0 = case.tensor("x0")?;
@@ -276,14 +287,14 @@ impl<F: Float> RuleUser<F> for Trajectory<'_> {
         let objective = Objective::<F>::parse(case.object("function")?, n)?;
         let steps = case.count("steps")?;
         let mut w = cast::<F>(&x0.data);
-        let mut state: [Vec<F>; K] = core::array::from_fn(|_| vec![F::ZERO; n]);
+        let mut state = R::state_with(|| vec![F::ZERO; n]);
         let (mut fs, mut gs, mut ws) = (Vec::new(), Vec::new(), Vec::new());
         for _ in 0..steps {
             let (f, g) = objective.eval(&w);
             fs.push(f);
             gs.extend_from_slice(&g);
-            let slots = state.each_mut().map(|s| s.as_mut_slice());
-            rule.step(&mut w, &g, slots).map_err(|e| e.to_string())?;
+            rule.step(&mut w, &g, R::slices(&mut state))
+                .map_err(|e| e.to_string())?;
             ws.extend_from_slice(&w);
         }
         let (final_f, _) = objective.eval(&w);

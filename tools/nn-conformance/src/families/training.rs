@@ -27,14 +27,14 @@ struct Training<'a> {
 impl<F: Float> RuleUser<F> for Training<'_> {
     type Output = Result<Comparison, CaseError>;
 
-    fn run<R: Rule<K, Float = F>, const K: usize>(self, config: R::Config) -> Self::Output {
+    fn run<R: Rule<Float = F>>(self, config: R::Config) -> Self::Output {
         let case = self.case;
         let mut mlp = Mlp::<F>::build(case, "initial_layers")?;
         let targets = mlp.targets(case)?;
         let x = cast::<F>(&case.tensor("x")?.data);
         let steps = case.count("steps")?;
         let mut opt =
-            Optimizer::<R, Network<F>, K>::new(config, &mlp.net).map_err(|e| e.to_string())?;
+            Optimizer::<R, Network<F>>::new(config, &mlp.net).map_err(|e| e.to_string())?;
         let mut losses = Vec::with_capacity(steps);
         for _ in 0..steps {
             let cache = mlp.net.forward_train(&x).map_err(|e| e.to_string())?;
