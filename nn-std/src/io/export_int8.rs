@@ -5,7 +5,7 @@
 
 use std::fmt::Write as _;
 
-use super::export_rs::{ExportError, ExportOptions, float_literal};
+use super::export_rs::{ExportError, ExportOptions, float_literal, push_network};
 use crate::quant::{QFileError, QNetwork};
 
 /// `[a, b, ...]` of integers.
@@ -63,7 +63,6 @@ pub(super) fn export_int8(bytes: &[u8], opts: &ExportOptions) -> Result<String, 
         float_literal(q_out.scale),
         q_out.zero_point
     )));
-    let krate = &opts.crate_path;
     let mut out = String::new();
     let _ = writeln!(
         out,
@@ -71,20 +70,11 @@ pub(super) fn export_int8(bytes: &[u8], opts: &ExportOptions) -> Result<String, 
         nn_format::QVERSION,
         net.layers().count()
     );
-    let _ = writeln!(out, "/// The network's type: f32 in, int8 layers, f32 out.");
-    let _ = writeln!(
-        out,
-        "pub type {} = {krate}::Seq![{}];\n",
-        opts.type_name,
-        types.join(", ")
-    );
-    let _ = writeln!(out, "/// The int8 network, a `static` in flash.");
-    let _ = writeln!(
-        out,
-        "pub static {}: {} = {krate}::seq![\n    {},\n];",
-        opts.static_name,
-        opts.type_name,
-        exprs.join(",\n    ")
+    push_network(
+        &mut out,
+        opts,
+        ("The network's type: f32 in, int8 layers, f32 out.", &types),
+        ("The int8 network, a `static` in flash.", &exprs),
     );
     Ok(out)
 }

@@ -210,6 +210,32 @@ fn push_matrix<F: FileScalar>(out: &mut String, v: &Values<'_, F>, rows: usize, 
 }
 
 /// The type and the constructor expression of one layer.
+/// Appends the network's `type` alias (its layer types) and its `static`
+/// (its layer expressions), each after its doc line.
+pub(super) fn push_network(
+    out: &mut String,
+    opts: &ExportOptions,
+    (type_doc, types): (&str, &[String]),
+    (static_doc, exprs): (&str, &[String]),
+) {
+    let krate = &opts.crate_path;
+    let _ = writeln!(out, "/// {type_doc}");
+    let _ = writeln!(
+        out,
+        "pub type {} = {krate}::Seq![{}];\n",
+        opts.type_name,
+        types.join(", ")
+    );
+    let _ = writeln!(out, "/// {static_doc}");
+    let _ = writeln!(
+        out,
+        "pub static {}: {} = {krate}::seq![\n    {},\n];",
+        opts.static_name,
+        opts.type_name,
+        exprs.join(",\n    ")
+    );
+}
+
 fn layer_source<F: FileScalar>(
     layer: &LayerView<'_>,
     krate: &str,
@@ -291,20 +317,11 @@ fn export_typed<F: FileScalar>(
         view.param_count(),
         view.checksum()
     );
-    let _ = writeln!(out, "/// The network's type.");
-    let _ = writeln!(
-        out,
-        "pub type {} = {krate}::Seq![{}];\n",
-        opts.type_name,
-        types.join(", ")
-    );
-    let _ = writeln!(out, "/// The trained network, a `static` in flash.");
-    let _ = writeln!(
-        out,
-        "pub static {}: {} = {krate}::seq![\n    {},\n];",
-        opts.static_name,
-        opts.type_name,
-        exprs.join(",\n    ")
+    push_network(
+        &mut out,
+        opts,
+        ("The network's type.", &types),
+        ("The trained network, a `static` in flash.", &exprs),
     );
     if let Some(s) = view.scaler() {
         let w = s.width;
