@@ -6,8 +6,9 @@
 //! times over in a debug build), which overflows a thread's stack. The
 //! functions here allocate first and fill the allocation in place:
 //! [`boxed_zeroed`] for a network of zeros (the starting point of an
-//! initializer, a gradient accumulator or optimizer state) and [`boxed_copy`]
-//! for a copy of an existing value.
+//! initializer or a gradient accumulator) and [`boxed_copy`] for a copy of an
+//! existing value (nn-optim's `Optimizer::new_boxed` makes each optimizer
+//! state buffer from one, zeroed in place).
 //!
 //! ```
 //! use nn_core::{boxed_zeroed, Dense, Params, Relu, Seq};

@@ -151,4 +151,4 @@ multiversion! {
 }
 
 /// Adadelta for a network `M` (state: two copies of `M`).
-pub type Adadelta<F, M> = Optimizer<AdadeltaRule<F>, M>;
+pub type Adadelta<F, M, S = M> = Optimizer<AdadeltaRule<F>, M, S>;

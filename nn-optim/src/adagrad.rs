@@ -153,4 +153,4 @@ multiversion! {
 }
 
 /// Adagrad for a network `M` (state: the sum of squares, one copy of `M`).
-pub type Adagrad<F, M> = Optimizer<AdagradRule<F>, M>;
+pub type Adagrad<F, M, S = M> = Optimizer<AdagradRule<F>, M, S>;

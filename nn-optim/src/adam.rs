@@ -340,15 +340,15 @@ fn adam<F: Float, const AMS: bool, const L2: bool, const SHRINK: bool>(
 }
 
 /// Adam for a network `M` (state: `m` and `v`, two copies of `M`).
-pub type Adam<F, M> = Optimizer<AdamRule<F>, M>;
+pub type Adam<F, M, S = M> = Optimizer<AdamRule<F>, M, S>;
 
 /// Adam with AMSGrad for a network `M` (state: `m`, `v` and `vmax`, three
 /// copies of `M`; the configuration must set `amsgrad`).
-pub type AmsGrad<F, M> = Optimizer<AdamRule<F, Present>, M>;
+pub type AmsGrad<F, M, S = M> = Optimizer<AdamRule<F, Present>, M, S>;
 
 /// AdamW for a network `M` (state as [`Adam`]; with AMSGrad
 /// `Optimizer<AdamWRule<F, Present>, M>`).
-pub type AdamW<F, M> = Optimizer<AdamWRule<F>, M>;
+pub type AdamW<F, M, S = M> = Optimizer<AdamWRule<F>, M, S>;
 
 #[cfg(test)]
 mod tests {

@@ -148,4 +148,4 @@ multiversion! {
 }
 
 /// AdaMax for a network `M` (state: two copies of `M`).
-pub type AdaMax<F, M> = Optimizer<AdaMaxRule<F>, M>;
+pub type AdaMax<F, M, S = M> = Optimizer<AdaMaxRule<F>, M, S>;

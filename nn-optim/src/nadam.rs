@@ -194,4 +194,4 @@ multiversion! {
 }
 
 /// NAdam for a network `M` (state: two copies of `M`).
-pub type NAdam<F, M> = Optimizer<NAdamRule<F>, M>;
+pub type NAdam<F, M, S = M> = Optimizer<NAdamRule<F>, M, S>;

@@ -1,4 +1,10 @@
-//! The network API: an optimizer whose state has the model's own type.
+//! The network API: an optimizer whose state has the model's own type, held
+//! by value or, with the `alloc` feature, in heap boxes.
+
+#[cfg(feature = "alloc")]
+use alloc::boxed::Box;
+use core::borrow::{Borrow, BorrowMut};
+use core::marker::PhantomData;
 
 use nn_core::{ParamKind, Params};
 
@@ -20,18 +26,26 @@ pub fn decay_except_biases(kind: ParamKind) -> bool {
 }
 
 /// An optimizer for a network `M`: the algorithm `R` plus its state
-/// `R::State<M>` (for example [`AdamState<M>`](crate::AdamState): `m` and
-/// `v`), whose buffers are copies of the model, so the state is sized at
-/// compile time and needs no heap. Only the buffers the rule's type keeps
-/// exist: Adam without AMSGrad holds two copies, plain SGD none.
+/// `R::State<S>` (for example [`AdamState`](crate::AdamState): `m` and `v`),
+/// whose buffers are shaped like the model. Only the buffers the rule's type
+/// keeps exist: Adam without AMSGrad holds two, plain SGD none.
+///
+/// `S` is one state buffer: by default a copy of the model itself
+/// ([`new`](Optimizer::new)), so the state sits inside the optimizer, is
+/// sized at compile time and needs no heap (what a microcontroller uses);
+/// or `Box<M>` (`new_boxed`, with the `alloc` feature), so each buffer has
+/// its own heap allocation and the optimizer is a few words, for networks
+/// whose state does not fit on a thread's stack. Both compute the same bits.
 ///
 /// Use it through the aliases [`Sgd`](crate::Sgd), [`Adam`](crate::Adam),
-/// [`AdamW`](crate::AdamW), ...
+/// [`AdamW`](crate::AdamW), ... (`Adam<F, M>` keeps its state by value,
+/// `Adam<F, M, Box<M>>` on the heap).
 #[derive(Clone, Debug)]
-pub struct Optimizer<R: Rule, M> {
+pub struct Optimizer<R: Rule, M, S = M> {
     rule: R,
-    state: R::State<M>,
+    state: R::State<S>,
     decay: DecayFilter,
+    model: PhantomData<fn(&M)>,
 }
 
 impl<R, M> Optimizer<R, M>
@@ -39,12 +53,67 @@ where
     R: Rule,
     M: Params<R::Float> + Clone,
 {
-    /// Validates `config` and makes zero state shaped like `model`.
+    /// Validates `config` and makes zero state shaped like `model`, held by
+    /// value inside the optimizer (one model's size per buffer, wherever the
+    /// optimizer lives; for networks too big for a stack, `new_boxed`).
     pub fn new(config: R::Config, model: &M) -> Result<Self, ConfigError> {
+        Self::with_state(config, || model.zeroed())
+    }
+}
+
+#[cfg(feature = "alloc")]
+impl<R, M> Optimizer<R, M, Box<M>>
+where
+    R: Rule,
+    M: Params<R::Float> + Copy,
+{
+    /// As [`new`](Optimizer::new), but each state buffer is a zeroed copy of
+    /// `model` in its own heap allocation, made there without a copy on the
+    /// stack ([`nn_core::boxed_copy`]). The optimizer itself is a few words,
+    /// so a network whose state would overflow a thread's stack (Adam's
+    /// two copies of a 784-1024-256-10 `f32` network are 8.6 MB) can be
+    /// built and stepped anywhere. Needs the `alloc` feature; the steps are
+    /// bit-identical to those of the optimizer from `new`.
+    ///
+    /// ```
+    /// use nn_core::{boxed_zeroed, Dense, Params, Relu, Seq};
+    /// use nn_optim::{Adam, AdamConfig};
+    ///
+    /// type Net = Seq![Dense<f32, 784, 1024>, Relu, Dense<f32, 1024, 10>];
+    /// let mut net: Box<Net> = boxed_zeroed();
+    /// net.fill(0.01);
+    /// let mut adam = Adam::new_boxed(AdamConfig::default(), &*net)?;
+    /// let mut grads: Box<Net> = boxed_zeroed();
+    /// grads.fill(0.5);
+    /// adam.step(&mut net, &grads)?;
+    /// // The first Adam step moves every parameter by about lr against the gradient's sign.
+    /// assert!((net.first.weight[0][0] - 0.009).abs() < 1e-6);
+    /// assert!(adam.state().m.params().all(|p| p.values.iter().all(|&m| m == 0.05)));
+    /// # Ok::<(), Box<dyn core::error::Error>>(())
+    /// ```
+    pub fn new_boxed(config: R::Config, model: &M) -> Result<Self, ConfigError> {
+        Self::with_state(config, || {
+            let mut buffer = nn_core::boxed_copy(model);
+            buffer.fill(<R::Float as nn_core::Float>::ZERO);
+            buffer
+        })
+    }
+}
+
+impl<R, M, S> Optimizer<R, M, S>
+where
+    R: Rule,
+    M: Params<R::Float>,
+    S: BorrowMut<M>,
+{
+    /// Validates `config` and makes every state buffer with `make`, which
+    /// returns zeros shaped like the model.
+    fn with_state(config: R::Config, make: impl FnMut() -> S) -> Result<Self, ConfigError> {
         Ok(Optimizer {
             rule: R::new(config)?,
-            state: R::state_from_fn(|| model.zeroed()),
+            state: R::state_from_fn(make),
             decay: decay_all,
+            model: PhantomData,
         })
     }
 
@@ -64,7 +133,9 @@ where
     /// [`StepError::LengthMismatch`].
     pub fn step(&mut self, model: &mut M, grads: &M) -> Result<(), StepError> {
         {
-            let mut states = R::state_map(R::state_ref(&self.state), |s| s.params());
+            let mut states = R::state_map(R::state_ref(&self.state), |s| {
+                Borrow::<M>::borrow(s).params()
+            });
             let mut grad_tensors = grads.params();
             let mut tensors = 0;
             for (tensor, p) in model.params().enumerate() {
@@ -84,7 +155,9 @@ where
             }
         }
         let coeffs = self.rule.begin_step();
-        let mut states = R::state_map(R::state_mut(&mut self.state), |s| s.params_mut());
+        let mut states = R::state_map(R::state_mut(&mut self.state), |s| {
+            BorrowMut::<M>::borrow_mut(s).params_mut()
+        });
         for (p, g) in model.params_mut().zip(grads.params()) {
             let slices = R::state_map(R::state_mut(&mut states), |it| {
                 it.next().map(|s| s.values).unwrap_or_default()
@@ -115,7 +188,7 @@ where
     }
 
     /// The state (for example an [`AdamState`](crate::AdamState) with `m` and `v`).
-    pub fn state(&self) -> &R::State<M> {
+    pub fn state(&self) -> &R::State<S> {
         &self.state
     }
 }

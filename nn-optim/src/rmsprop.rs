@@ -228,4 +228,4 @@ fn rmsprop<F: Float, const CENTERED: bool, const MOMENTUM: bool>(
 /// mean square, one copy of `M`). The other variants are
 /// `Optimizer<RmsPropRule<F, G, B>, M>` with [`Present`](crate::Present) for the centered
 /// (`G`) and momentum (`B`) buffers they keep.
-pub type RmsProp<F, M> = Optimizer<RmsPropRule<F>, M>;
+pub type RmsProp<F, M, S = M> = Optimizer<RmsPropRule<F>, M, S>;

@@ -190,7 +190,7 @@ multiversion! {
 }
 
 /// SGD without momentum for a network `M` (no state).
-pub type Sgd<F, M> = Optimizer<SgdRule<F>, M>;
+pub type Sgd<F, M, S = M> = Optimizer<SgdRule<F>, M, S>;
 
 /// SGD with momentum for a network `M` (state: the momentum buffer, one copy of `M`).
-pub type SgdMomentum<F, M> = Optimizer<SgdRule<F, Present>, M>;
+pub type SgdMomentum<F, M, S = M> = Optimizer<SgdRule<F, Present>, M, S>;

@@ -1,5 +1,6 @@
 //! Configuration checks, PyTorch defaults, refusal of non-finite gradients,
-//! weight-decay filters, and the network and slice APIs agreeing bit for bit.
+//! weight-decay filters, and the network API (state by value or on the heap)
+//! and the slice API agreeing bit for bit.
 
 use nn_core::{Dense, Params};
 use nn_optim::{
@@ -528,6 +529,13 @@ fn a_configuration_must_match_the_buffers_its_type_keeps() {
             used: true
         })
     ));
+    assert!(matches!(
+        Adam::new_boxed(ams, &layer),
+        Err(ConfigError::StateMismatch {
+            name: "amsgrad",
+            used: true
+        })
+    ));
     assert!(AmsGrad::new(ams, &layer).is_ok());
     assert!(SgdMomentum::new(momentum, &layer).is_ok());
 }
@@ -550,15 +558,31 @@ fn absent_buffers_take_no_memory() {
     // The network optimizer is its state plus a few words.
     let words = size_of::<Adam<f32, Net>>() - state(2);
     assert!(words <= 64, "{words} bytes besides the state");
+    // With the state on the heap, it is the same words and two pointers.
+    assert_eq!(
+        size_of::<Adam<f32, Net, Box<Net>>>(),
+        words + 2 * size_of::<Box<Net>>()
+    );
 }
 
 type Layer = Dense<f64, 3, 2>;
 
-/// Five steps through the network API and through the slice API (one rule
-/// per tensor, so both count the same steps) give the same bits.
+/// The bits of every parameter of `layer`.
+fn bits(layer: &Layer) -> Vec<u64> {
+    layer
+        .params()
+        .flat_map(|p| p.values.iter().map(|v| v.to_bits()).collect::<Vec<_>>())
+        .collect()
+}
+
+/// Five steps through the network API with the state by value, with the
+/// state on the heap, and through the slice API (one rule per tensor, so all
+/// count the same steps) give the same bits.
 fn apis_agree<R: Rule<Float = f64>>(config: R::Config) {
     let mut net = Layer::from_parts([[0.1, -0.2, 0.3], [0.4, 0.5, -0.6]], [0.7, -0.8]);
     let mut opt = Optimizer::<R, Layer>::new(config, &net).unwrap();
+    let mut boxed_net = net;
+    let mut boxed = Optimizer::<R, Layer, Box<Layer>>::new_boxed(config, &net).unwrap();
     let (mut rule_w, mut rule_b) = (R::new(config).unwrap(), R::new(config).unwrap());
     let mut w = net.weight.as_flattened().to_vec();
     let mut b = net.bias.to_vec();
@@ -571,6 +595,8 @@ fn apis_agree<R: Rule<Float = f64>>(config: R::Config) {
             [0.3 * k, -0.7],
         );
         opt.step(&mut net, &grads).unwrap();
+        boxed.step(&mut boxed_net, &grads).unwrap();
+        assert_eq!(bits(&boxed_net), bits(&net), "step {step}");
         rule_w
             .step(&mut w, grads.weight.as_flattened(), R::slices(&mut sw))
             .unwrap();
@@ -580,11 +606,11 @@ fn apis_agree<R: Rule<Float = f64>>(config: R::Config) {
     }
     assert_eq!(net.weight.as_flattened(), &w[..]);
     assert_eq!(&net.bias[..], &b[..]);
-    assert_eq!(opt.steps(), 5);
+    assert_eq!((opt.steps(), boxed.steps()), (5, 5));
 }
 
 #[test]
-fn network_and_slice_apis_agree_bit_for_bit() {
+fn network_apis_by_value_and_boxed_and_slice_api_agree_bit_for_bit() {
     apis_agree::<SgdRule<f64, Present>>(SgdConfig {
         lr: 0.1,
         momentum: 0.9,

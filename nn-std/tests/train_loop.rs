@@ -258,6 +258,36 @@ fn same_seed_same_weights_other_seed_other_weights() {
 }
 
 #[test]
+fn optimizer_state_on_the_heap_trains_to_the_same_bits() {
+    let data = moons();
+    let config = AdamConfig {
+        lr: 0.01,
+        ..AdamConfig::default()
+    };
+    let run = |boxed: bool| {
+        let mut m = net(1);
+        let trainer = &mut Trainer::new(quiet::<8>(5, 3));
+        let history = if boxed {
+            let mut opt = Adam::new_boxed(config, &m).unwrap();
+            trainer.fit(&mut m, &mut opt, &CrossEntropy, &data, None)
+        } else {
+            let mut opt = Adam::new(config, &m).unwrap();
+            trainer.fit(&mut m, &mut opt, &CrossEntropy, &data, None)
+        };
+        let losses: Vec<u64> = history
+            .unwrap()
+            .records
+            .iter()
+            .map(|r| r.train_loss.to_bits())
+            .collect();
+        (bits(&m), losses)
+    };
+    let by_value = run(false);
+    assert_ne!(by_value.0, bits(&net(1)), "training moved the weights");
+    assert_eq!(run(true), by_value);
+}
+
+#[test]
 #[cfg_attr(not(feature = "parallel"), ignore = "needs the `parallel` feature")]
 fn parallel_result_does_not_depend_on_the_thread_count() {
     // 90 samples in batches of 16 as chunks of 4: five full batches of four

@@ -5,9 +5,9 @@
 //! If anything in the dependency graph links std, rustc stops with
 //! `error[E0152]: found duplicate lang item 'panic_impl'` naming the culprit;
 //! if anything needs an allocator in the default variant, the link fails with
-//! "no global memory allocator found". With `--features alloc` nn-core gets its
-//! `alloc` feature and this program supplies a null allocator that must never
-//! be called. See README.md.
+//! "no global memory allocator found". With `--features alloc` nn-core and
+//! nn-optim get their `alloc` features and this program supplies a null
+//! allocator that must never be called. See README.md.
 //!
 //! The program runs a `static` int8 network (nn-core's `quant`), checks the
 //! gradients of a network holding every layer type

@@ -1,5 +1,6 @@
 //! The training loop.
 
+use std::borrow::BorrowMut;
 use std::time::Instant;
 
 use nn_core::{Float, Loss, Module, Params};
@@ -125,14 +126,39 @@ impl<'a, M, const B: usize, const K: usize, S: Schedule> Trainer<'a, M, B, K, S>
     /// their allocation ([`nn_core::boxed_copy`], hence `M: Copy`), never
     /// through the stack. The first batch's forward pass, the loss gradient
     /// and the backward pass's intermediate gradients (activation-sized) sit
-    /// on the stack of the thread that runs the chunk. A network of a million
-    /// parameters trains on the main thread's default stack when the model
-    /// and the optimizer are boxed ([`nn_core::boxed_zeroed`] builds a
-    /// network on the heap).
-    pub fn fit<F, const N: usize, const C: usize, T, L, R>(
+    /// on the stack of the thread that runs the chunk.
+    ///
+    /// The optimizer keeps its state by value ([`Optimizer::new`]: a model
+    /// copy per buffer inside the optimizer, two for Adam) or on the heap
+    /// ([`Optimizer::new_boxed`]: `Buf = Box<M>`, each buffer in its own
+    /// allocation); both train to the same bits. A network of a million
+    /// parameters trains on the main thread's default stack when the model is
+    /// built on the heap ([`nn_core::boxed_zeroed`]) and the optimizer keeps
+    /// its state there:
+    ///
+    /// ```
+    /// use nn_core::{boxed_zeroed, CrossEntropy, Dense, Relu, Seq};
+    /// use nn_init::{Init, SplitMix64};
+    /// use nn_optim::{Adam, AdamConfig};
+    /// use nn_std::data::Dataset;
+    /// use nn_std::train::{TrainConfig, Trainer};
+    ///
+    /// // 0.8 M parameters (3.3 MB); Adam's state is two more such copies.
+    /// type Net = Seq![Dense<f32, 784, 1024>, Relu, Dense<f32, 1024, 10>];
+    /// let mut net: Box<Net> = boxed_zeroed();
+    /// Init::he_uniform().apply(&mut *net, &mut SplitMix64::new(1))?;
+    /// let mut adam = Adam::new_boxed(AdamConfig::default(), &*net)?;
+    ///
+    /// let data = Dataset::classification(vec![[0.5f32; 784], [-0.5; 784]], vec![3, 7], 10)?;
+    /// let config = TrainConfig::<2> { epochs: 3, progress: false, ..Default::default() };
+    /// let history = Trainer::new(config).fit(&mut *net, &mut adam, &CrossEntropy, &data, None)?;
+    /// assert!(history.records[2].train_loss < history.records[0].train_loss);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn fit<F, const N: usize, const C: usize, T, L, R, Buf>(
         &mut self,
         model: &mut M,
-        optimizer: &mut Optimizer<R, M>,
+        optimizer: &mut Optimizer<R, M, Buf>,
         loss: &L,
         train: &Dataset<F, N, T>,
         val: Option<&Dataset<F, N, T>>,
@@ -149,7 +175,8 @@ impl<'a, M, const B: usize, const K: usize, S: Schedule> Trainer<'a, M, B, K, S>
         <M as Module<[[F; N]; K]>>::Cache: Send,
         L: Loss<F, [F; C], T> + Loss<F, [[F; C]; K], [T; K]> + Sync,
         R: Rule<Float = F>,
-        Optimizer<R, M>: Send,
+        Buf: BorrowMut<M>,
+        Optimizer<R, M, Buf>: Send,
         S: Sync,
     {
         self.check_config()?;
@@ -320,8 +347,8 @@ impl UpdateError {
 }
 
 /// Clipping, the schedule's rate for step `step` and the optimizer step.
-fn update<F, M, R, S>(
-    optimizer: &mut Optimizer<R, M>,
+fn update<F, M, R, Buf, S>(
+    optimizer: &mut Optimizer<R, M, Buf>,
     model: &mut M,
     grads: &mut M,
     clip_with: Option<Clip>,
@@ -330,8 +357,9 @@ fn update<F, M, R, S>(
 ) -> Result<(), UpdateError>
 where
     F: Float,
-    M: Params<F> + Clone,
+    M: Params<F>,
     R: Rule<Float = F>,
+    Buf: BorrowMut<M>,
     S: Schedule,
 {
     clip(grads, clip_with).map_err(UpdateError::Clip)?;
