@@ -347,6 +347,16 @@ fn long_rows_are_bit_identical_to_portable() {
         (784, 12, 87),
         (784, 10, 87),
         (1500, 8, 45),
+        // The AVX2 backward's switch from 4 × 2 to 6 × 2 tiles at 12
+        // outputs, every edge of 0..=5 outputs or rows after the 6-wide
+        // tiles, one and two vectors per tile.
+        (40, 11, 13),
+        (40, 12, 12),
+        (17, 13, 6),
+        (24, 14, 7),
+        (33, 15, 17),
+        (16, 16, 1),
+        (9, 17, 11),
     ] {
         let mut v = |n: usize| (0..n).map(|_| g.next()).collect::<std::vec::Vec<f32>>();
         let (w, b, x, dy, dw0) = (
