@@ -253,7 +253,8 @@ fn sgemm(c: &mut C) {
 }
 
 /// The core's peak per tier (`common::peak`): separate multiplies and adds
-/// (the limit of nn's exact-order kernels) and fused multiply-adds.
+/// (the limit of nn's exact-order kernels), fused multiply-adds, and the
+/// AVX2 forward's inner loop in L1 (aligned and with split loads).
 #[cfg(target_arch = "x86_64")]
 fn peak(c: &mut C) {
     use common::peak::{Peak, flops, run, supported};
@@ -262,11 +263,10 @@ fn peak(c: &mut C) {
     g.warm_up_time(Duration::from_millis(300));
     g.measurement_time(Duration::from_secs(1));
     for tier in tiers() {
-        for kind in [Peak::MulAdd, Peak::Fma] {
+        for kind in [Peak::MulAdd, Peak::Fma, Peak::Block, Peak::BlockSplit] {
             if supported(tier, kind) {
                 let name = format!("{} {kind:?}", nn_row(tier).trim_start_matches("nn "));
-                let per_call = if kind == Peak::Fma { 2 } else { 1 };
-                g.throughput(Throughput::Elements(per_call * flops(tier, ITERS)));
+                g.throughput(Throughput::Elements(flops(tier, kind, ITERS)));
                 g.bench_function(name, |b| b.iter(|| run(tier, kind, black_box(ITERS))));
             }
         }

@@ -9,7 +9,8 @@ FILTER, each function's median time and throughput, its time relative to the
 group's nn row of the best tier (`nn avx512`, else `nn avx2`, ...; above 1:
 nn is faster) and, for each nn row, the best peer's time over the row's (above
 1: that tier beats every peer). When the run has the `peak (flops)` group, a
-last table gives W2 per tier as a share of the measured mul+add and FMA peaks.
+last table gives W2 per tier as a share of the measured mul+add and FMA peaks
+and, for AVX2, of the forward's inner loop run in L1 (`avx2 Block`, aligned).
 """
 
 import glob
@@ -56,16 +57,18 @@ def peak_table(groups):
     if not peaks or not w2:
         return
     print("**W2 against the measured peak**\n")
-    print("| tier | W2 GFLOP/s | mul+add peak GFLOP/s | % of mul+add | FMA peak GFLOP/s | % of FMA |")
-    print("| --- | ---: | ---: | ---: | ---: | ---: |")
+    print("| tier | W2 GFLOP/s | mul+add peak GFLOP/s | % of mul+add | FMA peak GFLOP/s | % of FMA "
+          "| kernel loop in L1 GFLOP/s | % of loop |")
+    print("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |")
     for row in NN_ROWS[:3]:
         if row not in w2:
             continue
         tier = row.removeprefix("nn ")
         got = W2_FLOPS / w2[row]
         mul_add, fma = peaks.get(f"{tier} MulAdd"), peaks.get(f"{tier} Fma")
+        block = peaks.get(f"{tier} Block")
         cells = [f"{got:.1f}"]
-        for p in (mul_add, fma):
+        for p in (mul_add, fma, block):
             cells += [f"{p:.1f}", f"{100 * got / p:.0f} %"] if p else ["", ""]
         print(f"| {tier} | " + " | ".join(cells) + " |")
     print()

@@ -125,15 +125,27 @@ impl Lanes for __m512 {
     }
 }
 
-/// The backward pass with AVX2: tiles of 4 outputs × 2 vectors for `dw`,
-/// 4 rows × 2 vectors for `dx`.
+/// The backward pass with AVX2: tiles of 6 outputs × 2 vectors for `dw` and
+/// 6 rows × 2 vectors for `dx` (12 accumulators, the 2 vectors, the splat
+/// and a product: all 16 registers), or of 4 × 2 below 12 outputs, where
+/// the 6-wide tiles leave too wide an edge (10 outputs: 6 + 2 + 2).
+///
+/// Per row (or output) a 6 × 2 tile makes 8 loads for 24 multiplies and 24
+/// adds, against 6 for 16 with 4 × 2: the AVX2 kernels are bound by their
+/// loads (docs/BENCHMARKS.md, issue 15).
 ///
 /// # Safety
 /// AVX2 available; pointers valid for the sizes in `d` (see [`BackPtrs`]).
 #[target_feature(enable = "avx2")]
 pub(super) unsafe fn backward_avx2(d: Dims, p: BackPtrs) {
     // SAFETY: this function's contract, with AVX2 enabled here.
-    unsafe { backward::<__m256, 4, 2, 4, 2>(d, p) }
+    unsafe {
+        if d.n_out >= 12 {
+            backward::<__m256, 6, 2, 6, 2>(d, p)
+        } else {
+            backward::<__m256, 4, 2, 4, 2>(d, p)
+        }
+    }
 }
 
 /// The backward pass with AVX-512: 32 registers allow tiles of 6 × 3.

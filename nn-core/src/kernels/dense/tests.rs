@@ -347,6 +347,16 @@ fn long_rows_are_bit_identical_to_portable() {
         (784, 12, 87),
         (784, 10, 87),
         (1500, 8, 45),
+        // The AVX2 backward's switch from 4 × 2 to 6 × 2 tiles at 12
+        // outputs, every edge of 0..=5 outputs or rows after the 6-wide
+        // tiles, one and two vectors per tile.
+        (40, 11, 13),
+        (40, 12, 12),
+        (17, 13, 6),
+        (24, 14, 7),
+        (33, 15, 17),
+        (16, 16, 1),
+        (9, 17, 11),
     ] {
         let mut v = |n: usize| (0..n).map(|_| g.next()).collect::<std::vec::Vec<f32>>();
         let (w, b, x, dy, dw0) = (
@@ -402,6 +412,57 @@ fn long_rows_are_bit_identical_to_portable() {
                 bits(&db).eq(bits(&db_ref)),
                 "params-only db {tier:?} {n_in}x{n_out}"
             );
+        }
+    }
+}
+
+/// The forward on weights and inputs at every offset from a 32-byte
+/// boundary (the x86 kernels load unaligned vectors and mask the tails
+/// wherever the slices start), bit for bit.
+#[cfg(target_arch = "x86_64")]
+#[test]
+fn forward_is_bit_identical_at_every_alignment() {
+    extern crate std;
+    use std::vec;
+    let tiers = tiers_to_test(
+        "forward_is_bit_identical_at_every_alignment",
+        &[Isa::Avx2, Isa::Avx512],
+    );
+    let mut g = Gen(13);
+    for (n_in, n_out, rows) in [
+        (784, 12, 40),
+        (784, 10, 17),
+        (64, 32, 32),
+        (100, 9, 20),
+        (1500, 8, 16),
+        (24, 5, 15),
+    ] {
+        let (w0, b, x0) = (
+            (0..n_in * n_out + 8)
+                .map(|_| g.next())
+                .collect::<std::vec::Vec<f32>>(),
+            (0..n_out).map(|_| g.next()).collect::<std::vec::Vec<f32>>(),
+            (0..rows * n_in + 8)
+                .map(|_| g.next())
+                .collect::<std::vec::Vec<f32>>(),
+        );
+        for ow in 0..8 {
+            for ox in [0, 3, 4] {
+                let w = &w0[ow..][..n_in * n_out];
+                let x = &x0[ox..][..rows * n_in];
+                let mut y_ref = vec![0.0f32; rows * n_out];
+                for (xr, yr) in x.chunks_exact(n_in).zip(y_ref.chunks_exact_mut(n_out)) {
+                    portable::forward(w, &b, xr, yr);
+                }
+                for &tier in &tiers {
+                    let mut y = vec![0.0f32; rows * n_out];
+                    assert!(forward_on(tier, w, &b, x, &mut y));
+                    assert!(
+                        bits(&y).eq(bits(&y_ref)),
+                        "forward {tier:?} {n_in}x{n_out} rows={rows} w+{ow} x+{ox}"
+                    );
+                }
+            }
         }
     }
 }
