@@ -36,6 +36,8 @@ mod boundary;
 mod fixed_point;
 mod kernel;
 mod layers;
+#[cfg(not(all(target_arch = "arm", target_feature = "dsp")))]
+mod portable;
 
 pub use activation::FusedActivation;
 pub use boundary::{dequantize, quantize};
