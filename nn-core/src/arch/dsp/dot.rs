@@ -1,13 +1,11 @@
-//! Two rows' dot products with one input vector: `SXTB16` widens int8
-//! lanes to 16 bits, `SMLAD` adds two 16-bit products to a sum. Sums wrap
-//! modulo 2^32, exactly like the portable kernels' `wrapping_add`.
+//! Dot products of rows with one input vector: `SXTB16` widens int8 lanes
+//! to 16 bits, `SMLAD` adds two 16-bit products to a sum. Sums wrap modulo
+//! 2^32, exactly like the portable kernels' `wrapping_add`.
 //!
-//! The input vector is widened once per layer ([`widen`]): each four inputs
-//! become two words, the even and the odd inputs as 16-bit lanes, which line
-//! up with `SXTB16` and `SXTB16 ROR #8` of four weights. [`dot_pair_wide`]
-//! then loads eight inputs with one `LDM` for both rows. Inputs too many for
-//! the caller's buffer take [`dot_pair_narrow`], which widens them on the
-//! fly for each pair of rows.
+//! The input vector is widened first ([`widen`]): each four inputs become
+//! two words, the even and the odd inputs as 16-bit lanes, which line up
+//! with `SXTB16` and `SXTB16 ROR #8` of four weights. [`accumulate`] then
+//! runs two rows per pass over them, eight inputs per `LDM`.
 
 use core::mem::MaybeUninit;
 
@@ -20,18 +18,17 @@ fn word(v: &[i8; 4]) -> u32 {
     u32::from_le_bytes(v.map(|b| b as u8))
 }
 
-/// `x` (a multiple of four inputs, at most `2 · buffer.len()`) widened
+/// `x` (a multiple of eight inputs, at most `2 · buffer.len()`) widened
 /// into the start of `buffer`: per four inputs `[SXTB16(x), SXTB16(x ROR 8)]`,
 /// the inputs of even and odd index. Returns the words written.
 #[inline]
 pub(super) fn widen<'a>(x: &[i8], buffer: &'a mut [MaybeUninit<u32>]) -> &'a [u32] {
-    let (words, pairs) = (x.as_chunks::<4>().0, buffer.as_chunks_mut::<2>().0);
+    let eights = x.as_chunks::<4>().0.as_chunks::<2>().0;
     let mut len = 0;
-    for (w, p) in words.iter().zip(pairs) {
-        let v = word(w);
-        p[0].write(sxtb16(v));
-        p[1].write(sxtb16_ror8(v));
-        len += 2;
+    for ([a, b], out) in eights.iter().zip(buffer.as_chunks_mut::<4>().0) {
+        let (a, b) = (word(a), word(b));
+        *out = [sxtb16(a), sxtb16_ror8(a), sxtb16(b), sxtb16_ror8(b)].map(MaybeUninit::new);
+        len += 4;
     }
     // SAFETY: the loop wrote the first `len` elements of `buffer`, so they
     // are initialized `u32`s (MaybeUninit<u32> has u32's layout).
@@ -45,81 +42,191 @@ fn step(acc: i32, [even, odd]: [u32; 2], w: &[i8; 4]) -> i32 {
     smlad(odd, sxtb16_ror8(w), smlad(even, sxtb16(w), acc))
 }
 
-/// `acc + [Σ x·w0, Σ x·w1]` with `wide` the widening of `x` ([`widen`]),
-/// over `2 · wide.len()` inputs (the rows' common length if shorter, in
-/// steps of four).
+/// `acc + Σ x·w` with `wide` the widening of `x` ([`widen`]), over
+/// `2 · wide.len()` inputs (fewer if `w` is shorter, in steps of four).
 #[inline]
-pub(super) fn dot_pair_wide_portable(
-    wide: &[u32],
-    w0: &[i8],
-    w1: &[i8],
-    [mut s0, mut s1]: [i32; 2],
-) -> [i32; 2] {
+fn dot_wide(wide: &[u32], w: &[i8], acc: i32) -> i32 {
     let xs = wide.as_chunks::<2>().0;
-    for ((&x, a), b) in xs
-        .iter()
-        .zip(w0.as_chunks::<4>().0)
-        .zip(w1.as_chunks::<4>().0)
-    {
-        s0 = step(s0, x, a);
-        s1 = step(s1, x, b);
-    }
-    [s0, s1]
+    xs.iter()
+        .zip(w.as_chunks::<4>().0)
+        .fold(acc, |s, (&x, w)| step(s, x, w))
 }
 
-/// `acc + [Σ x·w0, Σ x·w1]` over the common length in steps of four,
-/// widening each input word on the fly.
+/// Whether `rows` holds `count` rows of `stride` bytes from its start, each
+/// read over `len` bytes: `(count − 1) · stride + len` bytes (no overflow).
+fn holds(rows: &[i8], count: usize, stride: usize, len: usize) -> bool {
+    let Some(before_last) = count.checked_sub(1) else {
+        return true;
+    };
+    let need = before_last
+        .checked_mul(stride)
+        .and_then(|s| s.checked_add(len));
+    need.is_some_and(|need| need <= rows.len())
+}
+
+/// `dst[r] = src[r] + Σ_i x[i] · rows[r · stride + i]` (wrapping) for
+/// every `r` below `dst.len()`, with `wide` the widening of `x`
+/// ([`widen`], `2 · wide.len()` inputs); returns `dst`, now initialized.
+/// `None`, `dst` untouched, unless `src` is as long as `dst` and `rows`
+/// holds the rows over `2 · wide.len()` bytes each.
 #[inline]
-pub(super) fn dot_pair_narrow_portable(
-    x: &[i8],
-    w0: &[i8],
-    w1: &[i8],
-    [mut s0, mut s1]: [i32; 2],
-) -> [i32; 2] {
-    let xs = x.as_chunks::<4>().0;
-    for ((x, a), b) in xs
-        .iter()
-        .zip(w0.as_chunks::<4>().0)
-        .zip(w1.as_chunks::<4>().0)
-    {
-        let v = word(x);
-        let x = [sxtb16(v), sxtb16_ror8(v)];
-        s0 = step(s0, x, a);
-        s1 = step(s1, x, b);
+pub(super) fn accumulate<'a>(
+    wide: &[u32],
+    rows: &[i8],
+    stride: usize,
+    src: &[i32],
+    dst: &'a mut [MaybeUninit<i32>],
+) -> Option<&'a mut [i32]> {
+    let count = dst.len();
+    if src.len() != count || !holds(rows, count, stride, 2 * wide.len()) {
+        return None;
     }
-    [s0, s1]
+    let dst = dst.as_mut_ptr().cast::<i32>();
+    // SAFETY: `rows` holds the rows (checked); `src` has `count` elements
+    // to read and `dst` as many to write, and they do not overlap (`dst` is
+    // borrowed mutably).
+    unsafe { accumulate_raw(wide, rows, stride, src.as_ptr(), dst, count) };
+    // SAFETY: `accumulate_raw` wrote all `count` elements of `dst`, so they
+    // are initialized `i32`s (MaybeUninit<i32> has i32's layout), borrowed
+    // mutably for 'a.
+    Some(unsafe { core::slice::from_raw_parts_mut(dst, count) })
 }
 
-/// [`dot_pair_wide_portable`] on the host.
-#[cfg(not(all(target_arch = "arm", target_feature = "dsp")))]
-pub(super) use dot_pair_wide_portable as dot_pair_wide;
+/// [`accumulate`] in place: `sums[r] += Σ_i x[i] · rows[r · stride + i]`;
+/// `false`, `sums` untouched, unless `rows` holds the rows.
+#[inline]
+pub(super) fn accumulate_in_place(
+    wide: &[u32],
+    rows: &[i8],
+    stride: usize,
+    sums: &mut [i32],
+) -> bool {
+    let count = sums.len();
+    if !holds(rows, count, stride, 2 * wide.len()) {
+        return false;
+    }
+    let sums = sums.as_mut_ptr();
+    // SAFETY: `rows` holds the rows (checked); `sums` has `count` elements
+    // to read and write, source and destination the same.
+    unsafe { accumulate_raw(wide, rows, stride, sums, sums, count) };
+    true
+}
 
-/// [`dot_pair_narrow_portable`] on the host.
-#[cfg(not(all(target_arch = "arm", target_feature = "dsp")))]
-pub(super) use dot_pair_narrow_portable as dot_pair_narrow;
+/// `dst[r] = src[r] + Σ_i x[i] · rows[r · stride + i]` for `r` below
+/// `count`: pairs of rows, then an odd last row.
+///
+/// # Safety
+///
+/// `rows` holds `count` rows of `stride` bytes, each read over
+/// `2 · wide.len()` bytes ([`holds`]); `src` is valid for reading and `dst`
+/// for writing `count` `i32`s, and they are the same or do not overlap.
+#[inline]
+unsafe fn accumulate_raw(
+    wide: &[u32],
+    rows: &[i8],
+    stride: usize,
+    src: *const i32,
+    dst: *mut i32,
+    count: usize,
+) {
+    // SAFETY: the caller's guarantees, for the first `2 · (count / 2)` rows.
+    unsafe { accumulate_pairs(wide, rows, stride, src, dst, count / 2) };
+    if count % 2 == 1 {
+        let last = count - 1;
+        let row = rows.get(last * stride..).unwrap_or_default();
+        // SAFETY: `last` is below `count`; the read comes before the write.
+        unsafe { *dst.add(last) = dot_wide(wide, row, *src.add(last)) };
+    }
+}
 
-/// [`dot_pair_wide_portable`] in assembly for 16 inputs per iteration
-/// (`wide.len()` a multiple of 8 and rows at least `2 · wide.len()` long;
-/// otherwise the portable loop): per eight inputs one `LDM` of four
-/// widened words, and per row two `LDR`, four `SXTB16` and four `SMLAD`.
+/// The pairs of rows of [`accumulate_raw`], portably: the definition of
+/// the assembly loop.
+///
+/// # Safety
+///
+/// As [`accumulate_raw`]'s, for `2 · pairs` rows.
+#[cfg_attr(all(target_arch = "arm", target_feature = "dsp"), allow(dead_code))]
+#[inline]
+unsafe fn accumulate_pairs_portable(
+    wide: &[u32],
+    rows: &[i8],
+    stride: usize,
+    src: *const i32,
+    dst: *mut i32,
+    pairs: usize,
+) {
+    let row = |r: usize| rows.get(r * stride..).unwrap_or_default();
+    for r in (0..2 * pairs).step_by(2) {
+        // SAFETY: r + 1 is below 2 · pairs; both reads come before the
+        // writes.
+        unsafe {
+            let sums = [*src.add(r), *src.add(r + 1)];
+            *dst.add(r) = dot_wide(wide, row(r), sums[0]);
+            *dst.add(r + 1) = dot_wide(wide, row(r + 1), sums[1]);
+        }
+    }
+}
+
+/// [`accumulate_pairs_portable`] on the host.
+#[cfg(not(all(target_arch = "arm", target_feature = "dsp")))]
+use accumulate_pairs_portable as accumulate_pairs;
+
+/// [`accumulate_pairs_portable`] in assembly when `wide` holds a positive
+/// multiple of 16 inputs (else the portable loop). Per pair of rows, from
+/// its two sums in `src` (one `LDM`): per 16 inputs two `LDM` of four
+/// widened words and per row four `LDR`, eight `SXTB16` and eight `SMLAD`;
+/// then the sums stored in `dst` with one `STM` and both row pointers
+/// moved to the next pair.
+///
+/// # Safety
+///
+/// As [`accumulate_pairs_portable`]'s.
 #[cfg(all(target_arch = "arm", target_feature = "dsp"))]
 #[inline]
-pub(super) fn dot_pair_wide(wide: &[u32], w0: &[i8], w1: &[i8], acc: [i32; 2]) -> [i32; 2] {
-    let n = 2 * wide.len();
-    if n == 0 || n % 16 != 0 || w0.len() < n || w1.len() < n {
-        return dot_pair_wide_portable(wide, w0, w1, acc);
+unsafe fn accumulate_pairs(
+    wide: &[u32],
+    rows: &[i8],
+    stride: usize,
+    src: *const i32,
+    dst: *mut i32,
+    pairs: usize,
+) {
+    let len = 2 * wide.len();
+    if len == 0 || len % 16 != 0 {
+        // SAFETY: the caller's guarantees.
+        return unsafe { accumulate_pairs_portable(wide, rows, stride, src, dst, pairs) };
     }
-    let [mut s0, mut s1] = acc;
-    // SAFETY: `wide`'s pointer advances by 16 bytes per half iteration and
-    // the loop stops at its end, after n / 16 iterations (n > 0, a multiple
-    // of 16), so every LDM reads inside `wide` (word-aligned: a `u32`
-    // slice, as LDM requires); the rows' pointers advance by n bytes in
-    // all, inside rows of at least n bytes (LDR may be unaligned). Every
-    // register written is an operand or declared clobbered; the flags are
-    // not declared preserved (SMLAD may set Q); no stack; memory is only
-    // read.
+    if pairs == 0 {
+        return;
+    }
+    let row0 = rows.as_ptr();
+    // After a pass the row pointers are `len` bytes further; the next pair
+    // starts two rows (2 · stride bytes) after this one.
+    let skip = (2 * stride).wrapping_sub(len);
+    // SAFETY: by the caller's guarantee `rows` holds `2 · pairs` rows of
+    // `stride` bytes, each read over `len` bytes: pair k reads rows 2k and
+    // 2k + 1 from their starts (r2, r3: `row0` plus 2k·stride and
+    // (2k + 1)·stride) over `len` bytes, in 16-byte steps (len > 0, a
+    // multiple of 16), with LDR, which may be unaligned on Armv7E-M. The
+    // LDMs read `wide` from its start (r0, reloaded per pair) to its end
+    // (r1) in 16-byte steps, inside the slice (len / 2 words, a multiple of
+    // 8) and word-aligned (a `u32` slice), as LDM requires. Pair k's LDM
+    // reads src[2k..2k + 2] and its STM then writes dst[2k..2k + 2] (src and
+    // dst advance by 8 bytes per pair, dst up to `dst + 2 · pairs`), valid
+    // by the caller's guarantee, the same or disjoint, and `i32`-aligned
+    // (word-aligned, as LDM and STM require). The block pushes five words
+    // and pops them before its end. Every register written is an operand
+    // declared clobbered; the flags are not declared preserved (SMLAD may
+    // set Q).
     unsafe {
         core::arch::asm!(
+            // [sp]: wide, [sp, #4]: src, [sp, #8]: dst, [sp, #12]: dst end,
+            // [sp, #16]: skip.
+            "push {{r0, r4, r5, r8, r9}}",
+            "3:",
+            "ldr r4, [sp, #4]",
+            "ldm r4!, {{r11, r12}}",
+            "str r4, [sp, #4]",
             "2:",
             "ldm r0!, {{r4, r5, r8, r9}}",
             "ldr r10, [r2], #4",
@@ -165,103 +272,42 @@ pub(super) fn dot_pair_wide(wide: &[u32], w0: &[i8], w1: &[i8], acc: [i32; 2]) -
             "smlad r12, r9, lr, r12",
             "cmp r0, r1",
             "bne 2b",
+            "ldr r4, [sp, #8]",
+            "stm r4!, {{r11, r12}}",
+            "str r4, [sp, #8]",
+            "ldr r0, [sp]",
+            "ldrd r5, r8, [sp, #12]",
+            "add r2, r8",
+            "add r3, r8",
+            "cmp r4, r5",
+            "bne 3b",
+            "add sp, #20",
             inout("r0") wide.as_ptr() => _,
             in("r1") wide.as_ptr_range().end,
-            inout("r2") w0.as_ptr() => _,
-            inout("r3") w1.as_ptr() => _,
-            out("r4") _,
-            out("r5") _,
-            out("r8") _,
-            out("r9") _,
+            inout("r2") row0 => _,
+            inout("r3") row0.wrapping_add(stride) => _,
+            inout("r4") src => _,
+            inout("r5") dst => _,
+            inout("r8") dst.wrapping_add(2 * pairs) => _,
+            inout("r9") skip => _,
             out("r10") _,
-            inout("r11") s0,
-            inout("r12") s1,
+            out("r11") _,
+            out("r12") _,
             out("lr") _,
-            options(readonly, nostack),
         );
     }
-    [s0, s1]
-}
-
-/// [`dot_pair_narrow_portable`] in assembly for 8 inputs per iteration
-/// (the common length a multiple of 8; otherwise the portable loop): per
-/// eight inputs two `LDR` and four `SXTB16` for `x`, and per row two `LDR`,
-/// four `SXTB16` and four `SMLAD`.
-#[cfg(all(target_arch = "arm", target_feature = "dsp"))]
-#[inline]
-pub(super) fn dot_pair_narrow(x: &[i8], w0: &[i8], w1: &[i8], acc: [i32; 2]) -> [i32; 2] {
-    let n = x.len();
-    if n == 0 || n % 8 != 0 || w0.len() < n || w1.len() < n {
-        return dot_pair_narrow_portable(x, w0, w1, acc);
-    }
-    let [mut s0, mut s1] = acc;
-    // SAFETY: the three pointers advance by eight bytes per iteration and
-    // the loop stops when `x`'s reaches its end, after n / 8 iterations
-    // (n > 0, a multiple of 8), so every load lies inside `x` or a row of
-    // at least n bytes; only LDR, which may be unaligned on Armv7E-M.
-    // Registers, flags, stack and memory as in `dot_pair_wide`.
-    unsafe {
-        core::arch::asm!(
-            "2:",
-            "ldr r4, [r0], #4",
-            "ldr r5, [r0], #4",
-            "sxtb16 r8, r4, ror #8",
-            "sxtb16 r4, r4",
-            "sxtb16 r9, r5, ror #8",
-            "sxtb16 r5, r5",
-            "ldr r10, [r2], #4",
-            "sxtb16 lr, r10, ror #8",
-            "sxtb16 r10, r10",
-            "smlad r11, r4, r10, r11",
-            "smlad r11, r8, lr, r11",
-            "ldr r10, [r2], #4",
-            "sxtb16 lr, r10, ror #8",
-            "sxtb16 r10, r10",
-            "smlad r11, r5, r10, r11",
-            "smlad r11, r9, lr, r11",
-            "ldr r10, [r3], #4",
-            "sxtb16 lr, r10, ror #8",
-            "sxtb16 r10, r10",
-            "smlad r12, r4, r10, r12",
-            "smlad r12, r8, lr, r12",
-            "ldr r10, [r3], #4",
-            "sxtb16 lr, r10, ror #8",
-            "sxtb16 r10, r10",
-            "smlad r12, r5, r10, r12",
-            "smlad r12, r9, lr, r12",
-            "cmp r0, r1",
-            "bne 2b",
-            inout("r0") x.as_ptr() => _,
-            in("r1") x.as_ptr_range().end,
-            inout("r2") w0.as_ptr() => _,
-            inout("r3") w1.as_ptr() => _,
-            out("r4") _,
-            out("r5") _,
-            out("r8") _,
-            out("r9") _,
-            out("r10") _,
-            inout("r11") s0,
-            inout("r12") s1,
-            out("lr") _,
-            options(readonly, nostack),
-        );
-    }
-    [s0, s1]
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
 
-    fn exact(x: &[i8], w: &[i8]) -> i32 {
-        x.iter()
-            .zip(w)
-            .map(|(&a, &b)| a as i64 * b as i64)
-            .sum::<i64>() as i32
+    fn exact(x: &[i8], w: &[i8]) -> i64 {
+        x.iter().zip(w).map(|(&a, &b)| a as i64 * b as i64).sum()
     }
 
     #[test]
-    fn both_loops_equal_the_exact_sums() {
+    fn accumulate_equals_the_exact_sums() {
         let mut s = 0x9e37_79b9_u32;
         let mut next = || {
             s ^= s << 13;
@@ -269,22 +315,60 @@ mod tests {
             s ^= s << 5;
             s as i8
         };
-        let v: [[i8; 96]; 3] = core::array::from_fn(|_| core::array::from_fn(|_| next()));
-        let extremes = [[i8::MIN; 96], [i8::MIN; 96], [i8::MAX; 96]];
-        for [x, a, b] in [v, extremes] {
-            let init = [7, i32::MAX - 3]; // the sums wrap
-            for len in [0, 4, 8, 16, 32, 64, 96] {
-                let (x, a, b) = (&x[..len], &a[..len], &b[..len]);
-                let want = [
-                    exact(x, a).wrapping_add(init[0]),
-                    exact(x, b).wrapping_add(init[1]),
-                ];
+        let x: [i8; 96] = core::array::from_fn(|_| next());
+        let w: [i8; 96 * 5 + 7] = core::array::from_fn(|_| next());
+        let src = [7, i32::MAX - 3, -5, i32::MIN, 0]; // the sums wrap
+        for len in [0, 8, 16, 32, 64, 96] {
+            for (stride, rows) in [(96, 5), (100, 4), (len, 5), (len + 7, 3), (96, 0)] {
                 let mut buffer = [MaybeUninit::uninit(); 48];
-                let wide = widen(x, &mut buffer);
+                let wide = widen(&x[..len], &mut buffer);
                 assert_eq!(wide.len(), len / 2);
-                assert_eq!(dot_pair_wide(wide, a, b, init), want, "{len}");
-                assert_eq!(dot_pair_narrow(x, a, b, init), want, "{len}");
+                let want: [i32; 5] = core::array::from_fn(|r| {
+                    let sum = exact(&x[..len], &w[r * stride..]);
+                    src[r].wrapping_add(sum as i32)
+                });
+                let mut dst = [MaybeUninit::uninit(); 5];
+                let got = accumulate(wide, &w, stride, &src[..rows], &mut dst[..rows]);
+                assert_eq!(got.unwrap(), &want[..rows], "{len} {stride}");
+                let mut sums = src;
+                assert!(accumulate_in_place(wide, &w, stride, &mut sums[..rows]));
+                assert_eq!(sums[..rows], want[..rows], "{len} {stride}");
+                assert_eq!(sums[rows..], src[rows..]);
             }
         }
+    }
+
+    #[test]
+    fn accumulate_refuses_short_rows_and_sources() {
+        let wide = [0x0001_0001; 8]; // 16 inputs of 1
+        let mut dst = [MaybeUninit::uninit(); 3];
+        assert!(accumulate(&wide, &[1; 16 * 3 - 1], 16, &[1, 2, 3], &mut dst).is_none());
+        assert!(accumulate(&wide, &[1; 16 * 3], 16, &[1, 2], &mut dst).is_none());
+        let got = accumulate(&wide, &[1; 16 * 3], 16, &[1, 2, 3], &mut dst);
+        assert_eq!(got.unwrap(), [17, 18, 19]);
+        let mut sums = [1, 2, 3];
+        assert!(!accumulate_in_place(&wide, &[1; 16 * 3 - 1], 16, &mut sums));
+        assert_eq!(sums, [1, 2, 3]);
+    }
+
+    #[test]
+    fn extreme_values_wrap_like_the_exact_sum() {
+        let x = [i8::MIN; 64];
+        let mut buffer = [MaybeUninit::uninit(); 32];
+        let wide = widen(&x, &mut buffer);
+        let rows = [[i8::MIN; 64], [i8::MAX; 64]];
+        let mut dst = [MaybeUninit::uninit(); 2];
+        let got = accumulate(
+            wide,
+            rows.as_flattened(),
+            64,
+            &[i32::MAX, i32::MIN],
+            &mut dst,
+        );
+        let want = [
+            (i32::MAX as i64 + 64 * 128 * 128) as i32,
+            (i32::MIN as i64 - 64 * 128 * 127) as i32,
+        ];
+        assert_eq!(got.unwrap(), want);
     }
 }

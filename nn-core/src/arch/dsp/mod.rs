@@ -1,8 +1,8 @@
 //! The int8 fully connected layer on Arm cores with the DSP extension
 //! (Armv7E-M: Cortex-M4, M7, M33 with DSP).
 //!
-//! Per layer the input vector is widened once to 16-bit lanes, then each
-//! pair of rows runs one loop of `SMLAD`s (two multiply-adds per
+//! Per block of outputs the input vector is widened to 16-bit lanes, then
+//! each pair of rows runs one loop of `SMLAD`s (two multiply-adds per
 //! instruction) from the bias, and each output is requantized without a
 //! branch (`SMULL`, `QDADD` and a rounding shift whose carry does the
 //! rounding). The same algorithm runs on every target: with the
@@ -17,21 +17,24 @@ mod requant;
 use core::mem::MaybeUninit;
 
 use crate::quant::OutputStage;
-use dot::{dot_pair_narrow, dot_pair_wide, widen};
+use dot::{accumulate, accumulate_in_place, widen};
 use requant::requantize;
 
-/// Inputs a layer widens once into a buffer on the stack (256 bytes); a
-/// layer with more widens them again for each pair of rows.
+/// Inputs widened at a time, into a buffer on the stack (256 bytes).
 const WIDE_INPUTS: usize = 128;
+
+/// Outputs accumulated at a time, into a buffer on the stack (128 bytes).
+const BLOCK: usize = 32;
 
 /// [`fully_connected`](crate::quant::fully_connected) on slices of
 /// consistent lengths (`bias`, `stage.multiplier`, `stage.shift` and `y`
 /// of one length, `weights` at least `x.len()` times as long), the same
 /// integers.
 ///
-/// The first multiple of 16 inputs goes through the `SMLAD` loops, the
-/// rest one multiply-add at a time; an odd last output runs the pair loop
-/// on its row twice.
+/// Per block of [`BLOCK`] outputs: the sums start from the bias, take the
+/// first multiple of 16 inputs in chunks of [`WIDE_INPUTS`] (each widened,
+/// then [`accumulate`]d), the rest one multiply-add at a time, and are
+/// requantized.
 #[inline]
 pub(crate) fn fully_connected(
     x: &[i8],
@@ -40,72 +43,65 @@ pub(crate) fn fully_connected(
     stage: &OutputStage<'_>,
     y: &mut [i8],
 ) {
-    let n16 = x.len() & !15;
-    if n16 > WIDE_INPUTS {
-        let x16 = &x[..n16];
-        return layer(x, weights, bias, stage, y, |w0, w1, acc| {
-            dot_pair_narrow(x16, w0, w1, acc)
-        });
-    }
-    let mut buffer = [MaybeUninit::uninit(); WIDE_INPUTS / 2];
-    let wide = widen(&x[..n16], &mut buffer);
-    layer(x, weights, bias, stage, y, |w0, w1, acc| {
-        dot_pair_wide(wide, w0, w1, acc)
-    })
-}
-
-/// The layer with `dot` for the first multiple of 16 inputs of two rows.
-#[inline(always)]
-fn layer(
-    x: &[i8],
-    weights: &[i8],
-    bias: &[i32],
-    stage: &OutputStage<'_>,
-    y: &mut [i8],
-    dot: impl Fn(&[i8], &[i8], [i32; 2]) -> [i32; 2],
-) {
     let n = x.len();
     let n16 = n & !15;
-    let x_rest = &x[n16..];
-    let out = |acc: i32, m: i32, s: i32| stage.finish(requantize(acc, m, s));
-    let (multiplier, shift) = (stage.multiplier, stage.shift);
-    if n == 0 {
-        let each = y.iter_mut().zip(bias).zip(multiplier).zip(shift);
-        each.for_each(|(((y, &b), &m), &s)| *y = out(b, m, s));
-        return;
-    }
-    let pair = |w0: &[i8], w1: &[i8], acc: [i32; 2]| -> [i32; 2] {
-        let [s0, s1] = dot(w0, w1, acc);
-        [rest(s0, x_rest, &w0[n16..]), rest(s1, x_rest, &w1[n16..])]
-    };
-    let last = y.len() & !1;
-    let mut ys = y.chunks_exact_mut(2);
-    let (mut bs, mut ms, mut ss) = (
-        bias.chunks_exact(2),
-        multiplier.chunks_exact(2),
-        shift.chunks_exact(2),
+    let (x16, x_rest) = x.split_at(n16);
+    let mut buffer = [MaybeUninit::uninit(); WIDE_INPUTS / 2];
+    let mut block = [MaybeUninit::uninit(); BLOCK];
+    let blocks = y.chunks_mut(BLOCK).zip(bias.chunks(BLOCK));
+    let blocks = blocks.zip(
+        stage
+            .multiplier
+            .chunks(BLOCK)
+            .zip(stage.shift.chunks(BLOCK)),
     );
-    let each = ys
-        .by_ref()
-        .zip(bs.by_ref())
-        .zip(ms.by_ref())
-        .zip(ss.by_ref());
-    for ((((y, b), m), s), w) in each.zip(weights.chunks_exact(2 * n)) {
-        let (w0, w1) = w.split_at(n);
-        let [s0, s1] = pair(w0, w1, [b[0], b[1]]);
-        y[0] = out(s0, m[0], s[0]);
-        y[1] = out(s1, m[1], s[1]);
-    }
-    let odd = (
-        ys.into_remainder(),
-        bs.remainder(),
-        ms.remainder(),
-        ss.remainder(),
-    );
-    if let ([y], [b], [m], [s]) = odd {
-        if let Some(w) = weights.get(last * n..last * n + n) {
-            *y = out(pair(w, w, [*b; 2])[0], *m, *s);
+    for (b, ((y, bias), (multiplier, shift))) in blocks.enumerate() {
+        let rows = weights.get(b * BLOCK * n..).unwrap_or_default();
+        let columns = |c: usize| rows.get(c * WIDE_INPUTS..).unwrap_or_default();
+        let mut chunks = x16.chunks(WIDE_INPUTS).enumerate();
+        let sums: &[i32] = match chunks.next() {
+            None => bias,
+            Some((_, chunk)) => {
+                let wide = widen(chunk, &mut buffer);
+                let count = bias.len().min(BLOCK);
+                let Some(sums) = accumulate(wide, rows, n, bias, &mut block[..count]) else {
+                    return;
+                };
+                for (c, chunk) in chunks {
+                    let wide = widen(chunk, &mut buffer);
+                    accumulate_in_place(wide, columns(c), n, sums);
+                }
+                sums
+            }
+        };
+        let stage = OutputStage {
+            multiplier,
+            shift,
+            ..*stage
+        };
+        if x_rest.is_empty() {
+            finish(&stage, sums.iter().copied(), y);
+        } else {
+            let row_rest = |r: usize| rows.get(r * n + n16..).unwrap_or_default();
+            let sums = sums
+                .iter()
+                .enumerate()
+                .map(|(r, &s)| rest(s, x_rest, row_rest(r)));
+            finish(&stage, sums, y);
         }
+    }
+}
+
+/// The int8 outputs `y` of the `sums` (requantized with `stage`).
+#[inline(always)]
+fn finish(stage: &OutputStage<'_>, sums: impl Iterator<Item = i32>, y: &mut [i8]) {
+    let each = y
+        .iter_mut()
+        .zip(sums)
+        .zip(stage.multiplier)
+        .zip(stage.shift);
+    for (((y, sum), &m), &s) in each {
+        *y = stage.finish(requantize(sum, m, s));
     }
 }
 
@@ -131,13 +127,16 @@ mod tests {
             s ^= s << 5;
             s
         };
+        const OUT: usize = 70;
         let x: [i8; 300] = core::array::from_fn(|_| next() as i8);
-        let w: [i8; 300 * 7] = core::array::from_fn(|_| next() as i8);
-        let bias: [i32; 7] = core::array::from_fn(|_| next() as i32 >> 12);
-        let multiplier: [i32; 7] = core::array::from_fn(|_| (next() | 1 << 30) as i32 & i32::MAX);
-        let shift: [i32; 7] = [-9, -12, -1, 0, 2, -31, -14];
+        let w: [i8; 300 * OUT] = core::array::from_fn(|_| next() as i8);
+        let bias: [i32; OUT] = core::array::from_fn(|_| next() as i32 >> 12);
+        let multiplier: [i32; OUT] = core::array::from_fn(|_| (next() | 1 << 30) as i32 & i32::MAX);
+        let shifts = [-9, -12, -1, 0, 2, -31, -14];
+        let shift: [i32; OUT] = core::array::from_fn(|o| shifts[o % shifts.len()]);
+        let counts = (0..=7).chain([31, 32, 33, 64, 65, OUT]);
         for n in [0, 1, 5, 15, 16, 17, 31, 32, 64, 100, 128, 129, 144, 300] {
-            for outputs in 0..=7 {
+            for outputs in counts.clone() {
                 let stage = OutputStage {
                     multiplier: &multiplier[..outputs],
                     shift: &shift[..outputs],
@@ -146,7 +145,7 @@ mod tests {
                     max: 120,
                 };
                 let (x, w, b) = (&x[..n], &w[..n * outputs], &bias[..outputs]);
-                let (mut want, mut got) = ([0i8; 7], [0i8; 7]);
+                let (mut want, mut got) = ([0i8; OUT], [0i8; OUT]);
                 portable(x, w, b, &stage, &mut want[..outputs]);
                 fully_connected(x, w, b, &stage, &mut got[..outputs]);
                 assert_eq!(got, want, "{n} {outputs}");
