@@ -19,14 +19,12 @@ pub(crate) fn fully_connected(
     y: &mut [i8],
 ) {
     let (n, outputs) = (x.len(), y.len());
+    let (bias, multiplier) = (&bias[..outputs], &stage.multiplier[..outputs]);
+    let shift = &stage.shift[..outputs];
     let row = |o: usize| &weights[o * n..o * n + n];
     let requantize = |c: usize, sum: i32| {
         let acc = sum.wrapping_add(bias[c]);
-        stage.finish(multiply_by_quantized_multiplier(
-            acc,
-            stage.multiplier[c],
-            stage.shift[c],
-        ))
+        stage.finish(multiply_by_quantized_multiplier(acc, multiplier[c], shift[c]))
     };
     let mut o = 0;
     if !VECTOR_REGISTERS {
