@@ -24,7 +24,11 @@ pub(crate) fn fully_connected(
     let row = |o: usize| &weights[o * n..o * n + n];
     let requantize = |c: usize, sum: i32| {
         let acc = sum.wrapping_add(bias[c]);
-        stage.finish(multiply_by_quantized_multiplier(acc, multiplier[c], shift[c]))
+        stage.finish(multiply_by_quantized_multiplier(
+            acc,
+            multiplier[c],
+            shift[c],
+        ))
     };
     let mut o = 0;
     if !VECTOR_REGISTERS {
