@@ -37,10 +37,16 @@ const fn noise<const LEN: usize>(mut seed: u32, range: i32) -> [i8; LEN] {
     out
 }
 
+/// Bytes at a word-aligned address: rows of a multiple of four bytes from
+/// here are word-aligned (the DSP kernel's `LDRD` loop), at an odd offset
+/// they are not (its `LDR` loop).
+#[repr(C, align(4))]
+struct Aligned<const LEN: usize>([i8; LEN]);
+
 /// Weights of the largest case plus one byte, for a view at an odd address.
-static WEIGHTS: [i8; N * OUT + 1] = noise(0x9e37_79b9, 128);
+static WEIGHTS: Aligned<{ N * OUT + 1 }> = Aligned(noise(0x9e37_79b9, 128));
 /// Small weights (ties of the rounding shifts are frequent).
-static SMALL_WEIGHTS: [i8; 64 * 33 + 1] = noise(0x2545_f491, 4);
+static SMALL_WEIGHTS: Aligned<{ 64 * 33 + 1 }> = Aligned(noise(0x2545_f491, 4));
 /// Inputs plus one byte, for a view at an odd address.
 static X: [i8; N + 1] = noise(0x1234_5678, 128);
 /// Small inputs.
@@ -132,7 +138,7 @@ pub fn run(report: &mut dyn FnMut(&[i8])) {
         // past the last multiple of 16, an odd output count, ReLU.
         Case {
             x: &X[..N],
-            weights: &WEIGHTS[..N * OUT],
+            weights: &WEIGHTS.0[..N * OUT],
             bias: &BIAS,
             shift: &SHIFT,
             zero_point: -20,
@@ -143,7 +149,7 @@ pub fn run(report: &mut dyn FnMut(&[i8])) {
         // Inputs and weights at odd addresses, no clamp but int8's.
         Case {
             x: &X[1..],
-            weights: &WEIGHTS[1..],
+            weights: &WEIGHTS.0[1..],
             bias: &BIAS,
             shift: &SHIFT,
             zero_point: 5,
@@ -154,7 +160,7 @@ pub fn run(report: &mut dyn FnMut(&[i8])) {
         // Small values: ties of the rounding shifts; ReLU6-like clamp.
         Case {
             x: &SMALL_X[..64],
-            weights: &SMALL_WEIGHTS[..64 * 33],
+            weights: &SMALL_WEIGHTS.0[..64 * 33],
             bias: &SMALL_BIAS,
             shift: &SMALL_SHIFT,
             zero_point: 3,
@@ -165,7 +171,7 @@ pub fn run(report: &mut dyn FnMut(&[i8])) {
         // The same at odd addresses, 64 inputs still.
         Case {
             x: &SMALL_X[1..],
-            weights: &SMALL_WEIGHTS[1..],
+            weights: &SMALL_WEIGHTS.0[1..],
             bias: &SMALL_BIAS,
             shift: &SMALL_SHIFT,
             zero_point: 0,
@@ -199,7 +205,7 @@ pub fn run(report: &mut dyn FnMut(&[i8])) {
         // Fewer than 16 inputs: no widened part.
         Case {
             x: &X[..7],
-            weights: &WEIGHTS[..7 * 17],
+            weights: &WEIGHTS.0[..7 * 17],
             bias: &BIAS,
             shift: &SHIFT,
             zero_point: 0,
@@ -210,7 +216,7 @@ pub fn run(report: &mut dyn FnMut(&[i8])) {
         // One chunk of 32 inputs, two blocks of outputs.
         Case {
             x: &X[..32],
-            weights: &WEIGHTS[..32 * 64],
+            weights: &WEIGHTS.0[..32 * 64],
             bias: &BIAS,
             shift: &SHIFT,
             zero_point: 0,
@@ -221,7 +227,7 @@ pub fn run(report: &mut dyn FnMut(&[i8])) {
         // Bounds with min > max (every output is max).
         Case {
             x: &X[..16],
-            weights: &WEIGHTS[..16 * 3],
+            weights: &WEIGHTS.0[..16 * 3],
             bias: &BIAS,
             shift: &SHIFT,
             zero_point: 0,

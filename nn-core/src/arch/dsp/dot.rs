@@ -171,12 +171,101 @@ unsafe fn accumulate_pairs_portable(
 #[cfg(not(all(target_arch = "arm", target_feature = "dsp")))]
 use accumulate_pairs_portable as accumulate_pairs;
 
+/// Eight multiply-adds in assembly text: the widened inputs in r4, r5, r8,
+/// r9 (`[even, odd]` of two words) times the eight weights in r10 and r1,
+/// added to the sum in register `$sum` (four `SXTB16`, four `SMLAD`).
+#[cfg(all(target_arch = "arm", target_feature = "dsp"))]
+macro_rules! multiply_add_8 {
+    ($sum:literal) => {
+        concat!(
+            "sxtb16 lr, r10, ror #8\n",
+            "sxtb16 r10, r10\n",
+            "smlad ",
+            $sum,
+            ", r4, r10, ",
+            $sum,
+            "\n",
+            "smlad ",
+            $sum,
+            ", r5, lr, ",
+            $sum,
+            "\n",
+            "sxtb16 lr, r1, ror #8\n",
+            "sxtb16 r1, r1\n",
+            "smlad ",
+            $sum,
+            ", r8, r1, ",
+            $sum,
+            "\n",
+            "smlad ",
+            $sum,
+            ", r9, lr, ",
+            $sum,
+        )
+    };
+}
+
+/// The loop of [`accumulate_pairs`] with `$load0` and `$load1` the loads of
+/// eight weights of each row (from r2 and r3 into r10 and r1).
+#[cfg(all(target_arch = "arm", target_feature = "dsp"))]
+macro_rules! pairs_loop {
+    ($load0:literal, $load1:literal, $wide:ident, $row0:ident, $stride:ident, $src:ident,
+     $dst:ident, $pairs:ident, $skip:ident) => {
+        core::arch::asm!(
+            // [sp]: wide, [sp, #4]: its end, [sp, #8]: src, [sp, #12]: dst,
+            // [sp, #16]: dst's end, [sp, #20]: skip.
+            "push {{r0, r1, r4, r5, r8, r9}}",
+            "3:",
+            "ldr r4, [sp, #8]",
+            "ldm r4!, {{r11, r12}}",
+            "str r4, [sp, #8]",
+            "2:",
+            "ldm r0!, {{r4, r5, r8, r9}}",
+            $load0,
+            multiply_add_8!("r11"),
+            $load1,
+            multiply_add_8!("r12"),
+            "ldm r0!, {{r4, r5, r8, r9}}",
+            $load0,
+            multiply_add_8!("r11"),
+            $load1,
+            multiply_add_8!("r12"),
+            "ldr r10, [sp, #4]",
+            "cmp r0, r10",
+            "bne 2b",
+            "ldr r4, [sp, #12]",
+            "stm r4!, {{r11, r12}}",
+            "str r4, [sp, #12]",
+            "ldr r0, [sp]",
+            "ldrd r5, r8, [sp, #16]",
+            "add r2, r8",
+            "add r3, r8",
+            "cmp r4, r5",
+            "bne 3b",
+            "add sp, #24",
+            inout("r0") $wide.as_ptr() => _,
+            inout("r1") $wide.as_ptr_range().end => _,
+            inout("r2") $row0 => _,
+            inout("r3") $row0.wrapping_add($stride) => _,
+            inout("r4") $src => _,
+            inout("r5") $dst => _,
+            inout("r8") $dst.wrapping_add(2 * $pairs) => _,
+            inout("r9") $skip => _,
+            out("r10") _,
+            out("r11") _,
+            out("r12") _,
+            out("lr") _,
+        )
+    };
+}
+
 /// [`accumulate_pairs_portable`] in assembly when `wide` holds a positive
 /// multiple of 16 inputs (else the portable loop). Per pair of rows, from
 /// its two sums in `src` (one `LDM`): per 16 inputs two `LDM` of four
-/// widened words and per row four `LDR`, eight `SXTB16` and eight `SMLAD`;
-/// then the sums stored in `dst` with one `STM` and both row pointers
-/// moved to the next pair.
+/// widened words, per row two `LDRD` of eight weights (two `LDR` each where
+/// the rows are not word-aligned), eight `SXTB16` and eight `SMLAD`; then
+/// the sums stored in `dst` with one `STM` and both row pointers moved to
+/// the next pair.
 ///
 /// # Safety
 ///
@@ -203,98 +292,51 @@ unsafe fn accumulate_pairs(
     // After a pass the row pointers are `len` bytes further; the next pair
     // starts two rows (2 · stride bytes) after this one.
     let skip = (2 * stride).wrapping_sub(len);
+    // Every row pointer stays word-aligned (`len` is a multiple of 16).
+    let aligned = (row0 as usize | stride) % 4 == 0;
     // SAFETY: by the caller's guarantee `rows` holds `2 · pairs` rows of
     // `stride` bytes, each read over `len` bytes: pair k reads rows 2k and
     // 2k + 1 from their starts (r2, r3: `row0` plus 2k·stride and
     // (2k + 1)·stride) over `len` bytes, in 16-byte steps (len > 0, a
-    // multiple of 16), with LDR, which may be unaligned on Armv7E-M. The
+    // multiple of 16), with LDRD only where `row0` and `stride` are
+    // multiples of 4, so that every row pointer is word-aligned as LDRD
+    // requires, else with LDR, which may be unaligned on Armv7E-M. The
     // LDMs read `wide` from its start (r0, reloaded per pair) to its end
-    // (r1) in 16-byte steps, inside the slice (len / 2 words, a multiple of
-    // 8) and word-aligned (a `u32` slice), as LDM requires. Pair k's LDM
-    // reads src[2k..2k + 2] and its STM then writes dst[2k..2k + 2] (src and
-    // dst advance by 8 bytes per pair, dst up to `dst + 2 · pairs`), valid
-    // by the caller's guarantee, the same or disjoint, and `i32`-aligned
-    // (word-aligned, as LDM and STM require). The block pushes five words
-    // and pops them before its end. Every register written is an operand
-    // declared clobbered; the flags are not declared preserved (SMLAD may
-    // set Q).
+    // ([sp, #4]) in 16-byte steps, inside the slice (len / 2 words, a
+    // multiple of 8) and word-aligned (a `u32` slice), as LDM requires.
+    // Pair k's LDM reads src[2k..2k + 2] and its STM then writes
+    // dst[2k..2k + 2] (src and dst advance by 8 bytes per pair, dst up to
+    // `dst + 2 · pairs`), valid by the caller's guarantee, the same or
+    // disjoint, and `i32`-aligned (word-aligned, as LDM and STM require).
+    // The block pushes six words and pops them before its end. Every
+    // register written is an operand declared clobbered; the flags are not
+    // declared preserved (SMLAD may set Q).
     unsafe {
-        core::arch::asm!(
-            // [sp]: wide, [sp, #4]: src, [sp, #8]: dst, [sp, #12]: dst end,
-            // [sp, #16]: skip.
-            "push {{r0, r4, r5, r8, r9}}",
-            "3:",
-            "ldr r4, [sp, #4]",
-            "ldm r4!, {{r11, r12}}",
-            "str r4, [sp, #4]",
-            "2:",
-            "ldm r0!, {{r4, r5, r8, r9}}",
-            "ldr r10, [r2], #4",
-            "sxtb16 lr, r10, ror #8",
-            "sxtb16 r10, r10",
-            "smlad r11, r4, r10, r11",
-            "smlad r11, r5, lr, r11",
-            "ldr r10, [r2], #4",
-            "sxtb16 lr, r10, ror #8",
-            "sxtb16 r10, r10",
-            "smlad r11, r8, r10, r11",
-            "smlad r11, r9, lr, r11",
-            "ldr r10, [r3], #4",
-            "sxtb16 lr, r10, ror #8",
-            "sxtb16 r10, r10",
-            "smlad r12, r4, r10, r12",
-            "smlad r12, r5, lr, r12",
-            "ldr r10, [r3], #4",
-            "sxtb16 lr, r10, ror #8",
-            "sxtb16 r10, r10",
-            "smlad r12, r8, r10, r12",
-            "smlad r12, r9, lr, r12",
-            "ldm r0!, {{r4, r5, r8, r9}}",
-            "ldr r10, [r2], #4",
-            "sxtb16 lr, r10, ror #8",
-            "sxtb16 r10, r10",
-            "smlad r11, r4, r10, r11",
-            "smlad r11, r5, lr, r11",
-            "ldr r10, [r2], #4",
-            "sxtb16 lr, r10, ror #8",
-            "sxtb16 r10, r10",
-            "smlad r11, r8, r10, r11",
-            "smlad r11, r9, lr, r11",
-            "ldr r10, [r3], #4",
-            "sxtb16 lr, r10, ror #8",
-            "sxtb16 r10, r10",
-            "smlad r12, r4, r10, r12",
-            "smlad r12, r5, lr, r12",
-            "ldr r10, [r3], #4",
-            "sxtb16 lr, r10, ror #8",
-            "sxtb16 r10, r10",
-            "smlad r12, r8, r10, r12",
-            "smlad r12, r9, lr, r12",
-            "cmp r0, r1",
-            "bne 2b",
-            "ldr r4, [sp, #8]",
-            "stm r4!, {{r11, r12}}",
-            "str r4, [sp, #8]",
-            "ldr r0, [sp]",
-            "ldrd r5, r8, [sp, #12]",
-            "add r2, r8",
-            "add r3, r8",
-            "cmp r4, r5",
-            "bne 3b",
-            "add sp, #20",
-            inout("r0") wide.as_ptr() => _,
-            in("r1") wide.as_ptr_range().end,
-            inout("r2") row0 => _,
-            inout("r3") row0.wrapping_add(stride) => _,
-            inout("r4") src => _,
-            inout("r5") dst => _,
-            inout("r8") dst.wrapping_add(2 * pairs) => _,
-            inout("r9") skip => _,
-            out("r10") _,
-            out("r11") _,
-            out("r12") _,
-            out("lr") _,
-        );
+        if aligned {
+            pairs_loop!(
+                "ldrd r10, r1, [r2], #8",
+                "ldrd r10, r1, [r3], #8",
+                wide,
+                row0,
+                stride,
+                src,
+                dst,
+                pairs,
+                skip
+            );
+        } else {
+            pairs_loop!(
+                "ldr r10, [r2], #4\nldr r1, [r2], #4",
+                "ldr r10, [r3], #4\nldr r1, [r3], #4",
+                wide,
+                row0,
+                stride,
+                src,
+                dst,
+                pairs,
+                skip
+            );
+        }
     }
 }
 
