@@ -35,6 +35,19 @@ pub(super) fn widen<'a>(x: &[i8], buffer: &'a mut [MaybeUninit<u32>]) -> &'a [u3
     unsafe { core::slice::from_raw_parts(buffer.as_ptr().cast(), len) }
 }
 
+/// `src` copied into the start of `dst` (as many as fit); returns the
+/// elements written.
+#[inline]
+pub(super) fn copy<'a>(src: &[i32], dst: &'a mut [MaybeUninit<i32>]) -> &'a mut [i32] {
+    let len = src.len().min(dst.len());
+    for (d, &s) in dst.iter_mut().zip(src) {
+        d.write(s);
+    }
+    // SAFETY: the loop wrote the first `len` elements of `dst`, so they are
+    // initialized `i32`s (MaybeUninit<i32> has i32's layout).
+    unsafe { core::slice::from_raw_parts_mut(dst.as_mut_ptr().cast(), len) }
+}
+
 /// `acc` plus four products of widened inputs `[even, odd]` with weights `w`.
 #[inline(always)]
 fn step(acc: i32, [even, odd]: [u32; 2], w: &[i8; 4]) -> i32 {

@@ -17,7 +17,7 @@ mod requant;
 use core::mem::MaybeUninit;
 
 use crate::quant::OutputStage;
-use dot::{accumulate, accumulate_in_place, widen};
+use dot::{accumulate, accumulate_in_place, copy, widen};
 use requant::requantize;
 
 /// Inputs widened at a time, into a buffer on the stack (256 bytes).
@@ -58,49 +58,50 @@ pub(crate) fn fully_connected(
     for (b, ((y, bias), (multiplier, shift))) in blocks.enumerate() {
         let rows = weights.get(b * BLOCK * n..).unwrap_or_default();
         let columns = |c: usize| rows.get(c * WIDE_INPUTS..).unwrap_or_default();
-        let mut chunks = x16.chunks(WIDE_INPUTS).enumerate();
-        let sums: &[i32] = match chunks.next() {
-            None => bias,
-            Some((_, chunk)) => {
+        // The first chunk from the bias into `block`, the others in place;
+        // without a multiple of 16 inputs, the bias copied.
+        let block = &mut block[..bias.len().min(BLOCK)];
+        let mut chunks = x16.chunks(WIDE_INPUTS);
+        let sums = match chunks.next() {
+            None => copy(bias, block),
+            Some(chunk) => {
                 let wide = widen(chunk, &mut buffer);
-                let count = bias.len().min(BLOCK);
-                let Some(sums) = accumulate(wide, rows, n, bias, &mut block[..count]) else {
+                let Some(sums) = accumulate(wide, rows, n, bias, block) else {
                     return;
                 };
-                for (c, chunk) in chunks {
-                    let wide = widen(chunk, &mut buffer);
-                    accumulate_in_place(wide, columns(c), n, sums);
-                }
                 sums
             }
         };
-        let stage = OutputStage {
-            multiplier,
-            shift,
-            ..*stage
-        };
-        if x_rest.is_empty() {
-            finish(&stage, sums.iter().copied(), y);
-        } else {
-            let row_rest = |r: usize| rows.get(r * n + n16..).unwrap_or_default();
-            let sums = sums
-                .iter()
-                .enumerate()
-                .map(|(r, &s)| rest(s, x_rest, row_rest(r)));
-            finish(&stage, sums, y);
+        for (c, chunk) in chunks.enumerate() {
+            let wide = widen(chunk, &mut buffer);
+            accumulate_in_place(wide, columns(c + 1), n, sums);
         }
+        if !x_rest.is_empty() {
+            for (sum, row) in sums.iter_mut().zip(rows.chunks(n)) {
+                *sum = rest(*sum, x_rest, row.get(n16..).unwrap_or_default());
+            }
+        }
+        finish(
+            &OutputStage {
+                multiplier,
+                shift,
+                ..*stage
+            },
+            sums,
+            y,
+        );
     }
 }
 
 /// The int8 outputs `y` of the `sums` (requantized with `stage`).
-#[inline(always)]
-fn finish(stage: &OutputStage<'_>, sums: impl Iterator<Item = i32>, y: &mut [i8]) {
+#[inline]
+fn finish(stage: &OutputStage<'_>, sums: &[i32], y: &mut [i8]) {
     let each = y
         .iter_mut()
         .zip(sums)
         .zip(stage.multiplier)
         .zip(stage.shift);
-    for (((y, sum), &m), &s) in each {
+    for (((y, &sum), &m), &s) in each {
         *y = stage.finish(requantize(sum, m, s));
     }
 }
