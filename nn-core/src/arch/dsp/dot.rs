@@ -18,11 +18,13 @@ fn word(v: &[i8; 4]) -> u32 {
     u32::from_le_bytes(v.map(|b| b as u8))
 }
 
-/// `x` (a multiple of eight inputs, at most `2 · buffer.len()`) widened
-/// into the start of `buffer`: per four inputs `[SXTB16(x), SXTB16(x ROR 8)]`,
-/// the inputs of even and odd index. Returns the words written.
+/// `x` widened into the start of `buffer`: per four inputs
+/// `[SXTB16(x), SXTB16(x ROR 8)]`, the inputs of even and odd index, for
+/// the first multiple of eight inputs that fits (two words per four).
+/// Returns the words written.
+#[cfg_attr(all(target_arch = "arm", target_feature = "dsp"), allow(dead_code))]
 #[inline]
-pub(super) fn widen<'a>(x: &[i8], buffer: &'a mut [MaybeUninit<u32>]) -> &'a [u32] {
+pub(super) fn widen_portable<'a>(x: &[i8], buffer: &'a mut [MaybeUninit<u32>]) -> &'a [u32] {
     let eights = x.as_chunks::<4>().0.as_chunks::<2>().0;
     let mut len = 0;
     for ([a, b], out) in eights.iter().zip(buffer.as_chunks_mut::<4>().0) {
@@ -33,6 +35,55 @@ pub(super) fn widen<'a>(x: &[i8], buffer: &'a mut [MaybeUninit<u32>]) -> &'a [u3
     // SAFETY: the loop wrote the first `len` elements of `buffer`, so they
     // are initialized `u32`s (MaybeUninit<u32> has u32's layout).
     unsafe { core::slice::from_raw_parts(buffer.as_ptr().cast(), len) }
+}
+
+/// [`widen_portable`] on the host.
+#[cfg(not(all(target_arch = "arm", target_feature = "dsp")))]
+pub(super) use widen_portable as widen;
+
+/// [`widen_portable`] in assembly: per eight inputs two `LDR`, four
+/// `SXTB16` and one `STM`.
+#[cfg(all(target_arch = "arm", target_feature = "dsp"))]
+#[inline]
+pub(super) fn widen<'a>(x: &[i8], buffer: &'a mut [MaybeUninit<u32>]) -> &'a [u32] {
+    let words = (x.len() / 8).min(buffer.len() / 4) * 4;
+    if words == 0 {
+        return &[];
+    }
+    let out = buffer.as_mut_ptr();
+    // SAFETY: the loop reads `x` from its start up to `2 · words` bytes
+    // (at most its length) with LDR, which may be unaligned on Armv7E-M,
+    // and writes `words` words (at most `buffer`'s length) from `buffer`'s
+    // start with STM, word-aligned as STM requires (a slice of
+    // MaybeUninit<u32>, which nothing else borrows); 8 bytes and 4 words
+    // per iteration, `words` a positive multiple of 4. Registers written
+    // are operands declared clobbered; flags not declared preserved; no
+    // stack.
+    unsafe {
+        core::arch::asm!(
+            "2:",
+            "ldr r4, [r0], #4",
+            "ldr r8, [r0], #4",
+            "sxtb16 r5, r4, ror #8",
+            "sxtb16 r4, r4",
+            "sxtb16 r9, r8, ror #8",
+            "sxtb16 r8, r8",
+            "stm r1!, {{r4, r5, r8, r9}}",
+            "cmp r0, r2",
+            "bne 2b",
+            inout("r0") x.as_ptr() => _,
+            inout("r1") out => _,
+            in("r2") x.as_ptr().wrapping_add(2 * words),
+            out("r4") _,
+            out("r5") _,
+            out("r8") _,
+            out("r9") _,
+            options(nostack),
+        );
+    }
+    // SAFETY: the loop wrote the first `words` elements of `buffer`, so
+    // they are initialized `u32`s (MaybeUninit<u32> has u32's layout).
+    unsafe { core::slice::from_raw_parts(out.cast(), words) }
 }
 
 /// `src` copied into the start of `dst` (as many as fit); returns the
