@@ -1,103 +1,13 @@
-//! Dot products of rows with one input vector: `SXTB16` widens int8 lanes
-//! to 16 bits, `SMLAD` adds two 16-bit products to a sum. Sums wrap modulo
-//! 2^32, exactly like the portable kernels' `wrapping_add`.
-//!
-//! The input vector is widened first ([`widen`]): each four inputs become
-//! two words, the even and the odd inputs as 16-bit lanes, which line up
-//! with `SXTB16` and `SXTB16 ROR #8` of four weights. [`accumulate`] then
-//! runs two rows per pass over them, eight inputs per `LDM`.
+//! Dot products of rows with one input vector widened by
+//! [`widen`](super::buffers::widen): `SXTB16` widens four weights to two
+//! words of 16-bit lanes, `SMLAD` adds two 16-bit products to a sum. Sums
+//! wrap modulo 2^32, exactly like the portable kernels' `wrapping_add`.
+//! [`accumulate`] runs two rows per pass over the widened inputs, eight
+//! inputs per `LDM`.
 
 use core::mem::MaybeUninit;
 
-use super::insn::{smlad, sxtb16, sxtb16_ror8};
-
-/// Four int8 values as one little-endian word (one `LDR`, which may be
-/// unaligned on Armv7E-M).
-#[inline(always)]
-fn word(v: &[i8; 4]) -> u32 {
-    u32::from_le_bytes(v.map(|b| b as u8))
-}
-
-/// `x` widened into the start of `buffer`: per four inputs
-/// `[SXTB16(x), SXTB16(x ROR 8)]`, the inputs of even and odd index, for
-/// the first multiple of eight inputs that fits (two words per four).
-/// Returns the words written.
-#[cfg_attr(all(target_arch = "arm", target_feature = "dsp"), allow(dead_code))]
-#[inline]
-pub(super) fn widen_portable<'a>(x: &[i8], buffer: &'a mut [MaybeUninit<u32>]) -> &'a [u32] {
-    let eights = x.as_chunks::<4>().0.as_chunks::<2>().0;
-    let mut len = 0;
-    for ([a, b], out) in eights.iter().zip(buffer.as_chunks_mut::<4>().0) {
-        let (a, b) = (word(a), word(b));
-        *out = [sxtb16(a), sxtb16_ror8(a), sxtb16(b), sxtb16_ror8(b)].map(MaybeUninit::new);
-        len += 4;
-    }
-    // SAFETY: the loop wrote the first `len` elements of `buffer`, so they
-    // are initialized `u32`s (MaybeUninit<u32> has u32's layout).
-    unsafe { core::slice::from_raw_parts(buffer.as_ptr().cast(), len) }
-}
-
-/// [`widen_portable`] on the host.
-#[cfg(not(all(target_arch = "arm", target_feature = "dsp")))]
-pub(super) use widen_portable as widen;
-
-/// [`widen_portable`] in assembly: per eight inputs two `LDR`, four
-/// `SXTB16` and one `STM`.
-#[cfg(all(target_arch = "arm", target_feature = "dsp"))]
-#[inline]
-pub(super) fn widen<'a>(x: &[i8], buffer: &'a mut [MaybeUninit<u32>]) -> &'a [u32] {
-    let words = (x.len() / 8).min(buffer.len() / 4) * 4;
-    if words == 0 {
-        return &[];
-    }
-    let out = buffer.as_mut_ptr();
-    // SAFETY: the loop reads `x` from its start up to `2 · words` bytes
-    // (at most its length) with LDR, which may be unaligned on Armv7E-M,
-    // and writes `words` words (at most `buffer`'s length) from `buffer`'s
-    // start with STM, word-aligned as STM requires (a slice of
-    // MaybeUninit<u32>, which nothing else borrows); 8 bytes and 4 words
-    // per iteration, `words` a positive multiple of 4. Registers written
-    // are operands declared clobbered; flags not declared preserved; no
-    // stack.
-    unsafe {
-        core::arch::asm!(
-            "2:",
-            "ldr r4, [r0], #4",
-            "ldr r8, [r0], #4",
-            "sxtb16 r5, r4, ror #8",
-            "sxtb16 r4, r4",
-            "sxtb16 r9, r8, ror #8",
-            "sxtb16 r8, r8",
-            "stm r1!, {{r4, r5, r8, r9}}",
-            "cmp r0, r2",
-            "bne 2b",
-            inout("r0") x.as_ptr() => _,
-            inout("r1") out => _,
-            in("r2") x.as_ptr().wrapping_add(2 * words),
-            out("r4") _,
-            out("r5") _,
-            out("r8") _,
-            out("r9") _,
-            options(nostack),
-        );
-    }
-    // SAFETY: the loop wrote the first `words` elements of `buffer`, so
-    // they are initialized `u32`s (MaybeUninit<u32> has u32's layout).
-    unsafe { core::slice::from_raw_parts(out.cast(), words) }
-}
-
-/// `src` copied into the start of `dst` (as many as fit); returns the
-/// elements written.
-#[inline]
-pub(super) fn copy<'a>(src: &[i32], dst: &'a mut [MaybeUninit<i32>]) -> &'a mut [i32] {
-    let len = src.len().min(dst.len());
-    for (d, &s) in dst.iter_mut().zip(src) {
-        d.write(s);
-    }
-    // SAFETY: the loop wrote the first `len` elements of `dst`, so they are
-    // initialized `i32`s (MaybeUninit<i32> has i32's layout).
-    unsafe { core::slice::from_raw_parts_mut(dst.as_mut_ptr().cast(), len) }
-}
+use super::insn::{smlad, sxtb16, sxtb16_ror8, word};
 
 /// `acc` plus four products of widened inputs `[even, odd]` with weights `w`.
 #[inline(always)]
@@ -106,7 +16,7 @@ fn step(acc: i32, [even, odd]: [u32; 2], w: &[i8; 4]) -> i32 {
     smlad(odd, sxtb16_ror8(w), smlad(even, sxtb16(w), acc))
 }
 
-/// `acc + Σ x·w` with `wide` the widening of `x` ([`widen`]), over
+/// `acc + Σ x·w` with `wide` the widening of `x`, over
 /// `2 · wide.len()` inputs (fewer if `w` is shorter, in steps of four).
 #[inline]
 fn dot_wide(wide: &[u32], w: &[i8], acc: i32) -> i32 {
@@ -130,7 +40,7 @@ fn holds(rows: &[i8], count: usize, stride: usize, len: usize) -> bool {
 
 /// `dst[r] = src[r] + Σ_i x[i] · rows[r · stride + i]` (wrapping) for
 /// every `r` below `dst.len()`, with `wide` the widening of `x`
-/// ([`widen`], `2 · wide.len()` inputs); returns `dst`, now initialized.
+/// (`2 · wide.len()` inputs); returns `dst`, now initialized.
 /// `None`, `dst` untouched, unless `src` is as long as `dst` and `rows`
 /// holds the rows over `2 · wide.len()` bytes each.
 #[inline]
@@ -157,23 +67,23 @@ pub(super) fn accumulate<'a>(
 }
 
 /// [`accumulate`] in place: `sums[r] += Σ_i x[i] · rows[r · stride + i]`;
-/// `false`, `sums` untouched, unless `rows` holds the rows.
+/// `None`, `sums` untouched, unless `rows` holds the rows.
 #[inline]
 pub(super) fn accumulate_in_place(
     wide: &[u32],
     rows: &[i8],
     stride: usize,
     sums: &mut [i32],
-) -> bool {
+) -> Option<()> {
     let count = sums.len();
     if !holds(rows, count, stride, 2 * wide.len()) {
-        return false;
+        return None;
     }
     let sums = sums.as_mut_ptr();
     // SAFETY: `rows` holds the rows (checked); `sums` has `count` elements
     // to read and write, source and destination the same.
     unsafe { accumulate_raw(wide, rows, stride, sums, sums, count) };
-    true
+    Some(())
 }
 
 /// `dst[r] = src[r] + Σ_i x[i] · rows[r · stride + i]` for `r` below
@@ -406,6 +316,7 @@ unsafe fn accumulate_pairs(
 
 #[cfg(test)]
 mod tests {
+    use super::super::buffers::widen;
     use super::*;
 
     fn exact(x: &[i8], w: &[i8]) -> i64 {
@@ -437,7 +348,7 @@ mod tests {
                 let got = accumulate(wide, &w, stride, &src[..rows], &mut dst[..rows]);
                 assert_eq!(got.unwrap(), &want[..rows], "{len} {stride}");
                 let mut sums = src;
-                assert!(accumulate_in_place(wide, &w, stride, &mut sums[..rows]));
+                assert!(accumulate_in_place(wide, &w, stride, &mut sums[..rows]).is_some());
                 assert_eq!(sums[..rows], want[..rows], "{len} {stride}");
                 assert_eq!(sums[rows..], src[rows..]);
             }
@@ -453,7 +364,7 @@ mod tests {
         let got = accumulate(&wide, &[1; 16 * 3], 16, &[1, 2, 3], &mut dst);
         assert_eq!(got.unwrap(), [17, 18, 19]);
         let mut sums = [1, 2, 3];
-        assert!(!accumulate_in_place(&wide, &[1; 16 * 3 - 1], 16, &mut sums));
+        assert!(accumulate_in_place(&wide, &[1; 16 * 3 - 1], 16, &mut sums).is_none());
         assert_eq!(sums, [1, 2, 3]);
     }
 

@@ -3,6 +3,13 @@
 //! Architecture Reference Manual (ARMv7-M, section A7.7) elsewhere, so that
 //! the host tests run the same algorithms bit for bit.
 
+/// Four int8 values as one little-endian word (one `LDR`, which may be
+/// unaligned on Armv7E-M).
+#[inline(always)]
+pub(super) fn word(v: &[i8; 4]) -> u32 {
+    u32::from_le_bytes(v.map(|b| b as u8))
+}
+
 /// `SXTB16`: bytes 0 and 2 of `v`, sign-extended into two 16-bit lanes.
 #[cfg(all(target_arch = "arm", target_feature = "dsp"))]
 #[inline(always)]

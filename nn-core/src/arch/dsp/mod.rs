@@ -10,6 +10,7 @@
 //! their portable definitions elsewhere, so that the host tests check it
 //! bit for bit against the portable kernel.
 
+mod buffers;
 mod dot;
 mod insn;
 mod requant;
@@ -17,7 +18,8 @@ mod requant;
 use core::mem::MaybeUninit;
 
 use crate::quant::OutputStage;
-use dot::{accumulate, accumulate_in_place, copy, widen};
+use buffers::{copy, widen};
+use dot::{accumulate, accumulate_in_place};
 use requant::requantize;
 
 /// Inputs widened at a time, into a buffer on the stack (256 bytes).
@@ -29,12 +31,8 @@ const BLOCK: usize = 32;
 /// [`fully_connected`](crate::quant::fully_connected) on slices of
 /// consistent lengths (`bias`, `stage.multiplier`, `stage.shift` and `y`
 /// of one length, `weights` at least `x.len()` times as long), the same
-/// integers.
-///
-/// Per block of [`BLOCK`] outputs: the sums start from the bias, take the
-/// first multiple of 16 inputs in chunks of [`WIDE_INPUTS`] (each widened,
-/// then [`accumulate`]d), the rest one multiply-add at a time, and are
-/// requantized.
+/// integers: per block of [`BLOCK`] outputs, the [`sums`], then their
+/// requantization.
 #[inline]
 pub(crate) fn fully_connected(
     x: &[i8],
@@ -43,54 +41,59 @@ pub(crate) fn fully_connected(
     stage: &OutputStage<'_>,
     y: &mut [i8],
 ) {
+    let mut buffer = [MaybeUninit::uninit(); WIDE_INPUTS / 2];
+    let mut block = [MaybeUninit::uninit(); BLOCK];
+    let (multiplier, shift) = (stage.multiplier.chunks(BLOCK), stage.shift.chunks(BLOCK));
+    let blocks = y
+        .chunks_mut(BLOCK)
+        .zip(bias.chunks(BLOCK))
+        .zip(multiplier.zip(shift));
+    for (b, ((y, bias), (multiplier, shift))) in blocks.enumerate() {
+        let rows = weights.get(b * BLOCK * x.len()..).unwrap_or_default();
+        let Some(sums) = sums(x, rows, bias, &mut buffer, &mut block) else {
+            return;
+        };
+        let stage = OutputStage {
+            multiplier,
+            shift,
+            ..*stage
+        };
+        finish(&stage, sums, y);
+    }
+}
+
+/// `bias[r] + Σ_i x[i] · rows[r · x.len() + i]` for every `r` below
+/// `bias.len()` (at most [`BLOCK`]), in `block`: the first multiple of 16
+/// inputs in chunks of [`WIDE_INPUTS`], each widened into `buffer` and
+/// [`accumulate`]d (the first from the bias, the others in place), then
+/// the rest one multiply-add at a time. `None` if `rows` is too short.
+#[inline(always)]
+fn sums<'a>(
+    x: &[i8],
+    rows: &[i8],
+    bias: &[i32],
+    buffer: &mut [MaybeUninit<u32>; WIDE_INPUTS / 2],
+    block: &'a mut [MaybeUninit<i32>; BLOCK],
+) -> Option<&'a mut [i32]> {
     let n = x.len();
     let n16 = n & !15;
     let (x16, x_rest) = x.split_at(n16);
-    let mut buffer = [MaybeUninit::uninit(); WIDE_INPUTS / 2];
-    let mut block = [MaybeUninit::uninit(); BLOCK];
-    let blocks = y.chunks_mut(BLOCK).zip(bias.chunks(BLOCK));
-    let blocks = blocks.zip(
-        stage
-            .multiplier
-            .chunks(BLOCK)
-            .zip(stage.shift.chunks(BLOCK)),
-    );
-    for (b, ((y, bias), (multiplier, shift))) in blocks.enumerate() {
-        let rows = weights.get(b * BLOCK * n..).unwrap_or_default();
-        let columns = |c: usize| rows.get(c * WIDE_INPUTS..).unwrap_or_default();
-        // The first chunk from the bias into `block`, the others in place;
-        // without a multiple of 16 inputs, the bias copied.
-        let block = &mut block[..bias.len().min(BLOCK)];
-        let mut chunks = x16.chunks(WIDE_INPUTS);
-        let sums = match chunks.next() {
-            None => copy(bias, block),
-            Some(chunk) => {
-                let wide = widen(chunk, &mut buffer);
-                let Some(sums) = accumulate(wide, rows, n, bias, block) else {
-                    return;
-                };
-                sums
-            }
-        };
-        for (c, chunk) in chunks.enumerate() {
-            let wide = widen(chunk, &mut buffer);
-            accumulate_in_place(wide, columns(c + 1), n, sums);
-        }
-        if !x_rest.is_empty() {
-            for (sum, row) in sums.iter_mut().zip(rows.chunks(n)) {
-                *sum = rest(*sum, x_rest, row.get(n16..).unwrap_or_default());
-            }
-        }
-        finish(
-            &OutputStage {
-                multiplier,
-                shift,
-                ..*stage
-            },
-            sums,
-            y,
-        );
+    let block = &mut block[..bias.len().min(BLOCK)];
+    let mut chunks = x16.chunks(WIDE_INPUTS);
+    let sums = match chunks.next() {
+        None => copy(bias, block),
+        Some(chunk) => accumulate(widen(chunk, buffer), rows, n, bias, block)?,
+    };
+    for (c, chunk) in chunks.enumerate() {
+        let columns = rows.get((c + 1) * WIDE_INPUTS..).unwrap_or_default();
+        accumulate_in_place(widen(chunk, buffer), columns, n, sums)?;
     }
+    if !x_rest.is_empty() {
+        for (sum, row) in sums.iter_mut().zip(rows.chunks(n)) {
+            *sum = rest(*sum, x_rest, row.get(n16..).unwrap_or_default());
+        }
+    }
+    Some(sums)
 }
 
 /// The int8 outputs `y` of the `sums` (requantized with `stage`).
