@@ -88,16 +88,20 @@ pub fn fully_connected(
         .min(stage.multiplier.len())
         .min(stage.shift.len())
         .min(rows);
-    let stage = OutputStage {
-        multiplier: &stage.multiplier[..outputs],
-        shift: &stage.shift[..outputs],
-        ..*stage
-    };
     let (y, bias) = (&mut y[..outputs], &bias[..outputs]);
     #[cfg(all(target_arch = "arm", target_feature = "dsp"))]
-    crate::arch::dsp::fully_connected(x, weights, bias, &stage, y);
+    {
+        // Cut to `outputs` here, where the compiler sees the lengths.
+        let (multiplier, shift) = (&stage.multiplier[..outputs], &stage.shift[..outputs]);
+        let stage = OutputStage {
+            multiplier,
+            shift,
+            ..*stage
+        };
+        crate::arch::dsp::fully_connected(x, weights, bias, &stage, y);
+    }
     #[cfg(not(all(target_arch = "arm", target_feature = "dsp")))]
-    super::portable::fully_connected(x, weights, bias, &stage, y);
+    super::portable::fully_connected(x, weights, bias, stage, y);
 }
 
 #[cfg(test)]

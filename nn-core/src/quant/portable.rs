@@ -7,8 +7,8 @@
 use super::fixed_point::multiply_by_quantized_multiplier;
 use super::kernel::OutputStage;
 
-/// [`fully_connected`](super::fully_connected) on slices cut to one
-/// length of outputs (`bias`, `stage.multiplier`, `stage.shift`, `y`) with
+/// [`fully_connected`](super::fully_connected) on `bias` and `y` of one
+/// length, `stage.multiplier` and `stage.shift` at least as long, and
 /// `weights` at least `x.len()` times as long.
 #[inline]
 pub(crate) fn fully_connected(
@@ -19,17 +19,10 @@ pub(crate) fn fully_connected(
     y: &mut [i8],
 ) {
     let (n, outputs) = (x.len(), y.len());
-    let (bias, multiplier) = (&bias[..outputs], &stage.multiplier[..outputs]);
-    let shift = &stage.shift[..outputs];
+    let (multiplier, shift) = (&stage.multiplier[..outputs], &stage.shift[..outputs]);
     let row = |o: usize| &weights[o * n..o * n + n];
-    let requantize = |c: usize, sum: i32| {
-        let acc = sum.wrapping_add(bias[c]);
-        stage.finish(multiply_by_quantized_multiplier(
-            acc,
-            multiplier[c],
-            shift[c],
-        ))
-    };
+    let requantize =
+        |c: usize, sum: i32| stage.apply(sum.wrapping_add(bias[c]), multiplier[c], shift[c]);
     let mut o = 0;
     if !VECTOR_REGISTERS {
         while o + 1 < outputs {
@@ -41,6 +34,15 @@ pub(crate) fn fully_connected(
     }
     for (c, y) in y.iter_mut().enumerate().skip(o) {
         *y = requantize(c, dot(x, row(c)));
+    }
+}
+
+impl OutputStage<'_> {
+    /// The int8 output of accumulator `acc` on channel `o`'s multiplier and
+    /// shift (as TFLite Micro: requantize, add the zero point, clamp).
+    #[inline]
+    fn apply(&self, acc: i32, multiplier: i32, shift: i32) -> i8 {
+        self.finish(multiply_by_quantized_multiplier(acc, multiplier, shift))
     }
 }
 

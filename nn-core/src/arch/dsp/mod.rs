@@ -28,11 +28,10 @@ const WIDE_INPUTS: usize = 128;
 /// Outputs accumulated at a time, into a buffer on the stack (128 bytes).
 const BLOCK: usize = 32;
 
-/// [`fully_connected`](crate::quant::fully_connected) on slices of
-/// consistent lengths (`bias`, `stage.multiplier`, `stage.shift` and `y`
-/// of one length, `weights` at least `x.len()` times as long), the same
-/// integers: per block of [`BLOCK`] outputs, the [`sums`], then their
-/// requantization.
+/// [`fully_connected`](crate::quant::fully_connected) on `bias` and `y` of
+/// one length, `stage.multiplier` and `stage.shift` at least as long, and
+/// `weights` at least `x.len()` times as long; the same integers: per
+/// block of [`BLOCK`] outputs, the [`sums`], then their requantization.
 #[inline]
 pub(crate) fn fully_connected(
     x: &[i8],
