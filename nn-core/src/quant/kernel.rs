@@ -5,7 +5,9 @@
 //! [`multiply_by_quantized_multiplier`](super::multiply_by_quantized_multiplier), `+ zp_out` and the activation clamp:
 //! TFLite Micro's `reference_integer_ops::FullyConnected` bit for bit. As in
 //! CMSIS-NN, `−zp_in · Σ_i w[o][i]` is folded into the bias once
-//! ([`fold_input_zero_point`]), so the inner loop is a plain int8 dot product.
+//! ([`fold_input_zero_point`]), so the inner loop is a plain int8 dot product
+//! (`super::portable`'s, or on Arm cores with the DSP extension the whole
+//! layer of `crate::arch::dsp`).
 //! Sums wrap modulo 2^32 (never panic); TFLite's exact sums, which never
 //! overflow on real models, are then reproduced exactly.
 
@@ -89,10 +91,10 @@ pub fn fully_connected(
         .min(stage.shift.len())
         .min(rows);
     let (y, bias) = (&mut y[..outputs], &bias[..outputs]);
+    let (multiplier, shift) = (&stage.multiplier[..outputs], &stage.shift[..outputs]);
+    // Arm cores with the DSP extension: the layer of `crate::arch::dsp`.
     #[cfg(all(target_arch = "arm", target_feature = "dsp"))]
     {
-        // Cut to `outputs` here, where the compiler sees the lengths.
-        let (multiplier, shift) = (&stage.multiplier[..outputs], &stage.shift[..outputs]);
         let stage = OutputStage {
             multiplier,
             shift,
@@ -100,8 +102,26 @@ pub fn fully_connected(
         };
         crate::arch::dsp::fully_connected(x, weights, bias, &stage, y);
     }
+    // Elsewhere: two rows per pass (one on SIMD targets), then requantize.
     #[cfg(not(all(target_arch = "arm", target_feature = "dsp")))]
-    super::portable::fully_connected(x, weights, bias, stage, y);
+    {
+        use super::portable::{VECTOR_REGISTERS, dot, dot_pair};
+        let row = |o: usize| &weights[o * n..o * n + n];
+        let requantize =
+            |c: usize, sum: i32| stage.apply(sum.wrapping_add(bias[c]), multiplier[c], shift[c]);
+        let mut o = 0;
+        if !VECTOR_REGISTERS {
+            while o + 1 < outputs {
+                let [s0, s1] = dot_pair(x, row(o), row(o + 1));
+                y[o] = requantize(o, s0);
+                y[o + 1] = requantize(o + 1, s1);
+                o += 2;
+            }
+        }
+        for (c, y) in y.iter_mut().enumerate().skip(o) {
+            *y = requantize(c, dot(x, row(c)));
+        }
+    }
 }
 
 #[cfg(test)]

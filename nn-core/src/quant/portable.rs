@@ -1,47 +1,18 @@
-//! The int8 fully connected layer in plain Rust (every target but Arm
-//! cores with the DSP extension, whose layer is `crate::arch::dsp`'s): two
-//! rows per pass over the input where the target has no SIMD registers
-//! (the pass in Thumb-1 assembly on Armv6-M, `crate::arch::armv6m`), one
-//! row at a time in four lanes elsewhere.
+//! What the int8 fully connected layer runs on every target but Arm cores
+//! with the DSP extension (whose layer is `crate::arch::dsp`'s): the dot
+//! products, two rows per pass over the input where the target has no SIMD
+//! registers (the pass in Thumb-1 assembly on Armv6-M,
+//! `crate::arch::armv6m`), one row at a time in four lanes elsewhere, and
+//! the requantization of one output.
 
 use super::fixed_point::multiply_by_quantized_multiplier;
 use super::kernel::OutputStage;
-
-/// [`fully_connected`](super::fully_connected) on `bias` and `y` of one
-/// length, `stage.multiplier` and `stage.shift` at least as long, and
-/// `weights` at least `x.len()` times as long.
-#[inline]
-pub(crate) fn fully_connected(
-    x: &[i8],
-    weights: &[i8],
-    bias: &[i32],
-    stage: &OutputStage<'_>,
-    y: &mut [i8],
-) {
-    let (n, outputs) = (x.len(), y.len());
-    let (multiplier, shift) = (&stage.multiplier[..outputs], &stage.shift[..outputs]);
-    let row = |o: usize| &weights[o * n..o * n + n];
-    let requantize =
-        |c: usize, sum: i32| stage.apply(sum.wrapping_add(bias[c]), multiplier[c], shift[c]);
-    let mut o = 0;
-    if !VECTOR_REGISTERS {
-        while o + 1 < outputs {
-            let [s0, s1] = dot_pair(x, row(o), row(o + 1));
-            y[o] = requantize(o, s0);
-            y[o + 1] = requantize(o + 1, s1);
-            o += 2;
-        }
-    }
-    for (c, y) in y.iter_mut().enumerate().skip(o) {
-        *y = requantize(c, dot(x, row(c)));
-    }
-}
 
 impl OutputStage<'_> {
     /// The int8 output of accumulator `acc` on channel `o`'s multiplier and
     /// shift (as TFLite Micro: requantize, add the zero point, clamp).
     #[inline]
-    fn apply(&self, acc: i32, multiplier: i32, shift: i32) -> i8 {
+    pub(crate) fn apply(&self, acc: i32, multiplier: i32, shift: i32) -> i8 {
         self.finish(multiply_by_quantized_multiplier(acc, multiplier, shift))
     }
 }
@@ -51,7 +22,7 @@ impl OutputStage<'_> {
 /// elsewhere (a Cortex-M0 keeps one running sum in a register). Integer sums
 /// are exact modulo 2^32 in any order, so both give the same bits (tested).
 #[inline]
-fn dot(x: &[i8], w: &[i8]) -> i32 {
+pub(crate) fn dot(x: &[i8], w: &[i8]) -> i32 {
     if VECTOR_REGISTERS {
         dot_lanes(x, w)
     } else {
@@ -61,13 +32,14 @@ fn dot(x: &[i8], w: &[i8]) -> i32 {
 
 /// Targets whose compiler vectorizes [`dot_lanes`]; the others compute two
 /// outputs per pass over the input ([`dot_pair`]).
-const VECTOR_REGISTERS: bool = cfg!(any(target_arch = "x86_64", target_arch = "aarch64"));
+pub(crate) const VECTOR_REGISTERS: bool =
+    cfg!(any(target_arch = "x86_64", target_arch = "aarch64"));
 
 /// `[Σ x·w0, Σ x·w1]` over the common length, each input loaded once for
 /// both rows: in Thumb-1 assembly on Armv6-M (`crate::arch::armv6m`), as
 /// plain multiply-adds elsewhere. The same integers as [`dot`] (tested).
 #[inline]
-fn dot_pair(x: &[i8], w0: &[i8], w1: &[i8]) -> [i32; 2] {
+pub(crate) fn dot_pair(x: &[i8], w0: &[i8], w1: &[i8]) -> [i32; 2] {
     #[cfg(all(target_arch = "arm", not(target_feature = "thumb2")))]
     {
         crate::arch::armv6m::dot_pair(x, w0, w1)
