@@ -2,14 +2,15 @@
 //! [`QDense`](super::QDense) and nn-std's runtime-shaped int8 network.
 //!
 //! `acc[o] = Σ_i (x[i] − zp_in) · w[o][i] + bias[o]` in i32, then
-//! [`multiply_by_quantized_multiplier`](super::multiply_by_quantized_multiplier), `+ zp_out` and the activation clamp:
-//! TFLite Micro's `reference_integer_ops::FullyConnected` bit for bit. As in
-//! CMSIS-NN, `−zp_in · Σ_i w[o][i]` is folded into the bias once
-//! ([`fold_input_zero_point`]), so the inner loop is a plain int8 dot product
-//! (`super::portable`'s, or on Arm cores with the DSP extension the whole
-//! layer of `crate::arch::dsp`).
-//! Sums wrap modulo 2^32 (never panic); TFLite's exact sums, which never
-//! overflow on real models, are then reproduced exactly.
+//! [`multiply_by_quantized_multiplier`](super::multiply_by_quantized_multiplier),
+//! `+ zp_out` and the activation clamp: TFLite Micro's
+//! `reference_integer_ops::FullyConnected` bit for bit. As in CMSIS-NN,
+//! `−zp_in · Σ_i w[o][i]` is folded into the bias once
+//! ([`fold_input_zero_point`]), so the inner loop is a plain int8 dot
+//! product (`super::portable`'s; on Arm cores with the DSP extension the
+//! whole layer is `crate::arch::dsp`'s). Sums wrap modulo 2^32 (never
+//! panic); TFLite's exact sums, which never overflow on real models, are
+//! then reproduced exactly.
 
 /// How a layer's i32 accumulators become int8 outputs: per output channel a
 /// Q31 multiplier and shift (see [`quantize_multiplier`](super::quantize_multiplier)),
