@@ -58,6 +58,15 @@ pub const fn fold_input_zero_point(row: &[i8], bias: i32, input_zero_point: i32)
     bias.wrapping_sub(input_zero_point.wrapping_mul(sum))
 }
 
+/// `sum` plus `Σ x[i] · w[i]` over the common length, one product at a
+/// time (wrapping): the inputs that a kernel's wider loop leaves over.
+#[inline]
+pub(crate) fn add_products(sum: i32, x: &[i8], w: &[i8]) -> i32 {
+    x.iter()
+        .zip(w)
+        .fold(sum, |s, (&a, &b)| s.wrapping_add(a as i32 * b as i32))
+}
+
 /// One int8 fully connected layer,
 /// `y[o] = clamp(requant(Σ_i x[i] · w[o][i] + bias[o]) + zp_out)`, with
 /// `weights` row-major `[y.len()][x.len()]` and `bias` already folded

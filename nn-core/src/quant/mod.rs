@@ -34,7 +34,7 @@
 mod activation;
 mod boundary;
 mod fixed_point;
-mod kernel;
+pub(crate) mod kernel;
 mod layers;
 #[cfg(not(all(target_arch = "arm", target_feature = "dsp")))]
 mod portable;

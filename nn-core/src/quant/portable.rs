@@ -6,7 +6,7 @@
 //! the requantization of one output.
 
 use super::fixed_point::multiply_by_quantized_multiplier;
-use super::kernel::OutputStage;
+use super::kernel::{OutputStage, add_products};
 
 impl OutputStage<'_> {
     /// The int8 output of accumulator `acc` on channel `o`'s multiplier and
@@ -80,7 +80,7 @@ fn dot_lanes(x: &[i8], w: &[i8]) -> i32 {
     let sum = lanes[0]
         .wrapping_add(lanes[1])
         .wrapping_add(lanes[2].wrapping_add(lanes[3]));
-    tail(sum, x_rest, w_rest)
+    add_products(sum, x_rest, w_rest)
 }
 
 /// The dot product with one running sum, four products per step written
@@ -98,15 +98,7 @@ fn dot_unrolled(x: &[i8], w: &[i8]) -> i32 {
             + a[3] as i32 * b[3] as i32;
         sum = sum.wrapping_add(four);
     }
-    tail(sum, x_rest, w_rest)
-}
-
-/// `sum` plus the products of the last `len % 4` values.
-#[inline]
-fn tail(sum: i32, x: &[i8], w: &[i8]) -> i32 {
-    x.iter()
-        .zip(w)
-        .fold(sum, |s, (&a, &b)| s.wrapping_add(a as i32 * b as i32))
+    add_products(sum, x_rest, w_rest)
 }
 
 #[cfg(test)]
@@ -115,16 +107,10 @@ mod tests {
 
     #[test]
     fn both_dot_products_agree() {
-        let mut s = 0x9e37_79b9_u32;
-        let mut next = || {
-            s ^= s << 13;
-            s ^= s >> 17;
-            s ^= s << 5;
-            s as i8
-        };
+        let mut next = crate::testing::xorshift32(0x9e37_79b9);
         let (x, w): ([i8; 1000], [i8; 1000]) = (
-            core::array::from_fn(|_| next()),
-            core::array::from_fn(|_| next()),
+            core::array::from_fn(|_| next() as i8),
+            core::array::from_fn(|_| next() as i8),
         );
         for len in [0, 1, 3, 4, 5, 64, 67, 1000] {
             let (x, w) = (&x[..len], &w[..len]);
@@ -141,14 +127,8 @@ mod tests {
 
     #[test]
     fn dot_pair_equals_dot() {
-        let mut s = 0x2545_f491_u32;
-        let mut next = || {
-            s ^= s << 13;
-            s ^= s >> 17;
-            s ^= s << 5;
-            s as i8
-        };
-        let v: [[i8; 67]; 3] = core::array::from_fn(|_| core::array::from_fn(|_| next()));
+        let mut next = crate::testing::xorshift32(0x2545_f491);
+        let v: [[i8; 67]; 3] = core::array::from_fn(|_| core::array::from_fn(|_| next() as i8));
         for len in [0, 1, 3, 4, 5, 64, 67] {
             let (x, a, b) = (&v[0][..len], &v[1][..len], &v[2][..len]);
             let want = [dot(x, a), dot(x, b)];

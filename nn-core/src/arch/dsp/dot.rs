@@ -149,86 +149,18 @@ use accumulate_pairs_portable as accumulate_pairs;
 /// r9 (`[even, odd]` of two words) times the eight weights in r10 and r1,
 /// added to the sum in register `$sum` (four `SXTB16`, four `SMLAD`).
 #[cfg(all(target_arch = "arm", target_feature = "dsp"))]
+#[rustfmt::skip]
 macro_rules! multiply_add_8 {
     ($sum:literal) => {
         concat!(
             "sxtb16 lr, r10, ror #8\n",
             "sxtb16 r10, r10\n",
-            "smlad ",
-            $sum,
-            ", r4, r10, ",
-            $sum,
-            "\n",
-            "smlad ",
-            $sum,
-            ", r5, lr, ",
-            $sum,
-            "\n",
+            "smlad ", $sum, ", r4, r10, ", $sum, "\n",
+            "smlad ", $sum, ", r5, lr, ", $sum, "\n",
             "sxtb16 lr, r1, ror #8\n",
             "sxtb16 r1, r1\n",
-            "smlad ",
-            $sum,
-            ", r8, r1, ",
-            $sum,
-            "\n",
-            "smlad ",
-            $sum,
-            ", r9, lr, ",
-            $sum,
-        )
-    };
-}
-
-/// The loop of [`accumulate_pairs`] with `$load0` and `$load1` the loads of
-/// eight weights of each row (from r2 and r3 into r10 and r1).
-#[cfg(all(target_arch = "arm", target_feature = "dsp"))]
-macro_rules! pairs_loop {
-    ($load0:literal, $load1:literal, $wide:ident, $row0:ident, $stride:ident, $src:ident,
-     $dst:ident, $pairs:ident, $skip:ident) => {
-        core::arch::asm!(
-            // [sp]: wide, [sp, #4]: its end, [sp, #8]: src, [sp, #12]: dst,
-            // [sp, #16]: dst's end, [sp, #20]: skip.
-            "push {{r0, r1, r4, r5, r8, r9}}",
-            "3:",
-            "ldr r4, [sp, #8]",
-            "ldm r4!, {{r11, r12}}",
-            "str r4, [sp, #8]",
-            "2:",
-            "ldm r0!, {{r4, r5, r8, r9}}",
-            $load0,
-            multiply_add_8!("r11"),
-            $load1,
-            multiply_add_8!("r12"),
-            "ldm r0!, {{r4, r5, r8, r9}}",
-            $load0,
-            multiply_add_8!("r11"),
-            $load1,
-            multiply_add_8!("r12"),
-            "ldr r10, [sp, #4]",
-            "cmp r0, r10",
-            "bne 2b",
-            "ldr r4, [sp, #12]",
-            "stm r4!, {{r11, r12}}",
-            "str r4, [sp, #12]",
-            "ldr r0, [sp]",
-            "ldrd r5, r8, [sp, #16]",
-            "add r2, r8",
-            "add r3, r8",
-            "cmp r4, r5",
-            "bne 3b",
-            "add sp, #24",
-            inout("r0") $wide.as_ptr() => _,
-            inout("r1") $wide.as_ptr_range().end => _,
-            inout("r2") $row0 => _,
-            inout("r3") $row0.wrapping_add($stride) => _,
-            inout("r4") $src => _,
-            inout("r5") $dst => _,
-            inout("r8") $dst.wrapping_add(2 * $pairs) => _,
-            inout("r9") $skip => _,
-            out("r10") _,
-            out("r11") _,
-            out("r12") _,
-            out("lr") _,
+            "smlad ", $sum, ", r8, r1, ", $sum, "\n",
+            "smlad ", $sum, ", r9, lr, ", $sum,
         )
     };
 }
@@ -268,6 +200,57 @@ unsafe fn accumulate_pairs(
     let skip = (2 * stride).wrapping_sub(len);
     // Every row pointer stays word-aligned (`len` is a multiple of 16).
     let aligned = (row0 as usize | stride) % 4 == 0;
+    // The loop, with `$load0` and `$load1` the loads of eight weights of
+    // each row (from r2 and r3 into r10 and r1).
+    macro_rules! pairs_loop {
+        ($load0:literal, $load1:literal) => {
+            core::arch::asm!(
+                // [sp]: wide, [sp, #4]: its end, [sp, #8]: src, [sp, #12]:
+                // dst, [sp, #16]: dst's end, [sp, #20]: skip.
+                "push {{r0, r1, r4, r5, r8, r9}}",
+                "3:",
+                "ldr r4, [sp, #8]",
+                "ldm r4!, {{r11, r12}}",
+                "str r4, [sp, #8]",
+                "2:",
+                "ldm r0!, {{r4, r5, r8, r9}}",
+                $load0,
+                multiply_add_8!("r11"),
+                $load1,
+                multiply_add_8!("r12"),
+                "ldm r0!, {{r4, r5, r8, r9}}",
+                $load0,
+                multiply_add_8!("r11"),
+                $load1,
+                multiply_add_8!("r12"),
+                "ldr r10, [sp, #4]",
+                "cmp r0, r10",
+                "bne 2b",
+                "ldr r4, [sp, #12]",
+                "stm r4!, {{r11, r12}}",
+                "str r4, [sp, #12]",
+                "ldr r0, [sp]",
+                "ldrd r5, r8, [sp, #16]",
+                "add r2, r8",
+                "add r3, r8",
+                "cmp r4, r5",
+                "bne 3b",
+                "add sp, #24",
+                inout("r0") wide.as_ptr() => _,
+                inout("r1") wide.as_ptr_range().end => _,
+                inout("r2") row0 => _,
+                inout("r3") row0.wrapping_add(stride) => _,
+                inout("r4") src => _,
+                inout("r5") dst => _,
+                inout("r8") dst.wrapping_add(2 * pairs) => _,
+                inout("r9") skip => _,
+                out("r10") _,
+                out("r11") _,
+                out("r12") _,
+                out("lr") _,
+            )
+        };
+    }
     // SAFETY: by the caller's guarantee `rows` holds `2 · pairs` rows of
     // `stride` bytes, each read over `len` bytes: pair k reads rows 2k and
     // 2k + 1 from their starts (r2, r3: `row0` plus 2k·stride and
@@ -282,33 +265,16 @@ unsafe fn accumulate_pairs(
     // dst[2k..2k + 2] (src and dst advance by 8 bytes per pair, dst up to
     // `dst + 2 · pairs`), valid by the caller's guarantee, the same or
     // disjoint, and `i32`-aligned (word-aligned, as LDM and STM require).
-    // The block pushes six words and pops them before its end. Every
+    // The block pushes six words and frees them before its end. Every
     // register written is an operand declared clobbered; the flags are not
     // declared preserved (SMLAD may set Q).
     unsafe {
         if aligned {
-            pairs_loop!(
-                "ldrd r10, r1, [r2], #8",
-                "ldrd r10, r1, [r3], #8",
-                wide,
-                row0,
-                stride,
-                src,
-                dst,
-                pairs,
-                skip
-            );
+            pairs_loop!("ldrd r10, r1, [r2], #8", "ldrd r10, r1, [r3], #8");
         } else {
             pairs_loop!(
                 "ldr r10, [r2], #4\nldr r1, [r2], #4",
-                "ldr r10, [r3], #4\nldr r1, [r3], #4",
-                wide,
-                row0,
-                stride,
-                src,
-                dst,
-                pairs,
-                skip
+                "ldr r10, [r3], #4\nldr r1, [r3], #4"
             );
         }
     }
@@ -325,15 +291,9 @@ mod tests {
 
     #[test]
     fn accumulate_equals_the_exact_sums() {
-        let mut s = 0x9e37_79b9_u32;
-        let mut next = || {
-            s ^= s << 13;
-            s ^= s >> 17;
-            s ^= s << 5;
-            s as i8
-        };
-        let x: [i8; 96] = core::array::from_fn(|_| next());
-        let w: [i8; 96 * 5 + 7] = core::array::from_fn(|_| next());
+        let mut next = crate::testing::xorshift32(0x9e37_79b9);
+        let x: [i8; 96] = core::array::from_fn(|_| next() as i8);
+        let w: [i8; 96 * 5 + 7] = core::array::from_fn(|_| next() as i8);
         let src = [7, i32::MAX - 3, -5, i32::MIN, 0]; // the sums wrap
         for len in [0, 8, 16, 32, 64, 96] {
             for (stride, rows) in [(96, 5), (100, 4), (len, 5), (len + 7, 3), (96, 0)] {

@@ -18,6 +18,7 @@ mod requant;
 use core::mem::MaybeUninit;
 
 use crate::quant::OutputStage;
+use crate::quant::kernel::add_products;
 use buffers::{copy, widen};
 use dot::{accumulate, accumulate_in_place};
 use requant::requantize;
@@ -89,7 +90,7 @@ fn sums<'a>(
     }
     if !x_rest.is_empty() {
         for (sum, row) in sums.iter_mut().zip(rows.chunks(n)) {
-            *sum = rest(*sum, x_rest, row.get(n16..).unwrap_or_default());
+            *sum = add_products(*sum, x_rest, row.get(n16..).unwrap_or_default());
         }
     }
     Some(sums)
@@ -108,14 +109,6 @@ fn finish(stage: &OutputStage<'_>, sums: &[i32], y: &mut [i8]) {
     }
 }
 
-/// `sum` plus the products of the inputs past the last multiple of 16.
-#[inline]
-fn rest(sum: i32, x: &[i8], w: &[i8]) -> i32 {
-    x.iter()
-        .zip(w)
-        .fold(sum, |s, (&a, &b)| s.wrapping_add(a as i32 * b as i32))
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -123,13 +116,7 @@ mod tests {
 
     #[test]
     fn equals_the_portable_kernel() {
-        let mut s = 0x2545_f491_u32;
-        let mut next = || {
-            s ^= s << 13;
-            s ^= s >> 17;
-            s ^= s << 5;
-            s
-        };
+        let mut next = crate::testing::xorshift32(0x2545_f491);
         const OUT: usize = 70;
         let x: [i8; 300] = core::array::from_fn(|_| next() as i8);
         let w: [i8; 300 * OUT] = core::array::from_fn(|_| next() as i8);

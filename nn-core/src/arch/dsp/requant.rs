@@ -77,13 +77,7 @@ mod tests {
 
     #[test]
     fn equals_tflite_on_random_values() {
-        let mut s = 0x9e37_79b9_u32;
-        let mut next = move || {
-            s ^= s << 13;
-            s ^= s >> 17;
-            s ^= s << 5;
-            s
-        };
+        let mut next = crate::testing::xorshift32(0x9e37_79b9);
         for _ in 0..2_000_000 {
             let acc = next() as i32 >> (next() % 32);
             // Q31 multipliers as quantize_multiplier makes them, and any.
