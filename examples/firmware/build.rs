@@ -7,6 +7,9 @@
 //!    host and writes `$OUT_DIR/digits_expected.rs` for the `digits` binary;
 //!    enables `cfg(fw_train)` (on-device training) when the `train` feature
 //!    is on and the target has more than the microbit's 16 KiB of RAM.
+//! 4. Runs the int8 edge cases (`src/int8_edges.rs`) on the host and writes
+//!    their outputs into `$OUT_DIR/int8_edges.rs` for the `digits_int8`
+//!    binary.
 use std::fmt::Write as _;
 use std::path::PathBuf;
 
@@ -15,6 +18,9 @@ mod net;
 
 #[path = "src/digits_net.rs"]
 mod digits_net;
+
+#[path = "src/int8_edges.rs"]
+mod int8_edges;
 
 /// `pub const NAME: [u64; N] = [...];` with the results' bit patterns.
 fn expected<F: nn_core::Float>(name: &str) -> String {
@@ -89,6 +95,24 @@ fn digits_expected() -> String {
     s
 }
 
+/// `int8_edges.rs`: the outputs of the int8 edge cases, computed on the host.
+fn int8_edges_expected() -> String {
+    let mut bytes = Vec::new();
+    int8_edges::run(&mut |y| bytes.extend_from_slice(y));
+    assert_eq!(bytes.len(), int8_edges::OUTPUTS);
+    let mut s = format!(
+        "/// Outputs of the int8 edge cases (`src/int8_edges.rs`), computed on the host.\n\
+         pub static INT8_EDGES: [i8; {}] = [\n",
+        bytes.len()
+    );
+    for row in bytes.chunks(16) {
+        let row: Vec<String> = row.iter().map(|b| b.to_string()).collect();
+        writeln!(s, "    {},", row.join(", ")).unwrap();
+    }
+    s.push_str("];\n");
+    s
+}
+
 fn main() {
     let target = std::env::var("TARGET").unwrap();
     let out = PathBuf::from(std::env::var_os("OUT_DIR").unwrap());
@@ -107,7 +131,12 @@ fn main() {
     println!("cargo:rustc-env=FW_TARGET={target}");
     println!("cargo:rerun-if-changed={layout}");
     println!("cargo:rerun-if-changed=src/net.rs");
-    for f in ["src/digits_net.rs", "model/model.rs", "model/samples.rs"] {
+    for f in [
+        "src/digits_net.rs",
+        "src/int8_edges.rs",
+        "model/model.rs",
+        "model/samples.rs",
+    ] {
         println!("cargo:rerun-if-changed={f}");
     }
     // Training the whole network needs it, its gradients and Adam's state in
@@ -126,4 +155,5 @@ fn main() {
     let code = expected::<f32>("EXPECTED_F32") + &expected::<f64>("EXPECTED_F64");
     std::fs::write(out.join("expected.rs"), code).unwrap();
     std::fs::write(out.join("digits_expected.rs"), digits_expected()).unwrap();
+    std::fs::write(out.join("int8_edges.rs"), int8_edges_expected()).unwrap();
 }

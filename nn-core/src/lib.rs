@@ -20,6 +20,8 @@ mod params;
 pub mod predict;
 pub mod quant;
 pub mod scale;
+#[cfg(test)]
+mod testing;
 
 pub use float::Float;
 #[cfg(any(feature = "alloc", test))]

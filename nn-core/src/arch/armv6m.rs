@@ -6,7 +6,7 @@
 //! instructions per multiply-add at opt-level "s"). Here both sums live in
 //! high registers and one negative index walks the three rows up to their
 //! ends: nine instructions per input for two multiply-adds. The portable
-//! definition is `quant::kernel::dot_pair_plain`, which the host tests check
+//! definition is `quant::portable::dot_pair_plain`, which the host tests check
 //! and which computes the same integers (every firmware run compares the
 //! outputs with the host's).
 

@@ -11,9 +11,9 @@
 //! [`Float`](crate::Float) trait, so no generic code casts between scalar
 //! types.
 //!
-//! On Arm cores with the DSP extension, `dsp` holds the int8 dot product
-//! with `SXTB16`/`SMLAD`; on Armv6-M, `armv6m` the same in Thumb-1
-//! assembly.
+//! On Arm cores with the DSP extension, `dsp` holds the int8 fully
+//! connected layer with `SXTB16`/`SMLAD`; on Armv6-M, `armv6m` the int8
+//! dot product in Thumb-1 assembly.
 //!
 //! This is the only module of the crate with `unsafe` code (in `x86`,
 //! `dsp` and `armv6m`).
@@ -22,8 +22,8 @@
 #[allow(unsafe_code)]
 pub(crate) mod x86;
 
-/// The int8 dot products with Arm's DSP extension (portable definitions of
-/// its instructions on other targets, for the tests).
+/// The int8 fully connected layer with Arm's DSP extension (portable
+/// definitions of its instructions on other targets, for the tests).
 #[cfg(any(test, all(target_arch = "arm", target_feature = "dsp")))]
 #[allow(unsafe_code)]
 pub(crate) mod dsp;

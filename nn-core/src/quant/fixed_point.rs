@@ -102,7 +102,7 @@ pub const fn rounding_divide_by_pot(x: i32, exponent: i32) -> i32 {
 #[inline]
 pub const fn multiply_by_quantized_multiplier(x: i32, multiplier: i32, shift: i32) -> i32 {
     let left = if shift > 0 { shift } else { 0 };
-    let right = if shift > 0 { 0 } else { -shift };
+    let right = if shift > 0 { 0 } else { shift.wrapping_neg() };
     let high = saturating_rounding_doubling_high_mul(x.wrapping_shl(left as u32), multiplier);
     rounding_divide_by_pot(high, right)
 }
@@ -203,11 +203,9 @@ mod tests {
             1 << 30,
             -(1 << 30),
         ];
-        let mut s = 0x9e37_79b9_u32;
+        let mut next = crate::testing::xorshift32(0x9e37_79b9);
         let random = (0..2000).map(move |_| {
-            s ^= s << 13;
-            s ^= s >> 17;
-            s ^= s << 5;
+            let s = next();
             s as i32 >> (s % 31)
         });
         edges.into_iter().chain(random)
@@ -260,16 +258,11 @@ mod tests {
                 check(a, b);
             }
         }
-        let mut s = 0x2545_f491_u32;
+        let mut next = crate::testing::xorshift32(0x2545_f491);
         for _ in 0..1_000_000 {
-            s ^= s << 13;
-            s ^= s >> 17;
-            s ^= s << 5;
-            let a = s as i32;
-            s ^= s << 13;
-            s ^= s >> 17;
-            s ^= s << 5;
-            check(a, s as i32 >> (s % 32));
+            let a = next() as i32;
+            let b = next();
+            check(a, b as i32 >> (b % 32));
         }
     }
 

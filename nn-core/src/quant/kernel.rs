@@ -2,14 +2,15 @@
 //! [`QDense`](super::QDense) and nn-std's runtime-shaped int8 network.
 //!
 //! `acc[o] = Σ_i (x[i] − zp_in) · w[o][i] + bias[o]` in i32, then
-//! [`multiply_by_quantized_multiplier`], `+ zp_out` and the activation clamp:
-//! TFLite Micro's `reference_integer_ops::FullyConnected` bit for bit. As in
-//! CMSIS-NN, `−zp_in · Σ_i w[o][i]` is folded into the bias once
-//! ([`fold_input_zero_point`]), so the inner loop is a plain int8 dot product.
-//! Sums wrap modulo 2^32 (never panic); TFLite's exact sums, which never
-//! overflow on real models, are then reproduced exactly.
-
-use super::fixed_point::multiply_by_quantized_multiplier;
+//! [`multiply_by_quantized_multiplier`](super::multiply_by_quantized_multiplier),
+//! `+ zp_out` and the activation clamp: TFLite Micro's
+//! `reference_integer_ops::FullyConnected` bit for bit. As in CMSIS-NN,
+//! `−zp_in · Σ_i w[o][i]` is folded into the bias once
+//! ([`fold_input_zero_point`]), so the inner loop is a plain int8 dot
+//! product (`super::portable`'s; on Arm cores with the DSP extension the
+//! whole layer is `crate::arch::dsp`'s). Sums wrap modulo 2^32 (never
+//! panic); TFLite's exact sums, which never overflow on real models, are
+//! then reproduced exactly.
 
 /// How a layer's i32 accumulators become int8 outputs: per output channel a
 /// Q31 multiplier and shift (see [`quantize_multiplier`](super::quantize_multiplier)),
@@ -29,12 +30,11 @@ pub struct OutputStage<'a> {
 }
 
 impl OutputStage<'_> {
-    /// The int8 output of accumulator `acc` on channel `o`'s multiplier and
-    /// shift (as TFLite Micro: requantize, add the zero point, clamp).
-    #[inline]
-    fn apply(&self, acc: i32, multiplier: i32, shift: i32) -> i8 {
-        let y = multiply_by_quantized_multiplier(acc, multiplier, shift)
-            .saturating_add(self.zero_point);
+    /// The int8 output of a requantized accumulator: plus the zero point
+    /// (saturating), clamped to `[min, max]`.
+    #[inline(always)]
+    pub(crate) fn finish(&self, requantized: i32) -> i8 {
+        let y = requantized.saturating_add(self.zero_point);
         // max then min, not `clamp`, which panics when `min > max`.
         y.max(self.min as i32).min(self.max as i32) as i8
     }
@@ -58,101 +58,10 @@ pub const fn fold_input_zero_point(row: &[i8], bias: i32, input_zero_point: i32)
     bias.wrapping_sub(input_zero_point.wrapping_mul(sum))
 }
 
-/// `Σ x[i] · w[i]` over the common length: [`dot_lanes`] where the target
-/// has SIMD registers (the compiler vectorizes it), [`dot_unrolled`]
-/// elsewhere (a Cortex-M0 keeps one running sum in a register). Integer sums
-/// are exact modulo 2^32 in any order, so both give the same bits (tested).
+/// `sum` plus `Σ x[i] · w[i]` over the common length, one product at a
+/// time (wrapping): the inputs that a kernel's wider loop leaves over.
 #[inline]
-fn dot(x: &[i8], w: &[i8]) -> i32 {
-    if VECTOR_REGISTERS {
-        dot_lanes(x, w)
-    } else {
-        dot_unrolled(x, w)
-    }
-}
-
-/// Targets whose compiler vectorizes [`dot_lanes`]; the others compute two
-/// outputs per pass over the input ([`dot_pair`]).
-const VECTOR_REGISTERS: bool = cfg!(any(target_arch = "x86_64", target_arch = "aarch64"));
-
-/// `[Σ x·w0, Σ x·w1]` over the common length, each input loaded once for
-/// both rows: with `SXTB16`/`SMLAD` on Arm's DSP extension
-/// (`crate::arch::dsp`), in Thumb-1 assembly on Armv6-M
-/// (`crate::arch::armv6m`), as plain multiply-adds elsewhere. The same
-/// integers as [`dot`] (tested).
-#[inline]
-fn dot_pair(x: &[i8], w0: &[i8], w1: &[i8]) -> [i32; 2] {
-    #[cfg(all(target_arch = "arm", target_feature = "dsp"))]
-    {
-        crate::arch::dsp::dot_pair(x, w0, w1)
-    }
-    #[cfg(all(target_arch = "arm", not(target_feature = "thumb2")))]
-    {
-        crate::arch::armv6m::dot_pair(x, w0, w1)
-    }
-    #[cfg(not(all(
-        target_arch = "arm",
-        any(target_feature = "dsp", not(target_feature = "thumb2"))
-    )))]
-    {
-        dot_pair_plain(x, w0, w1)
-    }
-}
-
-/// [`dot_pair`] without SIMD instructions (the definition the Arm routines
-/// of `crate::arch` follow).
-#[cfg_attr(target_arch = "arm", allow(dead_code))]
-#[inline]
-fn dot_pair_plain(x: &[i8], w0: &[i8], w1: &[i8]) -> [i32; 2] {
-    let n = x.len().min(w0.len()).min(w1.len());
-    let (x, w0, w1) = (&x[..n], &w0[..n], &w1[..n]);
-    let (mut s0, mut s1) = (0i32, 0i32);
-    for i in 0..n {
-        let xi = x[i] as i32;
-        s0 = s0.wrapping_add(xi * w0[i] as i32);
-        s1 = s1.wrapping_add(xi * w1[i] as i32);
-    }
-    [s0, s1]
-}
-
-/// The dot product in four i32 lanes, four independent sums per step.
-#[inline]
-fn dot_lanes(x: &[i8], w: &[i8]) -> i32 {
-    let (x4, x_rest) = x.as_chunks::<4>();
-    let (w4, w_rest) = w.as_chunks::<4>();
-    let mut lanes = [0i32; 4];
-    for (a, b) in x4.iter().zip(w4) {
-        for k in 0..4 {
-            lanes[k] = lanes[k].wrapping_add(a[k] as i32 * b[k] as i32);
-        }
-    }
-    let sum = lanes[0]
-        .wrapping_add(lanes[1])
-        .wrapping_add(lanes[2].wrapping_add(lanes[3]));
-    tail(sum, x_rest, w_rest)
-}
-
-/// The dot product with one running sum, four products per step written
-/// out (no inner loop for a small core's compiler to keep).
-#[inline]
-fn dot_unrolled(x: &[i8], w: &[i8]) -> i32 {
-    let (x4, x_rest) = x.as_chunks::<4>();
-    let (w4, w_rest) = w.as_chunks::<4>();
-    let mut sum = 0i32;
-    for (a, b) in x4.iter().zip(w4) {
-        // Four products of int8 values stay below 2^16 in magnitude.
-        let four = a[0] as i32 * b[0] as i32
-            + a[1] as i32 * b[1] as i32
-            + a[2] as i32 * b[2] as i32
-            + a[3] as i32 * b[3] as i32;
-        sum = sum.wrapping_add(four);
-    }
-    tail(sum, x_rest, w_rest)
-}
-
-/// `sum` plus the products of the last `len % 4` values.
-#[inline]
-fn tail(sum: i32, x: &[i8], w: &[i8]) -> i32 {
+pub(crate) fn add_products(sum: i32, x: &[i8], w: &[i8]) -> i32 {
     x.iter()
         .zip(w)
         .fold(sum, |s, (&a, &b)| s.wrapping_add(a as i32 * b as i32))
@@ -193,71 +102,41 @@ pub fn fully_connected(
         .min(rows);
     let (y, bias) = (&mut y[..outputs], &bias[..outputs]);
     let (multiplier, shift) = (&stage.multiplier[..outputs], &stage.shift[..outputs]);
-    let row = |o: usize| &weights[o * n..o * n + n];
-    let requantize =
-        |c: usize, sum: i32| stage.apply(sum.wrapping_add(bias[c]), multiplier[c], shift[c]);
-    let mut o = 0;
-    if !VECTOR_REGISTERS {
-        while o + 1 < outputs {
-            let [s0, s1] = dot_pair(x, row(o), row(o + 1));
-            y[o] = requantize(o, s0);
-            y[o + 1] = requantize(o + 1, s1);
-            o += 2;
-        }
+    // Arm cores with the DSP extension: the layer of `crate::arch::dsp`.
+    #[cfg(all(target_arch = "arm", target_feature = "dsp"))]
+    {
+        let stage = OutputStage {
+            multiplier,
+            shift,
+            ..*stage
+        };
+        crate::arch::dsp::fully_connected(x, weights, bias, &stage, y);
     }
-    for (c, y) in y.iter_mut().enumerate().skip(o) {
-        *y = requantize(c, dot(x, row(c)));
+    // Elsewhere: two rows per pass (one on SIMD targets), then requantize.
+    #[cfg(not(all(target_arch = "arm", target_feature = "dsp")))]
+    {
+        use super::portable::{VECTOR_REGISTERS, dot, dot_pair};
+        let row = |o: usize| &weights[o * n..o * n + n];
+        let requantize =
+            |c: usize, sum: i32| stage.apply(sum.wrapping_add(bias[c]), multiplier[c], shift[c]);
+        let mut o = 0;
+        if !VECTOR_REGISTERS {
+            while o + 1 < outputs {
+                let [s0, s1] = dot_pair(x, row(o), row(o + 1));
+                y[o] = requantize(o, s0);
+                y[o + 1] = requantize(o + 1, s1);
+                o += 2;
+            }
+        }
+        for (c, y) in y.iter_mut().enumerate().skip(o) {
+            *y = requantize(c, dot(x, row(c)));
+        }
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn both_dot_products_agree() {
-        let mut s = 0x9e37_79b9_u32;
-        let mut next = || {
-            s ^= s << 13;
-            s ^= s >> 17;
-            s ^= s << 5;
-            s as i8
-        };
-        let (x, w): ([i8; 1000], [i8; 1000]) = (
-            core::array::from_fn(|_| next()),
-            core::array::from_fn(|_| next()),
-        );
-        for len in [0, 1, 3, 4, 5, 64, 67, 1000] {
-            let (x, w) = (&x[..len], &w[..len]);
-            let exact: i64 = x.iter().zip(w).map(|(&a, &b)| a as i64 * b as i64).sum();
-            assert_eq!(dot_lanes(x, w) as i64, exact, "{len}");
-            assert_eq!(dot_unrolled(x, w) as i64, exact, "{len}");
-        }
-        let extreme = [i8::MIN; 4096];
-        assert_eq!(
-            dot_lanes(&extreme, &extreme),
-            dot_unrolled(&extreme, &extreme)
-        );
-    }
-
-    #[test]
-    fn dot_pair_equals_dot() {
-        let mut s = 0x2545_f491_u32;
-        let mut next = || {
-            s ^= s << 13;
-            s ^= s >> 17;
-            s ^= s << 5;
-            s as i8
-        };
-        let v: [[i8; 67]; 3] = core::array::from_fn(|_| core::array::from_fn(|_| next()));
-        for len in [0, 1, 3, 4, 5, 64, 67] {
-            let (x, a, b) = (&v[0][..len], &v[1][..len], &v[2][..len]);
-            let want = [dot(x, a), dot(x, b)];
-            assert_eq!(dot_pair_plain(x, a, b), want, "{len}");
-            assert_eq!(dot_pair(x, a, b), want, "{len}");
-            assert_eq!(crate::arch::dsp::dot_pair(x, a, b), want, "{len}");
-        }
-    }
 
     #[test]
     fn inverted_bounds_do_not_panic() {

@@ -34,8 +34,10 @@
 mod activation;
 mod boundary;
 mod fixed_point;
-mod kernel;
+pub(crate) mod kernel;
 mod layers;
+#[cfg(not(all(target_arch = "arm", target_feature = "dsp")))]
+mod portable;
 
 pub use activation::FusedActivation;
 pub use boundary::{dequantize, quantize};

@@ -4,12 +4,16 @@
 //! every int8 output with TensorFlow Lite Micro's (which the host reproduces
 //! bit for bit, nn-core/tests/int8_reference.rs), prints the accuracy and
 //! `N passed, M failed` (samples) and exits 0 only when every output agrees.
+//! Also runs one sample from an input at an odd address, and the int8 edge
+//! cases of `src/int8_edges.rs`, whose outputs must equal the host's.
 //! Integer-only: no floating-point routine is linked (see README.md).
 #![no_std]
 #![no_main]
 
 use nn_core::quant::Infer;
 
+#[path = "../int8_edges.rs"]
+mod int8_edges;
 #[path = "../../model/digits_int8.rs"]
 mod model;
 #[path = "../platform.rs"]
@@ -24,6 +28,11 @@ use model::{EXPECTED, INPUTS, LABELS, MODEL};
 use platform::{exit_with, hprintln};
 use support::stack;
 
+/// The host's outputs of the int8 edge cases.
+mod expected {
+    include!(concat!(env!("OUT_DIR"), "/int8_edges.rs"));
+}
+
 /// First index of the largest value.
 fn argmax(y: &[i8]) -> usize {
     (0..y.len()).fold(0, |best, i| if y[i] > y[best] { i } else { best })
@@ -34,6 +43,37 @@ fn argmax(y: &[i8]) -> usize {
 #[inline(never)]
 fn classify(x: &[i8; 64]) -> [i8; 10] {
     MODEL.infer(x)
+}
+
+/// An int8 input one byte past an aligned address.
+#[repr(C)]
+struct Odd {
+    pad: u8,
+    x: [i8; 64],
+}
+
+/// Runs the int8 edge cases; 1 if any output differs from the host's
+/// (each difference printed), else 0.
+fn edge_cases() -> u32 {
+    let mut at = 0;
+    let mut differ = 0u32;
+    int8_edges::run(&mut |y| {
+        for (i, (&got, &want)) in y.iter().zip(&expected::INT8_EDGES[at..]).enumerate() {
+            if got != want {
+                hprintln!(
+                    "FAIL int8 edge output {}: got {}, host {}",
+                    at + i,
+                    got,
+                    want
+                );
+                differ += 1;
+            }
+        }
+        at += y.len();
+    });
+    let equal = differ == 0 && at == int8_edges::OUTPUTS && at == expected::INT8_EDGES.len();
+    hprintln!("int8 edge cases: {} outputs, {} differ", at, differ);
+    u32::from(!equal)
 }
 
 #[cfg_attr(target_arch = "arm", cortex_m_rt::entry)]
@@ -53,6 +93,19 @@ fn main() -> ! {
         correct += u32::from(argmax(&y) == usize::from(label));
         host_correct += u32::from(argmax(want) == usize::from(label));
     }
+    // The first sample again, from an input at an odd address.
+    let odd = core::hint::black_box(Odd {
+        pad: 0,
+        x: INPUTS[0],
+    });
+    let unaligned_ok = classify(&odd.x) == EXPECTED[0];
+    hprintln!(
+        "input at an odd address ({}): {}",
+        odd.pad,
+        if unaligned_ok { "equal" } else { "FAIL" }
+    );
+    failed += u32::from(!unaligned_ok);
+    failed += edge_cases();
     let n = INPUTS.len();
     hprintln!(
         "accuracy on {} samples: {}/{} (host: {}/{})",
