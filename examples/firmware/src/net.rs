@@ -373,13 +373,20 @@ const LANE_W: [[f64; 16]; 5] = [
 const LANE_B: [f64; 5] = [-0.0, 0.5, -1.0, 0.0, 1.0];
 
 /// A `Dense<16, 5>` on [`LANE_X`]: one sample through the typed forward
-/// pass, and a batch of two (the second sample reversed) through the slice
-/// kernel.
+/// pass, a batch of two (the second sample reversed) through the slice
+/// kernel, and each row alone as a `Dense<16, 1>` (on the Cortex-M4F the
+/// five rows run as two pairs and a single row, each row alone as a single
+/// row: both of its assembly loops see every hazard).
 #[inline(never)]
 fn lane_checks<F: Float>(check: &mut dyn FnMut(&str, &str, &[F])) {
     let layer = Dense::<F, 16, 5>::from_parts(LANE_W.map(cast), cast(LANE_B));
     let x: [F; 16] = cast(LANE_X);
     check("dense lanes", "forward", &layer.forward(&x));
+    let alone: [F; 5] = core::array::from_fn(|r| {
+        let row = Dense::<F, 16, 1>::from_parts([cast(LANE_W[r])], [F::from_f64(LANE_B[r])]);
+        row.forward(&x)[0]
+    });
+    check("dense lanes", "rows alone", &alone);
     let mut reversed = x;
     reversed.reverse();
     let y: [[F; 5]; 2] = layer.forward(&[x, reversed]);
