@@ -332,65 +332,46 @@ fn nan_checks<F: Float>(check: &mut dyn FnMut(&str, &str, &[F])) {
 const LANE_X: [f64; 16] = [
     0.0, 1e8, 1.0, -1e8, 1e-20, 3.0, 0.5, -0.0, 2.0, 1e-20, -1.0, 7.0, 1e30, 0.25, -3.0, 1e-7,
 ];
+/// `+∞`, short, so that the rows below stay one line each.
+const INF: f64 = f64::INFINITY;
 /// One row per hazard of a dense kernel's order of operations on
 /// [`LANE_X`]: every product a zero of sign `-` and a `-0` bias (the lanes
 /// must start at `+0`, the result is `+0`); a sum whose rounding depends on
 /// the lane order (f32: 8 in the documented order, 5.75 summed in sequence);
 /// a product that overflows f32 (`1e30·1e10`); two products below f32's
-/// normal range (`1e-20·1e-20`, subnormal unless flushed); `inf·0 = NaN`.
-const LANE_W: [[f64; 16]; 5] = [
-    [
-        -0.0, -0.0, -0.0, 0.0, -0.0, -0.0, -0.0, 0.0, -0.0, -0.0, 0.0, -0.0, -0.0, -0.0, 0.0, -0.0,
-    ],
-    [
-        1.0, 1.0, 3.0, 1.0, 0.0, 1e-8, 1.0, 1.0, 1.0, 0.0, 1.0, 1.0, 0.0, 1.0, 1.0, 1.0,
-    ],
-    [
-        0.5, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 1e10, 0.0, 0.0, 0.0,
-    ],
-    [
-        0.0, 0.0, 0.0, 0.0, 1e-20, 0.0, 0.0, 0.0, 0.0, 1e-20, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0,
-    ],
-    [
-        f64::INFINITY,
-        0.0,
-        0.0,
-        0.0,
-        0.0,
-        0.0,
-        0.0,
-        0.0,
-        0.0,
-        0.0,
-        0.0,
-        0.0,
-        0.0,
-        0.0,
-        0.0,
-        0.0,
-    ],
+/// normal range (`1e-20·1e-20`, subnormal unless flushed); `inf·0 = NaN`;
+/// overflows of both signs in two lanes, `+inf + -inf = NaN` in the tree
+/// (finite in f64).
+#[rustfmt::skip]
+const LANE_W: [[f64; 16]; 6] = [
+    [-0.0, -0.0, -0.0, 0.0, -0.0, -0.0, -0.0, 0.0, -0.0, -0.0, 0.0, -0.0, -0.0, -0.0, 0.0, -0.0],
+    [1.0, 1.0, 3.0, 1.0, 0.0, 1e-8, 1.0, 1.0, 1.0, 0.0, 1.0, 1.0, 0.0, 1.0, 1.0, 1.0],
+    [0.5, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 1e10, 0.0, 0.0, 0.0],
+    [0.0, 0.0, 0.0, 0.0, 1e-20, 0.0, 0.0, 0.0, 0.0, 1e-20, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0],
+    [INF, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0],
+    [0.0, 1e31, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, -1e10, 0.0, 0.0, 0.0],
 ];
-const LANE_B: [f64; 5] = [-0.0, 0.5, -1.0, 0.0, 1.0];
+const LANE_B: [f64; 6] = [-0.0, 0.5, -1.0, 0.0, 1.0, 0.25];
 
-/// A `Dense<16, 5>` on [`LANE_X`]: one sample through the typed forward
-/// pass, a batch of two (the second sample reversed) through the slice
-/// kernel, and each row alone as a `Dense<16, 1>` (on the Cortex-M4F the
-/// five rows run as two pairs and a single row, each row alone as a single
-/// row: both of its assembly loops see every hazard).
+/// A `Dense<16, 6>` on [`LANE_X`], one sample through the typed forward
+/// pass and a batch of two (the second sample reversed) through the slice
+/// kernel, and five of its rows as a `Dense<16, 5>` (rows 3, 4, 5, 0, 1).
+/// On the Cortex-M4F the six rows run as three pairs in assembly; of five,
+/// the last (the lane-order row) runs alone, in Rust.
 #[inline(never)]
 fn lane_checks<F: Float>(check: &mut dyn FnMut(&str, &str, &[F])) {
-    let layer = Dense::<F, 16, 5>::from_parts(LANE_W.map(cast), cast(LANE_B));
+    let layer = Dense::<F, 16, 6>::from_parts(LANE_W.map(cast), cast(LANE_B));
     let x: [F; 16] = cast(LANE_X);
     check("dense lanes", "forward", &layer.forward(&x));
-    let alone: [F; 5] = core::array::from_fn(|r| {
-        let row = Dense::<F, 16, 1>::from_parts([cast(LANE_W[r])], [F::from_f64(LANE_B[r])]);
-        row.forward(&x)[0]
-    });
-    check("dense lanes", "rows alone", &alone);
     let mut reversed = x;
     reversed.reverse();
-    let y: [[F; 5]; 2] = layer.forward(&[x, reversed]);
+    let y: [[F; 6]; 2] = layer.forward(&[x, reversed]);
     check("dense lanes", "batch forward", y.as_flattened());
+    let five = Dense::<F, 16, 5>::from_parts(
+        core::array::from_fn(|r| layer.weight[(r + 3) % 6]),
+        core::array::from_fn(|r| layer.bias[(r + 3) % 6]),
+    );
+    check("dense lanes", "odd rows", &five.forward(&x));
 }
 
 /// Forward, both losses and backward on the batch.

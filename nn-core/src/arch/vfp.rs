@@ -10,8 +10,8 @@
 //! 3.4 instructions per multiply-add. Here rows go two at a time: one
 //! `vldmia` loads eight inputs, one per row that row's next eight weights,
 //! and sixteen `vmla.f32` add the products into the two rows' eight lane
-//! sums (21 instructions with the loop, 1.3 per multiply-add; an odd last
-//! row alone, 1.5).
+//! sums (21 instructions with the loop, 1.3 per multiply-add). An odd last
+//! row runs the portable dot product.
 //!
 //! `vmla.f32` is **not** a fused multiply-add: the Arm Architecture
 //! Reference Manuals (Armv7-M, DDI 0403, "VMLA, VMLS"; Armv7-A/R, DDI 0406)
@@ -27,13 +27,13 @@
 //! portable kernel. No host test can run this code: the firmware programs
 //! are its tests (`examples/firmware`, on the Cortex-M4F under QEMU: the
 //! `nn-firmware` program's `dense lanes` checks with signed zeros,
-//! subnormals, infinities and NaN through both loops, the Digits logits and
-//! the Digits training), each output compared bit for bit with the host's.
+//! subnormals, infinities and NaN, the Digits logits and the Digits
+//! training), each output compared bit for bit with the host's.
 
 use core::mem::MaybeUninit;
 
 use crate::kernels::dense::dims::Dims;
-use crate::kernels::dense::portable::LANES;
+use crate::kernels::dense::portable::{self, LANES};
 
 /// The lanes' starting value, `+0`, for two rows' eight lanes, loaded
 /// with one `vldmia`.
@@ -80,7 +80,8 @@ pub(crate) fn forward_array<const IN: usize, const OUT: usize>(
 /// `y[o] = dot(w[o], x) + b[o]` for one sample, every `y[o]` stored;
 /// `false` (nothing stored) unless `x.len()` is a positive multiple of
 /// eight, `b.len() > 0`, `y.len() = b.len()` and `w.len() = b.len()·x.len()`.
-/// Rows two at a time, sharing each load of `x`; an odd last row alone.
+/// Rows two at a time, sharing each load of `x`; an odd last row by the
+/// portable dot product.
 #[inline]
 fn forward_into(w: &[f32], b: &[f32], x: &[f32], y: &mut [MaybeUninit<f32>]) -> bool {
     let (n_in, n_out) = (x.len(), b.len());
@@ -101,104 +102,41 @@ fn forward_into(w: &[f32], b: &[f32], x: &[f32], y: &mut [MaybeUninit<f32>]) -> 
         // a positive even number, `y2` as many, `w2` paired·n_in.
         unsafe { rows_by_two(w2, b2, x, y2) };
     }
-    if paired < n_out {
-        // SAFETY: the last row: `b1` and `y1` hold one value, `w1` n_in.
-        unsafe { rows_one_by_one(w1, b1, x, y1) };
+    // An odd last row: the portable dot product (the same bits).
+    if let (Some(y_last), Some(&b_last)) = (y1.first_mut(), b1.first()) {
+        y_last.write(portable::dot(w1, x) + b_last);
     }
     true
 }
 
-/// `y[o] = dot(w[o], x) + b[o]` for every row, one row at a time: per
-/// eight inputs one `vldmia` of `x`, one of the row's weights and eight
-/// `vmla.f32`.
+/// `y[o] = dot(w[o], x) + b[o]` for every row, two rows at a time: per
+/// eight inputs one `vldmia` of `x` shared by both rows, one of each row's
+/// weights and sixteen `vmla.f32`.
 ///
 /// # Safety
-/// `x.len()` is a positive multiple of eight, `b.len() > 0`,
-/// `y.len() = b.len()` and `w.len() = b.len()·x.len()`.
-#[inline]
-unsafe fn rows_one_by_one(w: &[f32], b: &[f32], x: &[f32], y: &mut [MaybeUninit<f32>]) {
-    // SAFETY: per row, the inner loop reads `x` eight values at a time from
-    // its start until its end (its length a positive multiple of eight, so
-    // the pointer meets the end exactly) and the row's n_in weights; the
-    // outer loop stops when the output pointer meets the end of `y` (not
-    // empty), after b.len() rows: it has read exactly the values of `w` and
-    // `b` and stored every value of `y` (the caller's contract). No other
-    // memory is accessed but `ZEROS`. `f32` loads and stores are aligned
-    // (slices of `f32`). Every register written is an operand or declared
-    // clobbered (the compiler saves the callee-saved ones); the flags are
-    // not declared preserved (`cmp`); no stack. The FP instructions exist on
-    // every hard-float target (this module's cfg). s0-s7: the lane sums,
-    // s8-s15: eight weights, s16-s23: eight inputs.
-    unsafe {
-        core::arch::asm!(
-            "2:",
-            "vldmia {zeros}, {{s0-s7}}",
-            "mov {xp}, {x}",
-            "3:",
-            "vldmia {xp}!, {{s16-s23}}",
-            "vldmia {w}!, {{s8-s15}}",
-            "vmla.f32 s0, s8, s16",
-            "vmla.f32 s1, s9, s17",
-            "vmla.f32 s2, s10, s18",
-            "vmla.f32 s3, s11, s19",
-            "vmla.f32 s4, s12, s20",
-            "vmla.f32 s5, s13, s21",
-            "vmla.f32 s6, s14, s22",
-            "vmla.f32 s7, s15, s23",
-            "cmp {xp}, {x_end}",
-            "bne 3b",
-            // ((a0+a4) + (a1+a5)) + ((a2+a6) + (a3+a7)), then the bias.
-            "vadd.f32 s0, s0, s4",
-            "vadd.f32 s1, s1, s5",
-            "vadd.f32 s2, s2, s6",
-            "vadd.f32 s3, s3, s7",
-            "vadd.f32 s0, s0, s1",
-            "vadd.f32 s2, s2, s3",
-            "vadd.f32 s0, s0, s2",
-            "vldmia {b}!, {{s1}}",
-            "vadd.f32 s0, s0, s1",
-            "vstmia {y}!, {{s0}}",
-            "cmp {y}, {y_end}",
-            "bne 2b",
-            zeros = in(reg) ZEROS.as_ptr(),
-            x = in(reg) x.as_ptr(),
-            x_end = in(reg) x.as_ptr_range().end,
-            xp = out(reg) _,
-            w = inout(reg) w.as_ptr() => _,
-            b = inout(reg) b.as_ptr() => _,
-            y = inout(reg) y.as_mut_ptr() => _,
-            y_end = in(reg) y.as_mut_ptr_range().end,
-            out("s0") _, out("s1") _, out("s2") _, out("s3") _,
-            out("s4") _, out("s5") _, out("s6") _, out("s7") _,
-            out("s8") _, out("s9") _, out("s10") _, out("s11") _,
-            out("s12") _, out("s13") _, out("s14") _, out("s15") _,
-            out("s16") _, out("s17") _, out("s18") _, out("s19") _,
-            out("s20") _, out("s21") _, out("s22") _, out("s23") _,
-            options(nostack),
-        );
-    }
-}
-
-/// [`rows_one_by_one`] two rows at a time: per eight inputs one `vldmia`
-/// of `x` shared by both rows, one of each row's weights and sixteen
-/// `vmla.f32`. The same operations on every value.
-///
-/// # Safety
-/// As [`rows_one_by_one`], and `b.len()` is even.
+/// `x.len()` is a positive multiple of eight, `b.len()` is even and
+/// positive, `y.len() = b.len()` and `w.len() = b.len()·x.len()`.
 #[inline]
 unsafe fn rows_by_two(w: &[f32], b: &[f32], x: &[f32], y: &mut [MaybeUninit<f32>]) {
     let n_in = x.len();
-    // SAFETY: as in `rows_one_by_one`, for two rows per outer iteration:
-    // `wa` walks the first row of the pair and `wb` the second (starting
-    // n_in values further, inside `w`: at least two rows); after the inner
-    // loop `wa` is at the second row and `wb` at the next pair's first, so
-    // one stride (n_in values, in bytes) more puts each on the next pair's
-    // rows (past the end of `w` after the last pair, never loaded). The
-    // outer loop stores two outputs per iteration and stops when the output
-    // pointer meets the end of `y`, whose length is even (the caller's
-    // contract). No other memory is accessed but `ZEROS`. s0-s7 and s8-s15:
-    // the two rows' lane sums, s16-s23: eight inputs, s24-s31: eight weights
-    // of one row, then of the other.
+    // SAFETY: per pair of rows, the inner loop reads `x` eight values at a
+    // time from its start until its end (its length a positive multiple of
+    // eight, so the pointer meets the end exactly); `wa` walks the pair's
+    // first row and `wb` its second (starting n_in values further, inside
+    // `w`, which holds at least two rows). After the inner loop `wa` is at
+    // the second row and `wb` at the next pair's first, so one stride (n_in
+    // values, in bytes) more puts each on the next pair's rows (past the
+    // end of `w` after the last pair, never loaded). The outer loop stores
+    // two outputs per iteration and stops when the output pointer meets the
+    // end of `y` (even length, not empty): it has read exactly the values of
+    // `w` and `b` and stored every value of `y` (the caller's contract). No
+    // other memory is accessed but `ZEROS`. `f32` loads and stores are
+    // aligned (slices of `f32`). Every register written is an operand or
+    // declared clobbered (the compiler saves the callee-saved s16-s31); the
+    // flags are not declared preserved (`cmp`); no stack. The FP
+    // instructions exist on every hard-float target (this module's cfg).
+    // s0-s7 and s8-s15: the two rows' lane sums, s16-s23: eight inputs,
+    // s24-s31: eight weights of one row, then of the other.
     unsafe {
         core::arch::asm!(
             "2:",
