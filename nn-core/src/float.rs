@@ -161,12 +161,38 @@ pub(crate) mod sealed {
             let _ = (x, dy, dw, db, input_grad);
             false
         }
+
+        /// The typed dense layer's forward pass off x86_64 (each output
+        /// written once): the portable kernel, or the `f32` one of the
+        /// target's floating-point unit.
+        #[cfg(not(target_arch = "x86_64"))]
+        #[inline]
+        fn dense_forward_array<const IN: usize, const OUT: usize>(
+            w: &[[Self; IN]; OUT],
+            b: &[Self; OUT],
+            x: &[Self; IN],
+        ) -> [Self; OUT]
+        where
+            Self: crate::Float,
+        {
+            crate::kernels::dense::portable::forward_array(w, b, x)
+        }
     }
 
     impl Sealed for f32 {
         #[inline]
         fn dense_forward_tier(w: &[f32], b: &[f32], x: &[f32], y: &mut [f32]) -> bool {
             crate::arch::dense_forward_f32(w, b, x, y)
+        }
+
+        #[cfg(not(target_arch = "x86_64"))]
+        #[inline]
+        fn dense_forward_array<const IN: usize, const OUT: usize>(
+            w: &[[f32; IN]; OUT],
+            b: &[f32; OUT],
+            x: &[f32; IN],
+        ) -> [f32; OUT] {
+            crate::arch::dense_forward_array_f32(w, b, x)
         }
 
         #[inline]

@@ -216,6 +216,7 @@ pub fn run<F: Float>(check: &mut dyn FnMut(&str, &str, &[F])) -> Result<(), RunE
     sample_checks::<F>(check)?;
     batch_checks::<F>(check)?;
     nan_checks::<F>(check);
+    lane_checks::<F>(check);
     let adam = AdamConfig {
         lr: 0.01,
         ..AdamConfig::default()
@@ -322,6 +323,55 @@ fn nan_checks<F: Float>(check: &mut dyn FnMut(&str, &str, &[F])) {
     for (name, g) in GRAD_NAMES.iter().zip(grads.params()) {
         check("nan network", name, g.values);
     }
+}
+
+/// Inputs of the dense-lane checks: sixteen, two full groups of eight lanes
+/// (the width at which the f32 forward pass runs in assembly on the
+/// Cortex-M4F, `nn-core/src/arch/vfp.rs`), with signed zeros, magnitudes
+/// far apart and tiny values.
+const LANE_X: [f64; 16] = [
+    0.0, 1e8, 1.0, -1e8, 1e-20, 3.0, 0.5, -0.0, 2.0, 1e-20, -1.0, 7.0, 1e30, 0.25, -3.0, 1e-7,
+];
+/// `+∞`, short, so that the rows below stay one line each.
+const INF: f64 = f64::INFINITY;
+/// One row per hazard of a dense kernel's order of operations on
+/// [`LANE_X`]: every product a zero of sign `-` and a `-0` bias (the lanes
+/// must start at `+0`, the result is `+0`); a sum whose rounding depends on
+/// the lane order (f32: 8 in the documented order, 5.75 summed in sequence);
+/// a product that overflows f32 (`1e30·1e10`); two products below f32's
+/// normal range (`1e-20·1e-20`, subnormal unless flushed); `inf·0 = NaN`;
+/// overflows of both signs in two lanes, `+inf + -inf = NaN` in the tree
+/// (finite in f64).
+#[rustfmt::skip]
+const LANE_W: [[f64; 16]; 6] = [
+    [-0.0, -0.0, -0.0, 0.0, -0.0, -0.0, -0.0, 0.0, -0.0, -0.0, 0.0, -0.0, -0.0, -0.0, 0.0, -0.0],
+    [1.0, 1.0, 3.0, 1.0, 0.0, 1e-8, 1.0, 1.0, 1.0, 0.0, 1.0, 1.0, 0.0, 1.0, 1.0, 1.0],
+    [0.5, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 1e10, 0.0, 0.0, 0.0],
+    [0.0, 0.0, 0.0, 0.0, 1e-20, 0.0, 0.0, 0.0, 0.0, 1e-20, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0],
+    [INF, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0],
+    [0.0, 1e31, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, -1e10, 0.0, 0.0, 0.0],
+];
+const LANE_B: [f64; 6] = [-0.0, 0.5, -1.0, 0.0, 1.0, 0.25];
+
+/// A `Dense<16, 6>` on [`LANE_X`], one sample through the typed forward
+/// pass and a batch of two (the second sample reversed) through the slice
+/// kernel, and five of its rows as a `Dense<16, 5>` (rows 3, 4, 5, 0, 1).
+/// On the Cortex-M4F the six rows run as three pairs in assembly; of five,
+/// the last (the lane-order row) runs alone, in Rust.
+#[inline(never)]
+fn lane_checks<F: Float>(check: &mut dyn FnMut(&str, &str, &[F])) {
+    let layer = Dense::<F, 16, 6>::from_parts(LANE_W.map(cast), cast(LANE_B));
+    let x: [F; 16] = cast(LANE_X);
+    check("dense lanes", "forward", &layer.forward(&x));
+    let mut reversed = x;
+    reversed.reverse();
+    let y: [[F; 6]; 2] = layer.forward(&[x, reversed]);
+    check("dense lanes", "batch forward", y.as_flattened());
+    let five = Dense::<F, 16, 5>::from_parts(
+        core::array::from_fn(|r| layer.weight[(r + 3) % 6]),
+        core::array::from_fn(|r| layer.bias[(r + 3) % 6]),
+    );
+    check("dense lanes", "odd rows", &five.forward(&x));
 }
 
 /// Forward, both losses and backward on the batch.

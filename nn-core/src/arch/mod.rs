@@ -13,10 +13,11 @@
 //!
 //! On Arm cores with the DSP extension, `dsp` holds the int8 fully
 //! connected layer with `SXTB16`/`SMLAD`; on Armv6-M, `armv6m` the int8
-//! dot product in Thumb-1 assembly.
+//! dot product in Thumb-1 assembly; on Arm hard-float targets, `vfp` the
+//! `f32` dense forward pass with `VLDM`/`VMLA`.
 //!
 //! This is the only module of the crate with `unsafe` code (in `x86`,
-//! `dsp` and `armv6m`).
+//! `dsp`, `armv6m` and `vfp`).
 
 #[cfg(target_arch = "x86_64")]
 #[allow(unsafe_code)]
@@ -32,6 +33,12 @@ pub(crate) mod dsp;
 #[cfg(all(target_arch = "arm", not(target_feature = "thumb2")))]
 #[allow(unsafe_code)]
 pub(crate) mod armv6m;
+
+/// The `f32` dense forward pass with the floating-point unit of Arm
+/// hard-float targets (Cortex-M4F and up).
+#[cfg(all(target_arch = "arm", target_abi = "eabihf"))]
+#[allow(unsafe_code)]
+pub(crate) mod vfp;
 
 #[cfg(test)]
 extern crate std;
@@ -158,20 +165,45 @@ pub(crate) fn vectorized_on<K: Kernel<A>, A>(isa: Isa, args: A) -> K::Output {
     }
 }
 
-/// Batched `f32` dense forward pass on the selected tier; `false` (nothing
-/// done) when the portable kernel must run: no vector tier, an empty
-/// dimension, or lengths that are not those of one shape.
+/// Batched `f32` dense forward pass on the selected tier, or with the Arm
+/// floating-point unit; `false` (nothing done) when the portable kernel
+/// must run: no such code for this target or shape, an empty dimension, or
+/// lengths that are not those of one shape.
 #[inline]
 pub(crate) fn dense_forward_f32(w: &[f32], b: &[f32], x: &[f32], y: &mut [f32]) -> bool {
     #[cfg(target_arch = "x86_64")]
     {
         x86::dense::forward_batch_on(isa(), w, b, x, y)
     }
-    #[cfg(not(target_arch = "x86_64"))]
+    #[cfg(all(target_arch = "arm", target_abi = "eabihf"))]
+    {
+        vfp::forward_batch(w, b, x, y)
+    }
+    #[cfg(not(any(
+        target_arch = "x86_64",
+        all(target_arch = "arm", target_abi = "eabihf")
+    )))]
     {
         let _ = (w, b, x, y);
         false
     }
+}
+
+/// The typed `f32` dense layer's forward pass off x86_64, each output
+/// written once: with the Arm floating-point unit where it applies, the
+/// portable kernel otherwise.
+#[cfg(not(target_arch = "x86_64"))]
+#[inline]
+pub(crate) fn dense_forward_array_f32<const IN: usize, const OUT: usize>(
+    w: &[[f32; IN]; OUT],
+    b: &[f32; OUT],
+    x: &[f32; IN],
+) -> [f32; OUT] {
+    #[cfg(all(target_arch = "arm", target_abi = "eabihf"))]
+    if let Some(y) = vfp::forward_array(w, b, x) {
+        return y;
+    }
+    crate::kernels::dense::portable::forward_array(w, b, x)
 }
 
 /// Batched `f32` dense backward pass on the selected tier, `false` as in

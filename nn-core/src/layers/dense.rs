@@ -61,7 +61,7 @@ impl<F: Float, const IN: usize, const OUT: usize> Module<[F; IN]> for Dense<F, I
         // Elsewhere each output is written once, with no zero-fill first.
         #[cfg(not(target_arch = "x86_64"))]
         {
-            crate::kernels::dense::portable::forward_array(&self.weight, &self.bias, x)
+            F::dense_forward_array(&self.weight, &self.bias, x)
         }
     }
 
