@@ -187,7 +187,7 @@ unsafe fn accumulate_pairs(
     pairs: usize,
 ) {
     let len = 2 * wide.len();
-    if len == 0 || len % 16 != 0 {
+    if len == 0 || !len.is_multiple_of(16) {
         // SAFETY: the caller's guarantees.
         return unsafe { accumulate_pairs_portable(wide, rows, stride, src, dst, pairs) };
     }
@@ -199,7 +199,7 @@ unsafe fn accumulate_pairs(
     // starts two rows (2 · stride bytes) after this one.
     let skip = (2 * stride).wrapping_sub(len);
     // Every row pointer stays word-aligned (`len` is a multiple of 16).
-    let aligned = (row0 as usize | stride) % 4 == 0;
+    let aligned = (row0 as usize | stride).is_multiple_of(4);
     // The loop, with `$load0` and `$load1` the loads of eight weights of
     // each row (from r2 and r3 into r10 and r1).
     macro_rules! pairs_loop {
