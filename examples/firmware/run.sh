@@ -4,7 +4,8 @@
 #   ./run.sh                              # Cortex-M4F on mps2-an386
 #   ./run.sh --target thumbv6m-none-eabi  # Cortex-M0 on microbit
 # `./run.sh clippy [--target T]` lints the firmware for the thumb target
-# instead (Debian's rust-web-clippy; rustup's clippy has no thumb `core`).
+# instead (Debian's rust-web-clippy; rustup's clippy has no thumb `core`), and
+# `./run.sh clippy-crates [--target T]` the no_std crates for that target.
 set -eu
 cd "$(dirname "$0")"
 # Debian's toolchain (from .cargo/config.toml) must not share build output
@@ -14,6 +15,14 @@ unset RUSTC RUSTDOC RUSTC_WRAPPER RUSTC_WORKSPACE_WRAPPER RUSTFLAGS CARGO_ENCODE
     CARGO_BUILD_RUSTFLAGS CARGO_BUILD_TARGET RUSTUP_TOOLCHAIN
 export CARGO_TARGET_DIR="$PWD/target"
 export RUSTC_BOOTSTRAP=1
+if [ "${1:-}" = clippy-crates ]; then
+    shift
+    # The no_std crates themselves, for the target: their Arm- and
+    # RISC-V-only code (nn-core's arch::dsp, arch::vfp, arch::armv6m) is
+    # compiled only there, and `clippy` above lints the firmware crate only.
+    PATH="/usr/bin:$PATH" exec /usr/bin/cargo clippy --manifest-path ../../Cargo.toml --release \
+        -p nn-core -p nn-optim -p nn-init -p nn-format "$@" -- -D warnings
+fi
 if [ "${1:-}" = clippy ]; then
     shift
     # /usr/bin first, so that cargo finds Debian's cargo-clippy, not rustup's.
