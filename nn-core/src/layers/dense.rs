@@ -15,7 +15,13 @@ use crate::{Float, Module, Param, ParamMut, Params};
 /// static LAYER: Dense<f32, 2, 1> = Dense::from_parts([[0.5, -1.0]], [0.25]);
 /// assert_eq!(LAYER.forward(&[2.0, 1.0]), [0.25]);
 /// ```
+///
+/// On x86_64 the layer starts on a 64-byte boundary (`weight` first), so
+/// that the vector kernels' loads of its rows do not cross cache lines
+/// (docs/BENCHMARKS.md, "Alignment"); other targets keep the alignment of
+/// `F`, so the devices' memory and stack figures are unchanged.
 #[derive(Clone, Copy, Debug, PartialEq)]
+#[cfg_attr(target_arch = "x86_64", repr(C, align(64)))]
 pub struct Dense<F, const IN: usize, const OUT: usize> {
     /// Weights, `[OUT][IN]`.
     pub weight: [[F; IN]; OUT],
@@ -188,6 +194,32 @@ impl<F: Float, const IN: usize, const OUT: usize> Params<F> for Dense<F, IN, OUT
 mod tests {
     use super::*;
     use crate::ParamKind;
+
+    /// The vector kernels' rows start on a cache line on x86_64, wherever the
+    /// layer lives (stack, heap or inside a bigger model).
+    #[test]
+    #[cfg(target_arch = "x86_64")]
+    fn weights_start_on_a_cache_line_on_x86_64() {
+        extern crate std;
+        use crate::Chain;
+        use crate::Relu;
+        assert_eq!(core::mem::offset_of!(Dense<f32, 3, 2>, weight), 0);
+        let on_stack = (0u8, Dense::<f32, 3, 2>::default());
+        let boxed = std::boxed::Box::new(Chain {
+            first: Dense::<f32, 5, 3>::default(),
+            second: Chain {
+                first: Relu,
+                second: Dense::<f32, 3, 2>::default(),
+            },
+        });
+        for address in [
+            on_stack.1.weight.as_ptr() as usize,
+            boxed.first.weight.as_ptr() as usize,
+            boxed.second.second.weight.as_ptr() as usize,
+        ] {
+            assert_eq!(address % 64, 0);
+        }
+    }
     use crate::layers::testing::{assert_batch_equals_samples, param_kinds};
 
     fn layer() -> Dense<f64, 3, 2> {
