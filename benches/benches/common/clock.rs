@@ -20,6 +20,11 @@ impl Default for Clock {
 }
 
 impl Clock {
+    /// The clock's current reading.
+    pub fn read(&self) -> Duration {
+        now(self.wall)
+    }
+
     pub fn name(&self) -> &'static str {
         if self.wall {
             "wall time"
