@@ -158,9 +158,15 @@ pub(super) unsafe fn backward_avx512(d: Dims, p: BackPtrs) {
     unsafe { backward::<__m512, 6, 3, 6, 3>(d, p) }
 }
 
-/// `dw` in tiles of `OW` outputs × `VW` vectors, then (unless `dx` is null)
-/// `dx` in tiles of `RX` rows × `VX` vectors; one sample takes wide tiles of
-/// 1 × 8 vectors, so that enough sums are in flight.
+/// Inputs of one panel of `dw` column blocks, at most (bytes): the panel's
+/// rows of `x` stay in L1 while every output tile passes over them (the
+/// `dy` column strip of a tile, one cache line per row, stays there too).
+const DW_PANEL_BYTES: usize = 24 * 1024;
+
+/// `dw` in tiles of `OW` outputs × `VW` vectors, the input columns in panels
+/// of about [`DW_PANEL_BYTES`] of `x`, then (unless `dx` is null) `dx` in
+/// tiles of `RX` rows × `VX` vectors; one sample takes wide tiles of 1 × 8
+/// vectors, so that enough sums are in flight.
 ///
 /// # Safety
 /// `L`'s instructions available; pointers valid for the sizes in `d`.
@@ -170,22 +176,25 @@ unsafe fn backward<L: Lanes, const OW: usize, const VW: usize, const RX: usize, 
     p: BackPtrs,
 ) {
     let n_in = d.n_in;
+    let block = VW * L::N;
+    let panel = (DW_PANEL_BYTES / (d.rows * block * size_of::<f32>())).max(1);
     let mut i = 0;
-    // SAFETY: (whole body) every column block covers inputs i..i+N·V <=
+    // SAFETY: (whole body) every panel covers inputs i..i+blocks·N·V <=
     // n_in, or a last vector masked to the `n_in - i < N` inputs left (a
     // constant `rem = 0` elsewhere, so full vectors need no mask); the rest
     // by this function's contract.
     unsafe {
-        while i + VW * L::N <= n_in {
-            dw_cols::<L, OW, VW>(d, p, i, 0);
-            i += VW * L::N;
+        while i + block <= n_in {
+            let blocks = ((n_in - i) / block).min(panel);
+            dw_panel::<L, OW, VW>(d, p, i, blocks, 0);
+            i += blocks * block;
         }
         while i + L::N <= n_in {
-            dw_cols::<L, OW, 1>(d, p, i, 0);
+            dw_panel::<L, OW, 1>(d, p, i, 1, 0);
             i += L::N;
         }
         if i < n_in {
-            dw_cols::<L, OW, 1>(d, p, i, n_in - i);
+            dw_panel::<L, OW, 1>(d, p, i, 1, n_in - i);
         }
         if p.dx.is_null() {
             return;
@@ -223,31 +232,58 @@ unsafe fn dx_cols<L: Lanes, const R: usize, const V: usize>(d: Dims, p: BackPtrs
     }
 }
 
-/// All outputs of one block of input columns: tiles of `O` outputs, then
-/// the edge in tiles of 2 and 1 (`rem != 0` only with `V == 1`).
+/// All outputs of `blocks` consecutive blocks of `V` vectors from input
+/// column `i`: tiles of `O` outputs, then the edge in tiles of 2 and 1, each
+/// tile over the panel's blocks in turn (`rem != 0` only with one block of
+/// `V == 1`).
 ///
 /// # Safety
 /// As [`backward`], with the columns inside the matrix.
 #[inline(always)]
-unsafe fn dw_cols<L: Lanes, const O: usize, const V: usize>(
+unsafe fn dw_panel<L: Lanes, const O: usize, const V: usize>(
     d: Dims,
     p: BackPtrs,
     i: usize,
+    blocks: usize,
     rem: usize,
 ) {
     let mut o = 0;
     // SAFETY: tiles cover outputs o..o+O' <= n_out.
     unsafe {
         while o + O <= d.n_out {
-            dw_tile::<L, O, V>(d, p, o, i, rem);
+            dw_tiles::<L, O, V>(d, p, o, i, blocks, rem);
             o += O;
         }
         while o + 2 <= d.n_out {
-            dw_tile::<L, 2, V>(d, p, o, i, rem);
+            dw_tiles::<L, 2, V>(d, p, o, i, blocks, rem);
             o += 2;
         }
         if o < d.n_out {
-            dw_tile::<L, 1, V>(d, p, o, i, rem);
+            dw_tiles::<L, 1, V>(d, p, o, i, blocks, rem);
+        }
+    }
+}
+
+/// The `O × V` tiles of `dw` at output `o` in `blocks` consecutive blocks
+/// of `V` vectors from input `i`, one after the other.
+///
+/// # Safety
+/// As [`backward`], with the tiles inside the matrix.
+#[inline(always)]
+unsafe fn dw_tiles<L: Lanes, const O: usize, const V: usize>(
+    d: Dims,
+    p: BackPtrs,
+    o: usize,
+    i: usize,
+    blocks: usize,
+    rem: usize,
+) {
+    // SAFETY: block `k` is inside the matrix by this function's contract,
+    // and `L`'s instructions are available.
+    unsafe {
+        let m = L::mask(rem);
+        for k in 0..blocks {
+            dw_tile::<L, O, V>(d, p, o, i + k * V * L::N, rem, m);
         }
     }
 }
@@ -263,12 +299,12 @@ unsafe fn dw_tile<L: Lanes, const O: usize, const V: usize>(
     o: usize,
     i: usize,
     rem: usize,
+    m: L::Mask,
 ) {
     let Dims { rows, n_in, n_out } = d;
     // SAFETY: the tile is in bounds by this function's contract; tail loads
     // and stores touch only the `rem` lanes in bounds.
     unsafe {
-        let m = L::mask(rem);
         let mut acc = [[L::zero(); V]; O];
         for (q, acc_q) in acc.iter_mut().enumerate() {
             for (v, a) in acc_q.iter_mut().enumerate() {
