@@ -4,7 +4,7 @@
 //! The kernels elsewhere are plain generic Rust. On x86_64 this module adds
 //! `cpuid`/`xgetbv` detection (no std, cached in atomics), the tier
 //! selection ([`isa`], [`set_isa`]), the register-blocked `f32` dense
-//! kernels, and [`vectorized`], which runs a [`Kernel`] compiled for the
+//! kernels (SSE2 for the portable tier, AVX2, AVX-512), and [`vectorized`], which runs a [`Kernel`] compiled for the
 //! selected tier (the slice `exp` and the optimizers' update loops use it). Every tier
 //! computes the same bits as the portable code: the tier tests check it bit
 //! for bit. The `f32`-only routines are reached through hooks of the sealed
@@ -48,8 +48,10 @@ extern crate std;
 /// All tiers give bit-identical results; they differ only in speed.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
 pub enum Isa {
-    /// Plain Rust, vectorized by the compiler for the build target
-    /// (SSE2 on a default x86_64 build). The only tier on other targets.
+    /// The build target's baseline: on x86_64 the `f32` dense kernels with
+    /// SSE2 (part of every x86_64 CPU) in register blocks, the rest plain
+    /// Rust vectorized by the compiler; on other targets plain Rust only
+    /// (the only tier there).
     Portable,
     /// x86_64 AVX2 with register-blocked micro-kernels.
     Avx2,

@@ -7,8 +7,8 @@
 //!
 //! Both products are element-wise along the inputs (each element's sum runs
 //! over rows or outputs in order), so the width of a vector changes no
-//! element's operations: the code is generic over [`Lanes`] (8 lanes with
-//! AVX2, 16 with AVX-512) and compiled once per tier by the
+//! element's operations: the code is generic over [`Lanes`] (4 lanes with
+//! SSE2, 8 with AVX2, 16 with AVX-512) and compiled once per tier by the
 //! `#[target_feature]` entry points at the bottom, into which everything
 //! else is inlined (the pattern of the slice `exp`).
 
@@ -87,6 +87,60 @@ impl Lanes for __m256 {
     }
 }
 
+/// SSE2, the x86_64 baseline: no masked loads, so a tail goes through a
+/// zeroed copy (the mask is the count of lanes in bounds).
+impl Lanes for __m128 {
+    const N: usize = 4;
+    type Mask = usize;
+    #[inline(always)]
+    unsafe fn mask(rem: usize) -> usize {
+        rem
+    }
+    #[inline(always)]
+    unsafe fn zero() -> Self {
+        // SAFETY: SSE is part of every x86_64 CPU.
+        unsafe { _mm_setzero_ps() }
+    }
+    #[inline(always)]
+    unsafe fn load(p: *const f32, rem: usize, _: usize) -> Self {
+        // SAFETY: by the trait's contract (only `rem` floats read when
+        // `rem != 0`).
+        unsafe {
+            if rem == 0 {
+                _mm_loadu_ps(p)
+            } else {
+                let mut t = [0.0f32; 4];
+                core::ptr::copy_nonoverlapping(p, t.as_mut_ptr(), rem);
+                _mm_loadu_ps(t.as_ptr())
+            }
+        }
+    }
+    #[inline(always)]
+    unsafe fn store(p: *mut f32, v: Self, rem: usize, _: usize) {
+        // SAFETY: by the trait's contract (only `rem` floats written when
+        // `rem != 0`).
+        unsafe {
+            if rem == 0 {
+                _mm_storeu_ps(p, v)
+            } else {
+                let mut t = [0.0f32; 4];
+                _mm_storeu_ps(t.as_mut_ptr(), v);
+                core::ptr::copy_nonoverlapping(t.as_ptr(), p, rem);
+            }
+        }
+    }
+    #[inline(always)]
+    unsafe fn splat(p: *const f32) -> Self {
+        // SAFETY: by the trait's contract.
+        unsafe { _mm_set1_ps(*p) }
+    }
+    #[inline(always)]
+    unsafe fn add_mul(a: Self, b: Self, c: Self) -> Self {
+        // SAFETY: SSE is part of every x86_64 CPU.
+        unsafe { _mm_add_ps(a, _mm_mul_ps(b, c)) }
+    }
+}
+
 impl Lanes for __m512 {
     const N: usize = 16;
     type Mask = __mmask16;
@@ -144,6 +198,22 @@ pub(super) unsafe fn backward_avx2(d: Dims, p: BackPtrs) {
             backward::<__m256, 6, 2, 6, 2>(d, p)
         } else {
             backward::<__m256, 4, 2, 4, 2>(d, p)
+        }
+    }
+}
+
+/// The backward pass with SSE2 (the portable tier on x86_64): the AVX2
+/// tiles with 4-lane vectors (16 registers as well).
+///
+/// # Safety
+/// Pointers as in [`backward_avx2`] (SSE2 is part of every x86_64 CPU).
+pub(super) unsafe fn backward_sse2(d: Dims, p: BackPtrs) {
+    // SAFETY: this function's contract.
+    unsafe {
+        if d.n_out >= 12 {
+            backward::<__m128, 6, 2, 6, 2>(d, p)
+        } else {
+            backward::<__m128, 4, 2, 4, 2>(d, p)
         }
     }
 }

@@ -1,12 +1,15 @@
-//! The `f32` dense kernels for AVX2 and AVX-512VL.
+//! The `f32` dense kernels for SSE2 (the portable tier on x86_64), AVX2 and
+//! AVX-512VL.
 //!
 //! Every kernel here computes exactly the operations of the portable
 //! kernels (`kernels::dense::portable`), in the same order (eight-lane
 //! partial sums, multiply then add, the same reduction tree; sums over
 //! outputs or batch rows in increasing order), so results are bit-identical
 //! to the portable build on any target. The speed comes from register
-//! blocking (several rows and outputs share each load), 256-bit vectors,
-//! and, in the AVX-512 tier, the 32 vector registers of AVX-512VL that
+//! blocking (several rows and outputs share each load; the forward's cache
+//! blocking is shared by the tiers, each supplies its [`Blocks`]), 256-bit
+//! vectors (two 128-bit halves per eight-lane sum with SSE2), and, in the
+//! AVX-512 tier, the 32 vector registers of AVX-512VL that
 //! allow larger blocks plus 512-bit vectors in the backward pass
 //! (element-wise there, so wider vectors change no element's operations).
 //! FMA is deliberately not used: fused rounding would break bit-identity
@@ -19,22 +22,20 @@
 
 use core::arch::x86_64::*;
 
-use super::backward::{backward_avx2, backward_avx512};
+use super::backward::{backward_avx2, backward_avx512, backward_sse2};
 use super::detect;
 use crate::arch::Isa;
 use crate::kernels::dense::dims::Dims;
 use crate::kernels::dense::portable::{LANES, reduce};
 
 /// Batched forward `y[r] = W x[r] + b` on tier `isa` (capped at what the CPU
-/// supports). Returns `false` (and does nothing) when the portable kernel
-/// must run instead: no vector tier, an empty dimension, or lengths that are
-/// not those of one shape.
+/// supports; the portable tier runs SSE2, which every x86_64 CPU has).
+/// Returns `false` (and does nothing) when the plain portable kernel must
+/// run instead: an empty dimension, or lengths that are not those of one
+/// shape.
 #[inline]
 pub(crate) fn forward_batch_on(isa: Isa, w: &[f32], b: &[f32], x: &[f32], y: &mut [f32]) -> bool {
     let isa = isa.min(detect());
-    if isa == Isa::Portable {
-        return false;
-    }
     let Some(d) = Dims::of_batch(w.len(), b.len(), x.len(), y.len()) else {
         return false;
     };
@@ -45,15 +46,18 @@ pub(crate) fn forward_batch_on(isa: Isa, w: &[f32], b: &[f32], x: &[f32], y: &mu
     // the slice lengths are those of `d` (checked above), which is the
     // contract of the kernels.
     unsafe {
+        let (w, b, x, y) = (w.as_ptr(), b.as_ptr(), x.as_ptr(), y.as_mut_ptr());
         match isa {
-            Isa::Avx512 => forward_avx512(d, w.as_ptr(), b.as_ptr(), x.as_ptr(), y.as_mut_ptr()),
-            _ => forward_avx2(d, w.as_ptr(), b.as_ptr(), x.as_ptr(), y.as_mut_ptr()),
+            Isa::Avx512 => forward_avx512(d, w, b, x, y),
+            Isa::Avx2 => forward_avx2(d, w, b, x, y),
+            Isa::Portable => forward_sse2(d, w, b, x, y),
         }
     }
     true
 }
 
-/// Batched backward on tier `isa`; `false` as in [`forward_batch_on`].
+/// Batched backward on tier `isa` (SSE2 for the portable tier); `false` as
+/// in [`forward_batch_on`].
 /// `input_grad` is `(w, dx)`: with `None`, only the parameter gradients are
 /// computed (`w` is needed only for `dx`).
 #[inline]
@@ -66,9 +70,6 @@ pub(crate) fn backward_batch_on(
     input_grad: Option<(&[f32], &mut [f32])>,
 ) -> bool {
     let isa = isa.min(detect());
-    if isa == Isa::Portable {
-        return false;
-    }
     let Some(d) = Dims::of_batch(dw.len(), db.len(), x.len(), dy.len()) else {
         return false;
     };
@@ -100,7 +101,8 @@ pub(crate) fn backward_batch_on(
     unsafe {
         match isa {
             Isa::Avx512 => backward_avx512(d, p),
-            _ => backward_avx2(d, p),
+            Isa::Avx2 => backward_avx2(d, p),
+            Isa::Portable => backward_sse2(d, p),
         }
     }
     true
@@ -132,9 +134,9 @@ unsafe fn forward_avx2(d: Dims, w: *const f32, b: *const f32, x: *const f32, y: 
     // SAFETY: the contract of this function is the contract of `forward`.
     unsafe {
         if d.n_out.is_multiple_of(4) {
-            forward::<2, 4>(d, w, b, x, y)
+            forward::<Avx2, 2, 4>(d, w, b, x, y)
         } else {
-            forward::<4, 2>(d, w, b, x, y)
+            forward::<Avx2, 4, 2>(d, w, b, x, y)
         }
     }
 }
@@ -147,15 +149,118 @@ unsafe fn forward_avx512(d: Dims, w: *const f32, b: *const f32, x: *const f32, y
     // SAFETY: the contract of this function is the contract of `forward`.
     unsafe {
         if d.n_out.is_multiple_of(8) && d.n_in <= 256 {
-            forward::<3, 8>(d, w, b, x, y)
+            forward::<Avx2, 3, 8>(d, w, b, x, y)
         } else {
-            forward::<4, 4>(d, w, b, x, y)
+            forward::<Avx2, 4, 4>(d, w, b, x, y)
         }
     }
 }
 
+/// SSE2 (the x86_64 baseline, no detection): blocks of 2 rows × 2 outputs,
+/// each eight-lane sum in two 128-bit registers (8 of the 16 registers).
+///
+/// # Safety
+/// As [`forward`].
+unsafe fn forward_sse2(d: Dims, w: *const f32, b: *const f32, x: *const f32, y: *mut f32) {
+    // SAFETY: the contract of this function is the contract of `forward`.
+    unsafe { forward::<Sse2, 2, 2>(d, w, b, x, y) }
+}
+
 // ---------------------------------------------------------------------------
 // Forward: y[r][o] = reduce(8-lane Σ w[o][i]·x[r][i]) + b[o].
+
+/// One tier's `R × O` register block of the forward pass (see [`block`]);
+/// the cache-blocking drivers ([`forward`], [`strips`], [`strip`]) are
+/// shared.
+trait Blocks {
+    /// `R` rows × `O` outputs: `y[r][o] = reduce(acc) + b[o]`.
+    ///
+    /// # Safety
+    /// The tier's instructions available; `x` has `R` rows and `w` `O` rows
+    /// of `d.n_in` floats (row strides `d.n_in`), `b` `O` floats, and `y`
+    /// `R` rows of `O` writable floats (row stride `d.n_out`).
+    unsafe fn block<const R: usize, const O: usize>(
+        d: Dims,
+        w: *const f32,
+        b: *const f32,
+        x: *const f32,
+        y: *mut f32,
+    );
+
+    /// Single rows at the bottom edge: outputs `0..cols` of one row, in the
+    /// tier's widest one-row blocks (see [`strip`]).
+    ///
+    /// # Safety
+    /// As [`strip`] with `R = 1`.
+    unsafe fn single_row(
+        d: Dims,
+        cols: usize,
+        w: *const f32,
+        b: *const f32,
+        x: *const f32,
+        y: *mut f32,
+    );
+}
+
+/// The AVX2 blocks (also those of the AVX-512 tier, with 32 registers).
+struct Avx2;
+
+impl Blocks for Avx2 {
+    #[inline(always)]
+    unsafe fn block<const R: usize, const O: usize>(
+        d: Dims,
+        w: *const f32,
+        b: *const f32,
+        x: *const f32,
+        y: *mut f32,
+    ) {
+        // SAFETY: the trait's contract is `block`'s.
+        unsafe { block::<R, O>(d, w, b, x, y) }
+    }
+
+    #[inline(always)]
+    unsafe fn single_row(
+        d: Dims,
+        cols: usize,
+        w: *const f32,
+        b: *const f32,
+        x: *const f32,
+        y: *mut f32,
+    ) {
+        // SAFETY: the trait's contract.
+        unsafe { strip::<Self, 1, 8>(d, cols, w, b, x, y) }
+    }
+}
+
+/// The SSE2 blocks.
+struct Sse2;
+
+impl Blocks for Sse2 {
+    #[inline(always)]
+    unsafe fn block<const R: usize, const O: usize>(
+        d: Dims,
+        w: *const f32,
+        b: *const f32,
+        x: *const f32,
+        y: *mut f32,
+    ) {
+        // SAFETY: the trait's contract is `block_sse2`'s.
+        unsafe { block_sse2::<R, O>(d, w, b, x, y) }
+    }
+
+    #[inline(always)]
+    unsafe fn single_row(
+        d: Dims,
+        cols: usize,
+        w: *const f32,
+        b: *const f32,
+        x: *const f32,
+        y: *mut f32,
+    ) {
+        // SAFETY: the trait's contract.
+        unsafe { strip::<Self, 1, 4>(d, cols, w, b, x, y) }
+    }
+}
 
 /// Mask of the first `rem` (< 8) lanes.
 #[target_feature(enable = "avx2")]
@@ -182,11 +287,11 @@ const CHUNK_BYTES: usize = 128 * 1024;
 /// the operations of a sum.
 ///
 /// # Safety
-/// AVX2 available; `w`: `n_out·n_in`, `b`: `n_out`, `x`: `rows·n_in` floats
-/// readable; `y`: `rows·n_out` floats writable, not overlapping the others.
-#[target_feature(enable = "avx2")]
-#[inline]
-unsafe fn forward<const R: usize, const O: usize>(
+/// `T`'s instructions available; `w`: `n_out·n_in`, `b`: `n_out`, `x`:
+/// `rows·n_in` floats readable; `y`: `rows·n_out` floats writable, not
+/// overlapping the others.
+#[inline(always)]
+unsafe fn forward<T: Blocks, const R: usize, const O: usize>(
     d: Dims,
     w: *const f32,
     b: *const f32,
@@ -207,7 +312,7 @@ unsafe fn forward<const R: usize, const O: usize>(
             let mut o0 = 0;
             while o0 < n_out {
                 let o1 = (o0 + panel).min(n_out);
-                strips::<R, O>(
+                strips::<T, R, O>(
                     d,
                     r1 - r0,
                     o1 - o0,
@@ -228,12 +333,11 @@ unsafe fn forward<const R: usize, const O: usize>(
 /// single rows.
 ///
 /// # Safety
-/// AVX2 available; `w`: `cols` rows of `d.n_in` floats, `b`: `cols` floats,
-/// `x`: `rows` rows of `d.n_in` floats readable; `y`: `rows` rows of `cols`
-/// floats writable (row stride `d.n_out`).
-#[target_feature(enable = "avx2")]
-#[inline]
-unsafe fn strips<const R: usize, const O: usize>(
+/// `T`'s instructions available; `w`: `cols` rows of `d.n_in` floats, `b`:
+/// `cols` floats, `x`: `rows` rows of `d.n_in` floats readable; `y`: `rows`
+/// rows of `cols` floats writable (row stride `d.n_out`).
+#[inline(always)]
+unsafe fn strips<T: Blocks, const R: usize, const O: usize>(
     d: Dims,
     rows: usize,
     cols: usize,
@@ -248,15 +352,15 @@ unsafe fn strips<const R: usize, const O: usize>(
     // `y`, in bounds by this function's contract.
     unsafe {
         while r + R <= rows {
-            strip::<R, O>(d, cols, w, b, x.add(r * n_in), y.add(r * n_out));
+            strip::<T, R, O>(d, cols, w, b, x.add(r * n_in), y.add(r * n_out));
             r += R;
         }
         if R > 2 && r + 2 <= rows {
-            strip::<2, O>(d, cols, w, b, x.add(r * n_in), y.add(r * n_out));
+            strip::<T, 2, O>(d, cols, w, b, x.add(r * n_in), y.add(r * n_out));
             r += 2;
         }
         while r < rows {
-            strip::<1, 8>(d, cols, w, b, x.add(r * n_in), y.add(r * n_out));
+            T::single_row(d, cols, w, b, x.add(r * n_in), y.add(r * n_out));
             r += 1;
         }
     }
@@ -266,12 +370,11 @@ unsafe fn strips<const R: usize, const O: usize>(
 /// edge) one block of 4, one of 2 and one of 1 output as needed.
 ///
 /// # Safety
-/// AVX2 available; `w`: `cols` rows of `d.n_in` floats, `b`: `cols` floats
-/// readable, `x`: `R` rows of `d.n_in` floats readable, `y`: `R` rows of
-/// `cols` floats writable (row stride `d.n_out`).
-#[target_feature(enable = "avx2")]
-#[inline]
-unsafe fn strip<const R: usize, const O: usize>(
+/// `T`'s instructions available; `w`: `cols` rows of `d.n_in` floats, `b`:
+/// `cols` floats readable, `x`: `R` rows of `d.n_in` floats readable, `y`:
+/// `R` rows of `cols` floats writable (row stride `d.n_out`).
+#[inline(always)]
+unsafe fn strip<T: Blocks, const R: usize, const O: usize>(
     d: Dims,
     cols: usize,
     w: *const f32,
@@ -285,20 +388,20 @@ unsafe fn strip<const R: usize, const O: usize>(
     // `b` and `y`, in bounds by this function's contract.
     unsafe {
         while o + O <= cols {
-            block::<R, O>(d, w.add(o * n_in), b.add(o), x, y.add(o));
+            T::block::<R, O>(d, w.add(o * n_in), b.add(o), x, y.add(o));
             o += O;
         }
         if O > 4 && o + 4 <= cols {
-            block::<R, 4>(d, w.add(o * n_in), b.add(o), x, y.add(o));
+            T::block::<R, 4>(d, w.add(o * n_in), b.add(o), x, y.add(o));
             o += 4;
         }
         if O > 2 && o + 2 <= cols {
-            block::<R, 2>(d, w.add(o * n_in), b.add(o), x, y.add(o));
+            T::block::<R, 2>(d, w.add(o * n_in), b.add(o), x, y.add(o));
             o += 2;
         }
         // At most one output is left now.
         if O > 1 && o < cols {
-            block::<R, 1>(d, w.add(o * n_in), b.add(o), x, y.add(o));
+            T::block::<R, 1>(d, w.add(o * n_in), b.add(o), x, y.add(o));
         }
     }
 }
@@ -510,4 +613,93 @@ fn hsum1(a: __m256) -> f32 {
     // SAFETY: `t` is 8 writable floats.
     unsafe { _mm256_storeu_ps(t.as_mut_ptr(), a) };
     reduce(&t)
+}
+
+/// `R` rows × `O` outputs with SSE2: each eight-lane sum in two 128-bit
+/// registers (lanes 0–3 and 4–7), the same multiply-then-add per lane as
+/// the portable kernel; a row's last `n_in % 8` inputs go through zeroed
+/// copies.
+///
+/// # Safety
+/// As [`Blocks::block`] (SSE2 is part of every x86_64 CPU).
+#[inline(always)]
+#[allow(clippy::needless_range_loop)] // `acc[r][o]` indexed like the math; fully unrolled
+unsafe fn block_sse2<const R: usize, const O: usize>(
+    d: Dims,
+    w: *const f32,
+    b: *const f32,
+    x: *const f32,
+    y: *mut f32,
+) {
+    let n_in = d.n_in;
+    let nb = n_in / LANES;
+    let rem = n_in % LANES;
+    // SAFETY: SSE is part of every x86_64 CPU.
+    let mut acc = [[[unsafe { _mm_setzero_ps() }; 2]; O]; R];
+    // One half step: inputs `k..k+4` (`half` 0 or 1 of an eight-lane step)
+    // from rows at `x` and weights at `w` with strides `sx`, `sw`.
+    let half_step = |acc: &mut [[[__m128; 2]; O]; R],
+                     x: *const f32,
+                     sx: usize,
+                     w: *const f32,
+                     sw: usize,
+                     half: usize| {
+        // SAFETY: the callers pass pointers to 4 readable floats per row.
+        unsafe {
+            let mut xv = [_mm_setzero_ps(); R];
+            for (r, v) in xv.iter_mut().enumerate() {
+                *v = _mm_loadu_ps(x.add(r * sx));
+            }
+            for o in 0..O {
+                let wv = _mm_loadu_ps(w.add(o * sw));
+                for r in 0..R {
+                    acc[r][o][half] = _mm_add_ps(acc[r][o][half], _mm_mul_ps(wv, xv[r]));
+                }
+            }
+        }
+    };
+    // SAFETY: (whole body) offsets j·8 + lane < n_in within each row; the
+    // tail reads only the `rem` floats in bounds, into zeroed copies.
+    unsafe {
+        for j in 0..nb {
+            for half in 0..2 {
+                let k = j * LANES + half * 4;
+                half_step(&mut acc, x.add(k), n_in, w.add(k), n_in, half);
+            }
+        }
+        if rem != 0 {
+            let mut xt = [[0.0f32; LANES]; R];
+            let mut wt = [[0.0f32; LANES]; O];
+            for (r, t) in xt.iter_mut().enumerate() {
+                core::ptr::copy_nonoverlapping(x.add(r * n_in + nb * LANES), t.as_mut_ptr(), rem);
+            }
+            for (o, t) in wt.iter_mut().enumerate() {
+                core::ptr::copy_nonoverlapping(w.add(o * n_in + nb * LANES), t.as_mut_ptr(), rem);
+            }
+            // The copies' zero lanes add `+0·+0 = +0`, which changes no sum:
+            // a sum that starts at `+0` is never `-0`.
+            let (xp, wp) = (xt.as_ptr().cast::<f32>(), wt.as_ptr().cast::<f32>());
+            for half in 0..2 {
+                half_step(
+                    &mut acc,
+                    xp.add(half * 4),
+                    LANES,
+                    wp.add(half * 4),
+                    LANES,
+                    half,
+                );
+            }
+        }
+        for r in 0..R {
+            for o in 0..O {
+                let [lo, hi] = acc[r][o];
+                // [a0+a4, a1+a5, a2+a6, a3+a7], then (f0+f1) and (f2+f3) in
+                // lanes 0 and 2, then their sum: the tree of `reduce`.
+                let f = _mm_add_ps(lo, hi);
+                let pairs = _mm_add_ps(f, _mm_shuffle_ps::<0b10_11_00_01>(f, f));
+                let sum = _mm_add_ss(pairs, _mm_movehl_ps(pairs, pairs));
+                *y.add(r * d.n_out + o) = _mm_cvtss_f32(_mm_add_ss(sum, _mm_load_ss(b.add(o))));
+            }
+        }
+    }
 }
