@@ -173,6 +173,10 @@ unsafe fn forward_sse2(d: Dims, w: *const f32, b: *const f32, x: *const f32, y: 
 /// the cache-blocking drivers ([`forward`], [`strips`], [`strip`]) are
 /// shared.
 trait Blocks {
+    /// Whether single rows (at the bottom edge) take blocks of 8 outputs
+    /// (else 4), see [`strips`].
+    const WIDE_ROW: bool;
+
     /// `R` rows × `O` outputs: `y[r][o] = reduce(acc) + b[o]`.
     ///
     /// # Safety
@@ -186,26 +190,14 @@ trait Blocks {
         x: *const f32,
         y: *mut f32,
     );
-
-    /// Single rows at the bottom edge: outputs `0..cols` of one row, in the
-    /// tier's widest one-row blocks (see [`strip`]).
-    ///
-    /// # Safety
-    /// As [`strip`] with `R = 1`.
-    unsafe fn single_row(
-        d: Dims,
-        cols: usize,
-        w: *const f32,
-        b: *const f32,
-        x: *const f32,
-        y: *mut f32,
-    );
 }
 
 /// The AVX2 blocks (also those of the AVX-512 tier, with 32 registers).
 struct Avx2;
 
 impl Blocks for Avx2 {
+    const WIDE_ROW: bool = true;
+
     #[inline(always)]
     unsafe fn block<const R: usize, const O: usize>(
         d: Dims,
@@ -216,49 +208,6 @@ impl Blocks for Avx2 {
     ) {
         // SAFETY: the trait's contract is `block`'s.
         unsafe { block::<R, O>(d, w, b, x, y) }
-    }
-
-    #[inline(always)]
-    unsafe fn single_row(
-        d: Dims,
-        cols: usize,
-        w: *const f32,
-        b: *const f32,
-        x: *const f32,
-        y: *mut f32,
-    ) {
-        // SAFETY: the trait's contract.
-        unsafe { strip::<Self, 1, 8>(d, cols, w, b, x, y) }
-    }
-}
-
-/// The SSE2 blocks.
-struct Sse2;
-
-impl Blocks for Sse2 {
-    #[inline(always)]
-    unsafe fn block<const R: usize, const O: usize>(
-        d: Dims,
-        w: *const f32,
-        b: *const f32,
-        x: *const f32,
-        y: *mut f32,
-    ) {
-        // SAFETY: the trait's contract is `block_sse2`'s.
-        unsafe { block_sse2::<R, O>(d, w, b, x, y) }
-    }
-
-    #[inline(always)]
-    unsafe fn single_row(
-        d: Dims,
-        cols: usize,
-        w: *const f32,
-        b: *const f32,
-        x: *const f32,
-        y: *mut f32,
-    ) {
-        // SAFETY: the trait's contract.
-        unsafe { strip::<Self, 1, 4>(d, cols, w, b, x, y) }
     }
 }
 
@@ -360,7 +309,12 @@ unsafe fn strips<T: Blocks, const R: usize, const O: usize>(
             r += 2;
         }
         while r < rows {
-            T::single_row(d, cols, w, b, x.add(r * n_in), y.add(r * n_out));
+            let (xr, yr) = (x.add(r * n_in), y.add(r * n_out));
+            if T::WIDE_ROW {
+                strip::<T, 1, 8>(d, cols, w, b, xr, yr);
+            } else {
+                strip::<T, 1, 4>(d, cols, w, b, xr, yr);
+            }
             r += 1;
         }
     }
@@ -615,90 +569,101 @@ fn hsum1(a: __m256) -> f32 {
     reduce(&t)
 }
 
-/// `R` rows × `O` outputs with SSE2: each eight-lane sum in two 128-bit
-/// registers (lanes 0–3 and 4–7), the same multiply-then-add per lane as
-/// the portable kernel; a row's last `n_in % 8` inputs go through zeroed
-/// copies.
-///
-/// # Safety
-/// As [`Blocks::block`] (SSE2 is part of every x86_64 CPU).
-#[inline(always)]
-#[allow(clippy::needless_range_loop)] // `acc[r][o]` indexed like the math; fully unrolled
-unsafe fn block_sse2<const R: usize, const O: usize>(
-    d: Dims,
-    w: *const f32,
-    b: *const f32,
-    x: *const f32,
-    y: *mut f32,
-) {
-    let n_in = d.n_in;
-    let nb = n_in / LANES;
-    let rem = n_in % LANES;
-    // SAFETY: SSE is part of every x86_64 CPU.
-    let mut acc = [[[unsafe { _mm_setzero_ps() }; 2]; O]; R];
-    // One half step: inputs `k..k+4` (`half` 0 or 1 of an eight-lane step)
-    // from rows at `x` and weights at `w` with strides `sx`, `sw`.
-    let half_step = |acc: &mut [[[__m128; 2]; O]; R],
-                     x: *const f32,
-                     sx: usize,
-                     w: *const f32,
-                     sw: usize,
-                     half: usize| {
-        // SAFETY: the callers pass pointers to 4 readable floats per row.
-        unsafe {
-            let mut xv = [_mm_setzero_ps(); R];
-            for (r, v) in xv.iter_mut().enumerate() {
-                *v = _mm_loadu_ps(x.add(r * sx));
-            }
-            for o in 0..O {
-                let wv = _mm_loadu_ps(w.add(o * sw));
-                for r in 0..R {
-                    acc[r][o][half] = _mm_add_ps(acc[r][o][half], _mm_mul_ps(wv, xv[r]));
+/// The SSE2 blocks: each eight-lane sum in two 128-bit registers (lanes
+/// 0–3 and 4–7), the same multiply-then-add per lane as the portable
+/// kernel; a row's last `n_in % 8` inputs go through zeroed copies. SSE2 is
+/// part of every x86_64 CPU.
+struct Sse2;
+
+impl Blocks for Sse2 {
+    const WIDE_ROW: bool = false;
+
+    #[inline(always)]
+    #[allow(clippy::needless_range_loop)] // `acc[r][o]` indexed like the math; fully unrolled
+    unsafe fn block<const R: usize, const O: usize>(
+        d: Dims,
+        w: *const f32,
+        b: *const f32,
+        x: *const f32,
+        y: *mut f32,
+    ) {
+        let n_in = d.n_in;
+        let nb = n_in / LANES;
+        let rem = n_in % LANES;
+        // SAFETY: SSE is part of every x86_64 CPU.
+        let mut acc = [[[unsafe { _mm_setzero_ps() }; 2]; O]; R];
+        // One half step: inputs `k..k+4` (`half` 0 or 1 of an eight-lane step)
+        // from rows at `x` and weights at `w` with strides `sx`, `sw`.
+        let half_step = |acc: &mut [[[__m128; 2]; O]; R],
+                         x: *const f32,
+                         sx: usize,
+                         w: *const f32,
+                         sw: usize,
+                         half: usize| {
+            // SAFETY: the callers pass pointers to 4 readable floats per row.
+            unsafe {
+                let mut xv = [_mm_setzero_ps(); R];
+                for (r, v) in xv.iter_mut().enumerate() {
+                    *v = _mm_loadu_ps(x.add(r * sx));
+                }
+                for o in 0..O {
+                    let wv = _mm_loadu_ps(w.add(o * sw));
+                    for r in 0..R {
+                        acc[r][o][half] = _mm_add_ps(acc[r][o][half], _mm_mul_ps(wv, xv[r]));
+                    }
                 }
             }
-        }
-    };
-    // SAFETY: (whole body) offsets j·8 + lane < n_in within each row; the
-    // tail reads only the `rem` floats in bounds, into zeroed copies.
-    unsafe {
-        for j in 0..nb {
-            for half in 0..2 {
-                let k = j * LANES + half * 4;
-                half_step(&mut acc, x.add(k), n_in, w.add(k), n_in, half);
+        };
+        // SAFETY: (whole body) offsets j·8 + lane < n_in within each row; the
+        // tail reads only the `rem` floats in bounds, into zeroed copies.
+        unsafe {
+            for j in 0..nb {
+                for half in 0..2 {
+                    let k = j * LANES + half * 4;
+                    half_step(&mut acc, x.add(k), n_in, w.add(k), n_in, half);
+                }
             }
-        }
-        if rem != 0 {
-            let mut xt = [[0.0f32; LANES]; R];
-            let mut wt = [[0.0f32; LANES]; O];
-            for (r, t) in xt.iter_mut().enumerate() {
-                core::ptr::copy_nonoverlapping(x.add(r * n_in + nb * LANES), t.as_mut_ptr(), rem);
+            if rem != 0 {
+                let mut xt = [[0.0f32; LANES]; R];
+                let mut wt = [[0.0f32; LANES]; O];
+                for (r, t) in xt.iter_mut().enumerate() {
+                    core::ptr::copy_nonoverlapping(
+                        x.add(r * n_in + nb * LANES),
+                        t.as_mut_ptr(),
+                        rem,
+                    );
+                }
+                for (o, t) in wt.iter_mut().enumerate() {
+                    core::ptr::copy_nonoverlapping(
+                        w.add(o * n_in + nb * LANES),
+                        t.as_mut_ptr(),
+                        rem,
+                    );
+                }
+                // The copies' zero lanes add `+0·+0 = +0`, which changes no sum:
+                // a sum that starts at `+0` is never `-0`.
+                let (xp, wp) = (xt.as_ptr().cast::<f32>(), wt.as_ptr().cast::<f32>());
+                for half in 0..2 {
+                    half_step(
+                        &mut acc,
+                        xp.add(half * 4),
+                        LANES,
+                        wp.add(half * 4),
+                        LANES,
+                        half,
+                    );
+                }
             }
-            for (o, t) in wt.iter_mut().enumerate() {
-                core::ptr::copy_nonoverlapping(w.add(o * n_in + nb * LANES), t.as_mut_ptr(), rem);
-            }
-            // The copies' zero lanes add `+0·+0 = +0`, which changes no sum:
-            // a sum that starts at `+0` is never `-0`.
-            let (xp, wp) = (xt.as_ptr().cast::<f32>(), wt.as_ptr().cast::<f32>());
-            for half in 0..2 {
-                half_step(
-                    &mut acc,
-                    xp.add(half * 4),
-                    LANES,
-                    wp.add(half * 4),
-                    LANES,
-                    half,
-                );
-            }
-        }
-        for r in 0..R {
-            for o in 0..O {
-                let [lo, hi] = acc[r][o];
-                // [a0+a4, a1+a5, a2+a6, a3+a7], then (f0+f1) and (f2+f3) in
-                // lanes 0 and 2, then their sum: the tree of `reduce`.
-                let f = _mm_add_ps(lo, hi);
-                let pairs = _mm_add_ps(f, _mm_shuffle_ps::<0b10_11_00_01>(f, f));
-                let sum = _mm_add_ss(pairs, _mm_movehl_ps(pairs, pairs));
-                *y.add(r * d.n_out + o) = _mm_cvtss_f32(_mm_add_ss(sum, _mm_load_ss(b.add(o))));
+            for r in 0..R {
+                for o in 0..O {
+                    let [lo, hi] = acc[r][o];
+                    // [a0+a4, a1+a5, a2+a6, a3+a7], then (f0+f1) and (f2+f3) in
+                    // lanes 0 and 2, then their sum: the tree of `reduce`.
+                    let f = _mm_add_ps(lo, hi);
+                    let pairs = _mm_add_ps(f, _mm_shuffle_ps::<0b10_11_00_01>(f, f));
+                    let sum = _mm_add_ss(pairs, _mm_movehl_ps(pairs, pairs));
+                    *y.add(r * d.n_out + o) = _mm_cvtss_f32(_mm_add_ss(sum, _mm_load_ss(b.add(o))));
+                }
             }
         }
     }
