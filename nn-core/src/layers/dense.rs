@@ -18,7 +18,7 @@ use crate::{Float, Module, Param, ParamMut, Params};
 ///
 /// On x86_64 the layer starts on a 64-byte boundary (`weight` first), so
 /// that the vector kernels' loads of its rows do not cross cache lines
-/// (docs/BENCHMARKS.md, "Alignment"); other targets keep the alignment of
+/// (docs/BENCHMARKS.md, "Every tier, interleaved"); other targets keep the alignment of
 /// `F`, so the devices' memory and stack figures are unchanged.
 #[derive(Clone, Copy, Debug, PartialEq)]
 #[cfg_attr(target_arch = "x86_64", repr(C, align(64)))]
