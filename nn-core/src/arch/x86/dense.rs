@@ -654,17 +654,56 @@ impl Blocks for Sse2 {
                     );
                 }
             }
-            for r in 0..R {
-                for o in 0..O {
-                    let [lo, hi] = acc[r][o];
-                    // [a0+a4, a1+a5, a2+a6, a3+a7], then (f0+f1) and (f2+f3) in
-                    // lanes 0 and 2, then their sum: the tree of `reduce`.
-                    let f = _mm_add_ps(lo, hi);
-                    let pairs = _mm_add_ps(f, _mm_shuffle_ps::<0b10_11_00_01>(f, f));
-                    let sum = _mm_add_ss(pairs, _mm_movehl_ps(pairs, pairs));
-                    *y.add(r * d.n_out + o) = _mm_cvtss_f32(_mm_add_ss(sum, _mm_load_ss(b.add(o))));
+            // [a0+a4, a1+a5, a2+a6, a3+a7]: the first level of `reduce`.
+            let fold = |[lo, hi]: [__m128; 2]| _mm_add_ps(lo, hi);
+            let y_at = |r: usize, o: usize| y.add(r * d.n_out + o);
+            if R == 2 && O == 2 {
+                // The block's four sums at once; the bias is [b0, b1, b0, b1].
+                let a = [acc[0][0], acc[0][1], acc[1][0], acc[1][1]].map(fold);
+                let b2 = _mm_castsi128_ps(_mm_set1_epi64x(b.cast::<i64>().read_unaligned()));
+                let s = _mm_castps_si128(_mm_add_ps(reduce4(a), b2));
+                let row1 = _mm_unpackhi_epi64(s, s);
+                y_at(0, 0)
+                    .cast::<i64>()
+                    .write_unaligned(_mm_cvtsi128_si64(s));
+                y_at(1, 0)
+                    .cast::<i64>()
+                    .write_unaligned(_mm_cvtsi128_si64(row1));
+            } else if O.is_multiple_of(4) {
+                for r in 0..R {
+                    for o in (0..O).step_by(4) {
+                        let a = [0, 1, 2, 3].map(|k| fold(acc[r][o + k]));
+                        _mm_storeu_ps(y_at(r, o), _mm_add_ps(reduce4(a), _mm_loadu_ps(b.add(o))));
+                    }
+                }
+            } else {
+                for r in 0..R {
+                    for o in 0..O {
+                        // (f0+f1) and (f2+f3) in lanes 0 and 2, then their sum.
+                        let f = fold(acc[r][o]);
+                        let pairs = _mm_add_ps(f, _mm_shuffle_ps::<0b10_11_00_01>(f, f));
+                        let sum = _mm_add_ss(pairs, _mm_movehl_ps(pairs, pairs));
+                        *y_at(r, o) = _mm_cvtss_f32(_mm_add_ss(sum, _mm_load_ss(b.add(o))));
+                    }
                 }
             }
         }
+    }
+}
+
+/// The rest of [`reduce`] for four folded sums at once: lane `k` of the
+/// result is `(f[k][0] + f[k][1]) + (f[k][2] + f[k][3])` (a 4 × 4
+/// transpose, then the same adds in the same order).
+#[inline(always)]
+fn reduce4(f: [__m128; 4]) -> __m128 {
+    // SAFETY: SSE is part of every x86_64 CPU; no memory is touched.
+    unsafe {
+        let (lo01, lo23) = (_mm_unpacklo_ps(f[0], f[1]), _mm_unpacklo_ps(f[2], f[3]));
+        let (hi01, hi23) = (_mm_unpackhi_ps(f[0], f[1]), _mm_unpackhi_ps(f[2], f[3]));
+        let c0 = _mm_movelh_ps(lo01, lo23); // f[k][0]
+        let c1 = _mm_movehl_ps(lo23, lo01); // f[k][1]
+        let c2 = _mm_movelh_ps(hi01, hi23); // f[k][2]
+        let c3 = _mm_movehl_ps(hi23, hi01); // f[k][3]
+        _mm_add_ps(_mm_add_ps(c0, c1), _mm_add_ps(c2, c3))
     }
 }
