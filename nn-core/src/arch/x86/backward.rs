@@ -247,7 +247,11 @@ unsafe fn backward<L: Lanes, const OW: usize, const VW: usize, const RX: usize, 
 ) {
     let n_in = d.n_in;
     let block = VW * L::N;
-    let panel = (DW_PANEL_BYTES / (d.rows * block * size_of::<f32>())).max(1);
+    // Bytes of `x` per column block; at least 1, so that an empty batch
+    // (no rows: the tiles then only load and store `dw` unchanged) does not
+    // divide by zero.
+    let block_bytes = d.rows.saturating_mul(block * size_of::<f32>()).max(1);
+    let panel = (DW_PANEL_BYTES / block_bytes).max(1);
     let mut i = 0;
     // SAFETY: (whole body) every panel covers inputs i..i+blocks·N·V <=
     // n_in, or a last vector masked to the `n_in - i < N` inputs left (a

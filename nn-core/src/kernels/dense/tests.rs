@@ -288,6 +288,24 @@ fn every_tier_is_bit_identical_to_portable() {
     assert_eq!(checked, 13 * 10 * 8 * tiers.len());
 }
 
+/// An empty batch (no rows) changes nothing on every tier: no gradient, no
+/// output, no panic.
+#[cfg(target_arch = "x86_64")]
+#[test]
+fn an_empty_batch_is_a_no_op_on_every_tier() {
+    let (w, b) = ([0.5f32; 6], [0.25f32; 2]);
+    for tier in tiers_to_test(
+        "an_empty_batch_is_a_no_op_on_every_tier",
+        &[Isa::Portable, Isa::Avx2, Isa::Avx512],
+    ) {
+        let (mut dw, mut db, mut dx) = ([1.0f32; 6], [2.0f32; 2], [0.0f32; 0]);
+        backward_on(tier, &[], &[], &mut dw, &mut db, Some((&w, &mut dx)));
+        backward_on(tier, &[], &[], &mut dw, &mut db, None);
+        forward_on(tier, &w, &b, &[], &mut []);
+        assert_eq!((dw, db), ([1.0; 6], [2.0; 2]), "{tier:?}");
+    }
+}
+
 #[cfg(target_arch = "x86_64")]
 #[test]
 fn tiers_decline_what_they_do_not_handle() {
