@@ -16,8 +16,11 @@
 //! cargo bench -p nn-benches --bench interleaved [-- FILTER]
 //! ```
 //!
-//! `ROUNDS=N` sets the rounds (default 60; the epochs of W3c run a quarter
-//! of them). The time is the thread's CPU time (`common::clock`).
+//! FILTER picks workloads by key (`W1a`, `W2`, `W3` for all three epochs, `W4 10M`, ...).
+//! `ROUNDS=N` sets the rounds (default 60; W3c's epochs and the 10 M-parameter
+//! Adam step run a quarter of them, the short peak loops ten times as many).
+//! The time is the thread's CPU time (`common::clock`). In W4 the plain loop
+//! counts as a peer.
 
 #![allow(missing_docs)]
 
