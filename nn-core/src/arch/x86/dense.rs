@@ -128,12 +128,15 @@ pub(super) struct BackPtrs {
 
 #[target_feature(enable = "avx2")]
 unsafe fn forward_avx2(d: Dims, w: *const f32, b: *const f32, x: *const f32, y: *mut f32) {
-    // 2 rows × 4 outputs, or 4 rows × 2 outputs when the outputs do not come
-    // in fours; 16 registers allow no more (3 × 4 spills and measured 1.5×
-    // slower on 784->128; docs/BENCHMARKS.md, tile sizes).
+    // Long rows in blocks of 2 rows × 6 outputs (12 accumulators, 2 inputs,
+    // a weight and a product: all 16 registers); shorter rows, where the
+    // reductions weigh more, 2 × 4, or 4 × 2 when the outputs do not come in
+    // fours (docs/BENCHMARKS.md, tile sizes).
     // SAFETY: the contract of this function is the contract of `forward`.
     unsafe {
-        if d.n_out.is_multiple_of(4) {
+        if d.n_in >= 256 {
+            forward::<Avx2, 2, 6>(d, w, b, x, y)
+        } else if d.n_out.is_multiple_of(4) {
             forward::<Avx2, 2, 4>(d, w, b, x, y)
         } else {
             forward::<Avx2, 4, 2>(d, w, b, x, y)
@@ -145,10 +148,13 @@ unsafe fn forward_avx2(d: Dims, w: *const f32, b: *const f32, x: *const f32, y: 
 unsafe fn forward_avx512(d: Dims, w: *const f32, b: *const f32, x: *const f32, y: *mut f32) {
     // 256-bit vectors with 32 registers. Short rows (where the reductions
     // weigh most) in blocks of 3 rows × 8 outputs when the outputs come in
-    // eights, otherwise 4 rows × 4 outputs (docs/BENCHMARKS.md, tile sizes).
+    // eights, otherwise 4 rows × 4 outputs; long rows in blocks of 4 rows ×
+    // 6 outputs (docs/BENCHMARKS.md, tile sizes).
     // SAFETY: the contract of this function is the contract of `forward`.
     unsafe {
-        if d.n_out.is_multiple_of(8) && d.n_in <= 256 {
+        if d.n_in > 256 {
+            forward::<Avx2, 4, 6>(d, w, b, x, y)
+        } else if d.n_out.is_multiple_of(8) {
             forward::<Avx2, 3, 8>(d, w, b, x, y)
         } else {
             forward::<Avx2, 4, 4>(d, w, b, x, y)
@@ -156,14 +162,14 @@ unsafe fn forward_avx512(d: Dims, w: *const f32, b: *const f32, x: *const f32, y
     }
 }
 
-/// SSE2 (the x86_64 baseline, no detection): blocks of 2 rows × 2 outputs,
-/// each eight-lane sum in two 128-bit registers (8 of the 16 registers).
+/// SSE2 (the x86_64 baseline, no detection): blocks of 2 rows × 3 outputs,
+/// each eight-lane sum in two 128-bit registers (12 of the 16 registers).
 ///
 /// # Safety
 /// As [`forward`].
 unsafe fn forward_sse2(d: Dims, w: *const f32, b: *const f32, x: *const f32, y: *mut f32) {
     // SAFETY: the contract of this function is the contract of `forward`.
-    unsafe { forward::<Sse2, 2, 2>(d, w, b, x, y) }
+    unsafe { forward::<Sse2, 2, 3>(d, w, b, x, y) }
 }
 
 // ---------------------------------------------------------------------------
@@ -472,6 +478,27 @@ unsafe fn finish<const R: usize, const O: usize>(
                 let s = _mm256_add_ps(s, bv);
                 _mm_storeu_ps(y.add(r * n_out), _mm256_castps256_ps128(s));
                 _mm_storeu_ps(y.add((r + 1) * n_out), _mm256_extractf128_ps::<1>(s));
+            }
+        } else if O == 6 && R.is_multiple_of(2) {
+            // Per pair of rows: outputs 0–3 of both rows per `hsum8`,
+            // outputs 4–5 of both per `hsum4` ([r0 o4, r0 o5, r1 o4, r1 o5]).
+            let b4 = _mm_loadu_ps(b);
+            let b4 = _mm256_set_m128(b4, b4);
+            let b2 = f64::from_bits(b.add(4).cast::<u64>().read_unaligned());
+            let b2 = _mm_castpd_ps(_mm_set1_pd(b2));
+            for r in (0..R).step_by(2) {
+                let (a, c) = (&acc[r], &acc[r + 1]);
+                let (y0, y1) = (y.add(r * n_out), y.add((r + 1) * n_out));
+                let s = _mm256_add_ps(hsum8([a[0], a[1], a[2], a[3], c[0], c[1], c[2], c[3]]), b4);
+                _mm_storeu_ps(y0, _mm256_castps256_ps128(s));
+                _mm_storeu_ps(y1, _mm256_extractf128_ps::<1>(s));
+                let t = _mm_castps_si128(_mm_add_ps(hsum4(a[4], a[5], c[4], c[5]), b2));
+                y0.add(4)
+                    .cast::<i64>()
+                    .write_unaligned(_mm_cvtsi128_si64(t));
+                y1.add(4)
+                    .cast::<i64>()
+                    .write_unaligned(_mm_extract_epi64::<1>(t));
             }
         } else if O == 2 && R.is_multiple_of(4) {
             let b2 = f64::from_bits(b.cast::<u64>().read_unaligned());

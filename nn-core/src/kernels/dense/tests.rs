@@ -356,7 +356,8 @@ fn long_rows_are_bit_identical_to_portable() {
         (263, 261, 8),
         // The AVX-512 3 × 8 blocks (outputs in eights, at most 256 inputs)
         // over several panels, with and without a masked tail, around the
-        // 256-input switch to 4 × 4; the training shapes 64->32 and 32->10.
+        // 256-input switch to 4 × 6 (2 × 6 with AVX2); the training shapes
+        // 64->32 and 32->10.
         (64, 32, 32),
         (32, 10, 32),
         (203, 24, 7),
