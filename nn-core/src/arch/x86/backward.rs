@@ -24,6 +24,11 @@ use crate::kernels::dense::dims::Dims;
 trait Lanes: Copy {
     /// Floats per register.
     const N: usize;
+    /// Whether `dw` tiles load their `dy` splats from a buffer filled once
+    /// per output tile (see [`dw_tiles`]) instead of splatting as they go:
+    /// an SSE2 splat is a shuffle, which takes a slot of the arithmetic
+    /// pipes, while AVX splats from memory are plain loads.
+    const PREPARED_SPLATS: bool;
     /// Which lanes a tail load or store touches.
     type Mask: Copy;
     /// The first `rem` lanes, or all when `rem == 0`.
@@ -42,6 +47,7 @@ trait Lanes: Copy {
 
 impl Lanes for __m256 {
     const N: usize = 8;
+    const PREPARED_SPLATS: bool = false;
     type Mask = __m256i;
     #[inline(always)]
     unsafe fn mask(rem: usize) -> __m256i {
@@ -91,6 +97,7 @@ impl Lanes for __m256 {
 /// zeroed copy (the mask is the count of lanes in bounds).
 impl Lanes for __m128 {
     const N: usize = 4;
+    const PREPARED_SPLATS: bool = true;
     type Mask = usize;
     #[inline(always)]
     unsafe fn mask(rem: usize) -> usize {
@@ -143,6 +150,7 @@ impl Lanes for __m128 {
 
 impl Lanes for __m512 {
     const N: usize = 16;
+    const PREPARED_SPLATS: bool = false;
     type Mask = __mmask16;
     #[inline(always)]
     unsafe fn mask(rem: usize) -> __mmask16 {
@@ -203,7 +211,8 @@ pub(super) unsafe fn backward_avx2(d: Dims, p: BackPtrs) {
 }
 
 /// The backward pass with SSE2 (the portable tier on x86_64): the AVX2
-/// tiles with 4-lane vectors (16 registers as well).
+/// tiles with 4-lane vectors (16 registers as well); `dw` loads its `dy`
+/// splats from a buffer ([`Lanes::PREPARED_SPLATS`]).
 ///
 /// # Safety
 /// Pointers as in [`backward_avx2`] (SSE2 is part of every x86_64 CPU).
@@ -338,8 +347,17 @@ unsafe fn dw_panel<L: Lanes, const O: usize, const V: usize>(
     }
 }
 
+/// Rows of `dy` splats prepared at a time by [`dw_tiles`] (with
+/// [`Lanes::PREPARED_SPLATS`]): 6 KiB of SSE2 registers for 6 outputs.
+const SPLAT_ROWS: usize = 64;
+/// The widest `dw` tile with prepared splats.
+const SPLAT_OUTPUTS: usize = 6;
+
 /// The `O × V` tiles of `dw` at output `o` in `blocks` consecutive blocks
-/// of `V` vectors from input `i`, one after the other.
+/// of `V` vectors from input `i`, one after the other. With
+/// [`Lanes::PREPARED_SPLATS`], the tile's `dy` values are splatted once per
+/// [`SPLAT_ROWS`] rows into a buffer that every block then loads from (each
+/// row's products are the same, in the same order).
 ///
 /// # Safety
 /// As [`backward`], with the tiles inside the matrix.
@@ -352,30 +370,57 @@ unsafe fn dw_tiles<L: Lanes, const O: usize, const V: usize>(
     blocks: usize,
     rem: usize,
 ) {
+    let Dims { rows, n_out, .. } = d;
     // SAFETY: block `k` is inside the matrix by this function's contract,
-    // and `L`'s instructions are available.
+    // the splats read `dy[r][o + q]` for r < rows, q < O <= n_out - o, and
+    // `L`'s instructions are available.
     unsafe {
         let m = L::mask(rem);
-        for k in 0..blocks {
-            dw_tile::<L, O, V>(d, p, o, i + k * V * L::N, rem, m);
+        let col = |k: usize| i + k * V * L::N;
+        if !L::PREPARED_SPLATS {
+            let splat = |r: usize, q: usize| L::splat(p.dy.add(r * n_out + o + q));
+            for k in 0..blocks {
+                dw_tile::<L, O, V>(d, p, o, col(k), 0..rows, rem, m, splat);
+            }
+            return;
+        }
+        const { assert!(!L::PREPARED_SPLATS || O <= SPLAT_OUTPUTS) };
+        let mut splats = [[L::zero(); SPLAT_OUTPUTS]; SPLAT_ROWS];
+        let mut r0 = 0;
+        while r0 < rows {
+            let r1 = (r0 + SPLAT_ROWS).min(rows);
+            for (r, row) in (r0..r1).zip(&mut splats) {
+                for (q, g) in row[..O].iter_mut().enumerate() {
+                    *g = L::splat(p.dy.add(r * n_out + o + q));
+                }
+            }
+            let splat = |r: usize, q: usize| splats[r - r0][q];
+            for k in 0..blocks {
+                dw_tile::<L, O, V>(d, p, o, col(k), r0..r1, rem, m, splat);
+            }
+            r0 = r1;
         }
     }
 }
 
-/// One `O × V` tile of `dw` at output `o`, input `i`.
+/// One `O × V` tile of `dw` at output `o`, input `i`, over `rows`; `splat(r,
+/// q)` is `dy[r][o + q]` in every lane.
 ///
 /// # Safety
 /// As [`backward`], with the tile inside the matrix.
 #[inline(always)]
+#[allow(clippy::too_many_arguments)] // one tile's coordinates; inlined
 unsafe fn dw_tile<L: Lanes, const O: usize, const V: usize>(
     d: Dims,
     p: BackPtrs,
     o: usize,
     i: usize,
+    rows: core::ops::Range<usize>,
     rem: usize,
     m: L::Mask,
+    splat: impl Fn(usize, usize) -> L,
 ) {
-    let Dims { rows, n_in, n_out } = d;
+    let n_in = d.n_in;
     // SAFETY: the tile is in bounds by this function's contract; tail loads
     // and stores touch only the `rem` lanes in bounds.
     unsafe {
@@ -385,13 +430,13 @@ unsafe fn dw_tile<L: Lanes, const O: usize, const V: usize>(
                 *a = L::load(p.dw.add((o + q) * n_in + i + v * L::N), rem, m);
             }
         }
-        for r in 0..rows {
+        for r in rows {
             let mut xv = [L::zero(); V];
             for (v, xv) in xv.iter_mut().enumerate() {
                 *xv = L::load(p.x.add(r * n_in + i + v * L::N), rem, m);
             }
             for (q, acc_q) in acc.iter_mut().enumerate() {
-                let g = L::splat(p.dy.add(r * n_out + o + q));
+                let g = splat(r, q);
                 for (a, &xv) in acc_q.iter_mut().zip(&xv) {
                     *a = L::add_mul(*a, g, xv);
                 }
